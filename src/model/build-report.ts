@@ -1,0 +1,194 @@
+import type { ParsedBuild, Vertex } from '../progress/types.js';
+import { TOOL_NAME, VERSION } from '../version.js';
+import {
+  SCHEMA_VERSION,
+  STEP_STATUSES,
+  type BuildReport,
+  type StageSummary,
+  type Step,
+  type StepStatus,
+} from './report.js';
+import { stageKey, stepId } from './step-id.js';
+
+export interface BuildReportOpts {
+  /** The log's file name, as the user gave it. */
+  file?: string | null;
+  /** Clock for `generatedAt` (tests pin it). */
+  now?: Date;
+}
+
+const SLOWEST = 10;
+const CONTEXT_VERTEX = /load (?:remote )?build context$/;
+
+function statusOf(v: Vertex): StepStatus {
+  if (v.kind === 'source') return 'source';
+  switch (v.outcome) {
+    case 'cached':
+      return 'cached';
+    case 'done':
+      return 'ran';
+    default:
+      return v.outcome;
+  }
+}
+
+export function emptyCounts(): Record<StepStatus, number> {
+  return Object.fromEntries(STEP_STATUSES.map((s) => [s, 0])) as Record<StepStatus, number>;
+}
+
+/** Cached share among steps that were cache candidates (sources are not). */
+export function cachedRatio(counts: Record<StepStatus, number>): number | null {
+  const candidates = counts.cached + counts.ran + counts.error + counts.canceled + counts.unfinished;
+  return candidates ? counts.cached / candidates : null;
+}
+
+function uniqueId(base: string, used: Set<string>): string {
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}~${n}`;
+  used.add(id);
+  return id;
+}
+
+function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, string> } {
+  const used = new Set<string>();
+  const idByKey = new Map<string, string>();
+  const listed = vertices.filter((v) => v.kind !== 'internal');
+  for (const v of listed) idByKey.set(v.key, uniqueId(stepId(v.label), used));
+  const steps = listed.map((v): Step => {
+    const status = statusOf(v);
+    return {
+      id: idByKey.get(v.key)!,
+      name: v.name,
+      target: v.label.target,
+      platform: v.label.platform,
+      stage: v.label.stage,
+      index: v.label.index,
+      count: v.label.count,
+      instruction: v.kind === 'source' && v.label.raw === null && !v.label.instruction ? null : v.label.instruction,
+      text: v.label.text,
+      status,
+      seconds: status === 'cached' ? null : v.seconds,
+      share: null,
+      started: v.started,
+      completed: v.completed,
+      inputs: v.inputs.map((k) => idByKey.get(k)).filter((id): id is string => id !== undefined),
+      lines: null,
+      sizeBytes: null,
+      sharedWith: [],
+      error: v.error,
+      logTail: v.logTail,
+      warnings: v.warnings,
+    };
+  });
+  return { steps, idByKey };
+}
+
+function toStages(steps: Step[], vertices: Vertex[]): StageSummary[] {
+  const byKey = new Map<string, StageSummary>();
+  const listed = vertices.filter((v) => v.kind !== 'internal');
+  steps.forEach((step, i) => {
+    const key = stageKey(listed[i].label);
+    let stage = byKey.get(key);
+    if (!stage) {
+      stage = {
+        key, target: step.target, platform: step.platform, stage: step.stage, steps: 0, declaredSteps: null,
+        counts: emptyCounts(), cachedRatio: null, seconds: 0, sizeBytes: null,
+      };
+      byKey.set(key, stage);
+    }
+    stage.steps++;
+    stage.counts[step.status]++;
+    if (step.count !== null) stage.declaredSteps = Math.max(stage.declaredSteps ?? 0, step.count);
+    if (step.seconds !== null && step.status !== 'source') stage.seconds += step.seconds;
+  });
+  for (const stage of byKey.values()) {
+    stage.cachedRatio = cachedRatio(stage.counts);
+    stage.seconds = round(stage.seconds);
+  }
+  return [...byKey.values()];
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function contextBytes(vertices: Vertex[]): number | null {
+  let best: number | null = null;
+  for (const v of vertices) {
+    if (!CONTEXT_VERTEX.test(v.name)) continue;
+    for (const p of v.progress) {
+      if (p.id.startsWith('transferring context') && p.current !== null) best = Math.max(best ?? 0, p.current);
+    }
+  }
+  return best;
+}
+
+function incompleteReasons(parsed: ParsedBuild, failed: boolean, errors: string[]): string[] {
+  const reasons: string[] = [];
+  if (parsed.vertices.length === 0) reasons.push('no BuildKit progress found in the input');
+  if (failed) reasons.push(`the build failed: ${errors[0] ?? 'a step ended in error'}`);
+  if (parsed.truncated) reasons.push('the log starts in the middle of the build (it is the tail of a longer log)');
+  const unfinished = parsed.vertices.filter((v) => v.outcome === 'unfinished' && v.name !== '').length;
+  if (unfinished && !failed) reasons.push(`the log ends before ${unfinished} step(s) finished (it was cut)`);
+  const unreadable = parsed.problems.length;
+  if (unreadable) reasons.push(`${unreadable} problem(s) reading the input, e.g. ${parsed.problems[0].message}`);
+  return reasons;
+}
+
+/** Turns a parsed build into the versioned report: steps, stage rollups, totals, completeness. */
+export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): BuildReport {
+  const { steps, idByKey } = toSteps(parsed.vertices);
+  const stages = toStages(steps, parsed.vertices);
+  const counts = emptyCounts();
+  for (const step of steps) counts[step.status]++;
+
+  const vertexErrors = parsed.vertices
+    .filter((v) => v.outcome === 'error' && v.error)
+    .map((v) => (v.name ? `${v.name}: ${v.error}` : v.error!));
+  const errors = parsed.errors.length ? [...parsed.errors] : vertexErrors;
+  const failed = parsed.errors.length > 0 || vertexErrors.length > 0;
+
+  const wallSeconds =
+    parsed.startedAtMs !== null && parsed.endedAtMs !== null ? round((parsed.endedAtMs - parsed.startedAtMs) / 1000) : null;
+  const stepSeconds = round(parsed.vertices.reduce((sum, v) => sum + (v.seconds ?? 0), 0));
+  const basis = wallSeconds !== null && wallSeconds > 0 ? wallSeconds : stepSeconds;
+  for (const step of steps) {
+    if (step.seconds !== null && basis > 0) step.share = step.seconds / basis;
+  }
+  const slowestRan = steps
+    .filter((s) => (s.status === 'ran' || s.status === 'error') && s.seconds !== null)
+    .sort((a, b) => b.seconds! - a.seconds!)
+    .slice(0, SLOWEST)
+    .map((s) => s.id);
+
+  const reasons = incompleteReasons(parsed, failed, errors);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: VERSION },
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    source: { format: parsed.format, file: opts.file ?? null, lines: parsed.lines },
+    builder: parsed.builder,
+    complete: reasons.length === 0,
+    incompleteReasons: reasons,
+    failed,
+    steps,
+    stages,
+    totals: {
+      steps: steps.length,
+      counts,
+      cachedRatio: cachedRatio(counts),
+      wallSeconds,
+      stepSeconds,
+      shareBasis: wallSeconds !== null && wallSeconds > 0 ? 'wall' : 'sum',
+      contextBytes: contextBytes(parsed.vertices),
+    },
+    slowestRan,
+    errors,
+    warnings: parsed.warnings.map((w) => ({
+      message: w.message,
+      line: w.line,
+      stepId: w.vertexKey ? (idByKey.get(w.vertexKey) ?? null) : null,
+    })),
+    problems: parsed.problems.map((p) => ({ line: p.line, message: p.message })),
+  };
+}

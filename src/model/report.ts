@@ -1,0 +1,102 @@
+// The per-build report: the product's contract. It is also the stored baseline, so fields
+// are only ever added; a change that removes or renames one bumps SCHEMA_VERSION.
+
+export const SCHEMA_VERSION = 1;
+
+/** `source` is a FROM or image pull, never a miss. `unfinished` is a step the log never saw end. */
+export type StepStatus = 'cached' | 'ran' | 'error' | 'canceled' | 'source' | 'unfinished';
+
+export const STEP_STATUSES: readonly StepStatus[] = ['cached', 'ran', 'error', 'canceled', 'source', 'unfinished'];
+
+export interface Step {
+  /** Stable across builds: `<target>/<platform>/<stage>#<index>` with empty parts dropped (never the BuildKit number). */
+  id: string;
+  /** The vertex name as BuildKit printed it. */
+  name: string;
+  /** Label parts. */
+  target: string | null;
+  platform: string | null;
+  stage: string | null;
+  index: number | null;
+  count: number | null;
+  instruction: string | null;
+  /** The instruction text without the label (`RUN npm ci`). */
+  text: string;
+  status: StepStatus;
+  /** Wall time in seconds (null when unknown, e.g. cached steps or a step that never printed a time). */
+  seconds: number | null;
+  /** Share of the build's step time, 0..1. */
+  share: number | null;
+  /** ms since epoch, when the log gives absolute times. */
+  started: number | null;
+  completed: number | null;
+  /** Step ids of this step's inputs, when the log gives them (rawjson). */
+  inputs: string[];
+  /** Dockerfile line range (1-based, inclusive), when mapped. */
+  lines: { start: number; end: number } | null;
+  /** Layer size in bytes, when measured. */
+  sizeBytes: number | null;
+  /** Labels of other stages' steps that BuildKit ran as this one vertex (identical steps run once). */
+  sharedWith: string[];
+  error: string | null;
+  /** Last lines of the step's own log (bounded). */
+  logTail: string[];
+  warnings: string[];
+}
+
+export interface StageSummary {
+  /** Stage key: `<target>/<platform>/<stage>` with empty parts dropped; `(default)` for an unnamed single stage. */
+  key: string;
+  target: string | null;
+  platform: string | null;
+  stage: string | null;
+  /** Steps seen in the log, and the count the labels declare (steps BuildKit never printed, such as `FROM <stage>`, are missing). */
+  steps: number;
+  declaredSteps: number | null;
+  counts: Record<StepStatus, number>;
+  /** cached / (cached + ran + error + canceled + unfinished): sources are not cache candidates. */
+  cachedRatio: number | null;
+  /** Sum of the stage's step times. */
+  seconds: number;
+  sizeBytes: number | null;
+}
+
+export interface Totals {
+  steps: number;
+  counts: Record<StepStatus, number>;
+  cachedRatio: number | null;
+  /** Wall-clock span of the build where the log gives absolute times; null otherwise (plain logs without timestamps). */
+  wallSeconds: number | null;
+  /** Sum of all vertex times (steps, sources and internal work); stages run in parallel, so this can exceed wallSeconds. */
+  stepSeconds: number;
+  /** What a step's `share` divides by: the wall-clock span when known, else the sum of vertex times. */
+  shareBasis: 'wall' | 'sum';
+  /** Bytes of build context sent, from the context transfer status, when printed. */
+  contextBytes: number | null;
+}
+
+export interface ReportProblem {
+  line: number | null;
+  message: string;
+}
+
+export interface BuildReport {
+  schemaVersion: number;
+  tool: { name: string; version: string };
+  generatedAt: string;
+  source: { format: 'plain' | 'rawjson'; file: string | null; lines: number };
+  builder: { name: string; driver: string } | null;
+  /** False when the build failed, the log was cut, or lines could not be read; `incompleteReasons` says which. */
+  complete: boolean;
+  incompleteReasons: string[];
+  /** The build itself failed (an ERROR ending or a failed step). */
+  failed: boolean;
+  steps: Step[];
+  stages: StageSummary[];
+  totals: Totals;
+  /** Re-run steps, slowest first (ids). */
+  slowestRan: string[];
+  errors: string[];
+  warnings: { message: string; line: number | null; stepId: string | null }[];
+  problems: ReportProblem[];
+}

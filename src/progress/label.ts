@@ -1,0 +1,90 @@
+import type { VertexKind, VertexLabel } from './types.js';
+
+const INSTRUCTIONS = new Set([
+  'FROM', 'RUN', 'COPY', 'ADD', 'WORKDIR', 'ENV', 'ARG', 'USER', 'EXPOSE', 'LABEL', 'CMD', 'ENTRYPOINT',
+  'SHELL', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'ONBUILD', 'MAINTAINER',
+]);
+
+// os/arch[/variant]: linux/amd64, linux/arm/v7, windows/amd64
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9.]+)?$/;
+const STEP_INDEX = /^(\d+)\/(\d+)$/;
+// Names of bookkeeping vertices that carry no bracket label.
+const INTERNAL_NAMES = /^(?:resolve image config for |exporting to |exporting cache|importing to docker|importing cache manifest|preparing build cache|copy \/context \/|load remote build context|writing image|naming to|unpacking to|sending tarball|pushing )/;
+
+function firstWord(text: string): string | null {
+  const m = /^\S+/.exec(text);
+  if (!m) return null;
+  const word = m[0].toUpperCase();
+  return INSTRUCTIONS.has(word) ? word : null;
+}
+
+/**
+ * Splits a vertex name into its label parts. `targets` are names known to be bake/compose
+ * target prefixes (seen as `[api internal]`), which decide whether a lone token is a target
+ * or a stage.
+ */
+export function parseLabel(name: string, targets: ReadonlySet<string> = new Set()): VertexLabel {
+  const label: VertexLabel = {
+    raw: null, target: null, platform: null, stage: null, index: null, count: null,
+    special: null, instruction: null, text: name,
+  };
+  if (name.startsWith('[')) {
+    const close = name.indexOf(']');
+    if (close > 0) {
+      label.raw = name.slice(1, close);
+      label.text = name.slice(close + 1).trimStart();
+      assignTokens(label, label.raw.split(/\s+/).filter(Boolean), targets);
+    }
+  }
+  label.instruction = firstWord(label.text);
+  return label;
+}
+
+function assignTokens(label: VertexLabel, tokens: string[], targets: ReadonlySet<string>): void {
+  const last = tokens[tokens.length - 1];
+  const idx = last ? STEP_INDEX.exec(last) : null;
+  let rest = tokens;
+  if (idx) {
+    label.index = Number(idx[1]);
+    label.count = Number(idx[2]);
+    rest = tokens.slice(0, -1);
+  } else if (last === 'internal' || last === 'auth') {
+    label.special = last;
+    rest = tokens.slice(0, -1);
+  }
+  const names: string[] = [];
+  for (const token of rest) {
+    if (!label.platform && PLATFORM.test(token)) label.platform = token;
+    else names.push(token);
+  }
+  if (label.special) {
+    // `[api internal]`: the only name can be a target; platforms were taken above.
+    label.target = names[0] ?? null;
+    return;
+  }
+  if (names.length >= 2) {
+    label.target = names[0];
+    label.stage = names.slice(1).join(' ');
+  } else if (names.length === 1) {
+    if (targets.has(names[0]) && label.index !== null) label.target = names[0];
+    else label.stage = names[0];
+  }
+}
+
+/** Target prefixes revealed by a label (`[api internal]`, `[api linux/amd64 internal]`). */
+export function targetOf(label: VertexLabel): string | null {
+  return label.special ? label.target : null;
+}
+
+export function classify(name: string, label: VertexLabel): VertexKind {
+  if (name === '') return 'internal';
+  if (label.special) return 'internal';
+  if (label.raw !== null) {
+    if (label.index !== null) return label.instruction === 'FROM' ? 'source' : 'step';
+    // `[api] exporting to image` (bake prefix on a bookkeeping vertex)
+    if (INTERNAL_NAMES.test(label.text)) return 'internal';
+    return 'step';
+  }
+  if (/^FROM\s/i.test(name) || name.startsWith('docker-image://')) return 'source';
+  return 'internal';
+}

@@ -1,0 +1,243 @@
+import { LineSplitter } from './lines.js';
+import { parseSize, splitTimestamp, stripAnsi } from './text.js';
+import { VertexStore, warningFrom, type VertexState } from './vertex-store.js';
+import type { BuildProblem, BuildWarning, ParsedBuild, VertexProgress } from './types.js';
+
+const MAX_PROBLEMS = 20;
+const BUILDER = /^building with "(.*)" instance using (\S+) driver/;
+const DONE = /^DONE(?: (\d+(?:\.\d+)?)s)?$/;
+// `<id> [<cur> [/ <total>]] [<secs>s] [done]`, as BuildKit's printer writes a status.
+const STATUS = /^(.*?)(?: (\d+(?:\.\d+)?[kMGTPE]?i?B)(?: \/ (\d+(?:\.\d+)?[kMGTPE]?i?B))?)?(?: (\d+(?:\.\d+)?)s)?( done)?$/;
+const WARNINGS_FOUND = /^\s*\d+ warnings? found\b/;
+const SOURCE_BOX_HEAD = /^\S+:\d+$/;
+const BOX_RULE = '--------------------';
+const ERROR_BOX_RULE = '------';
+
+type Section = 'progress' | 'errorBox' | 'warnings' | 'sourceBox';
+
+/** True for `12.34 text` / `8527.6` / `0.443 ` — a log line's seconds-since-start prefix. */
+function logPrefixLength(rest: string): number {
+  let i = 0;
+  const n = rest.length;
+  while (i < n && rest.charCodeAt(i) >= 48 && rest.charCodeAt(i) <= 57) i++;
+  if (i === 0 || i >= n || rest.charCodeAt(i) !== 46) return 0;
+  const dot = ++i;
+  while (i < n && rest.charCodeAt(i) >= 48 && rest.charCodeAt(i) <= 57) i++;
+  if (i === dot) return 0;
+  if (i === n) return i;
+  return rest.charCodeAt(i) === 32 ? i + 1 : 0;
+}
+
+/**
+ * Streaming parser for BuildKit's plain progress (`--progress=plain`), every version:
+ * `#N sha256:` lines (< 0.9), `#N ...` switches and re-printed headers, statuses, logs,
+ * endings, inline `WARN`, error and source boxes, the warnings block and final `ERROR:`,
+ * bake/platform prefixes and GitHub Actions timestamps.
+ */
+export class PlainParser {
+  private readonly store = new VertexStore();
+  private readonly splitter = new LineSplitter((line, overlong) => this.line(line, overlong));
+  private builder: ParsedBuild['builder'] = null;
+  private readonly blockWarnings: BuildWarning[] = [];
+  private readonly otherWarnings: BuildWarning[] = [];
+  private readonly errors: string[] = [];
+  private readonly problems: BuildProblem[] = [];
+  private unreadable = 0;
+  private lines = 0;
+  private prevBlank = true;
+  private seenVertexLine = false;
+  private tail = false;
+  private current: VertexState | null = null;
+  /** The last vertex that ended in error: an error box names it, which recovers a name a tail lost. */
+  private lastErrored: VertexState | null = null;
+  private section: Section = 'progress';
+  private firstMs: number | null = null;
+  private lastMs: number | null = null;
+
+  push(chunk: string | Uint8Array): void {
+    this.splitter.push(chunk);
+  }
+
+  end(): ParsedBuild {
+    if (this.splitter.end() && this.current) {
+      this.problem(this.lines, 'the log ends in the middle of a line');
+    }
+    const vertices = this.store.finish();
+    const inline = vertices.flatMap((v) => v.warnings.map((w) => warningFrom(w, v.key)));
+    const warnings = [...(this.blockWarnings.length ? this.blockWarnings : inline), ...this.otherWarnings];
+    if (this.unreadable > MAX_PROBLEMS) {
+      this.problems.push({ line: null, message: `${this.unreadable - MAX_PROBLEMS} more lines could not be read` });
+    }
+    return {
+      format: 'plain',
+      builder: this.builder,
+      vertices,
+      warnings,
+      errors: this.errors,
+      problems: this.problems,
+      truncated: this.tail,
+      startedAtMs: this.firstMs,
+      endedAtMs: this.lastMs,
+      lines: this.lines,
+    };
+  }
+
+  private line(raw: string, overlong: boolean): void {
+    this.lines++;
+    if (overlong) this.problem(this.lines, 'line is longer than 1 MiB; only its start was read');
+    const { ms, rest } = splitTimestamp(raw);
+    if (ms !== null) {
+      if (this.firstMs === null) this.firstMs = ms;
+      this.lastMs = ms;
+    }
+    const line = stripAnsi(rest);
+    if (line.length === 0 || (line.charCodeAt(0) === 32 && line.trim() === '')) {
+      this.prevBlank = true;
+      return;
+    }
+    if (line.charCodeAt(0) === 35) {
+      let i = 1;
+      while (i < line.length && line.charCodeAt(i) >= 48 && line.charCodeAt(i) <= 57) i++;
+      if (i > 1 && (i === line.length || line.charCodeAt(i) === 32)) {
+        this.vertexLine(Number(line.slice(1, i)), line.slice(i + 1), ms);
+        this.prevBlank = false;
+        return;
+      }
+    }
+    this.otherLine(line);
+    this.prevBlank = false;
+  }
+
+  private vertexLine(n: number, rest: string, ms: number | null): void {
+    if (n === 0) {
+      const m = BUILDER.exec(rest);
+      if (m) this.builder = { name: m[1], driver: m[2] };
+      return;
+    }
+    const first = !this.seenVertexLine;
+    this.seenVertexLine = true;
+    this.section = 'progress';
+    const key = `#${n}`;
+    let v = this.store.get(key);
+    const logLen = logPrefixLength(rest);
+
+    if (logLen === 0 && this.prevBlank && !isEnding(rest)) {
+      // A header: a new vertex, or one the printer returns to.
+      if (!v) v = this.store.getOrCreate(key, n);
+      if (v.name === null) v.name = rest;
+      this.current = v;
+      VertexStore.touch(v, ms);
+      return;
+    }
+    if (first) this.tail = true; // the log starts inside a vertex: it is a tail
+    if (!v) v = this.store.getOrCreate(key, n);
+    VertexStore.touch(v, ms);
+
+    if (logLen > 0) {
+      VertexStore.addLog(v, rest.slice(logLen));
+      return;
+    }
+    if (rest === '...') {
+      this.current = null;
+      return;
+    }
+    if (rest === 'CACHED') return this.ending(v, 'cached');
+    if (rest === 'CANCELED') return this.ending(v, 'canceled');
+    if (rest.startsWith('ERROR')) {
+      v.error = rest.replace(/^ERROR:?\s*/, '');
+      return this.ending(v, 'error');
+    }
+    if (rest.startsWith('DONE')) {
+      const m = DONE.exec(rest);
+      if (m) {
+        v.doneSeconds = m[1] === undefined ? null : Number(m[1]);
+        return this.ending(v, 'done');
+      }
+    }
+    if (rest.startsWith('WARN: ')) {
+      VertexStore.addWarning(v, rest.slice(6));
+      return;
+    }
+    if (v.digest === null && /^sha256:[0-9a-f]{64}$/.test(rest)) {
+      v.digest = rest;
+      return;
+    }
+    VertexStore.setProgress(v, parseStatus(rest));
+  }
+
+  private ending(v: VertexState, outcome: VertexState['outcome']): void {
+    v.outcome = outcome;
+    this.current = null;
+    if (outcome === 'error') this.lastErrored = v;
+  }
+
+  private otherLine(line: string): void {
+    // Inside an open vertex block, a line without `#N` is that vertex's output (old clients
+    // and some copies lose the prefix).
+    if (this.current) {
+      VertexStore.addLog(this.current, line);
+      return;
+    }
+    if (line === ERROR_BOX_RULE) {
+      this.section = this.section === 'errorBox' ? 'progress' : 'errorBox';
+      return;
+    }
+    if (this.section === 'errorBox') {
+      // ` > [4/9] RUN make:` heads the box; the rest repeats the failing step's log tail.
+      const head = /^ > (.*):$/.exec(line);
+      if (head && this.lastErrored && this.lastErrored.name === null) this.lastErrored.name = head[1];
+      return;
+    }
+    if (line === BOX_RULE) {
+      this.section = this.section === 'sourceBox' ? 'progress' : 'sourceBox';
+      return;
+    }
+    if (this.section === 'sourceBox') return; // Dockerfile excerpt around the failing line
+    if (line.startsWith('ERROR')) {
+      this.errors.push(line.replace(/^ERROR:?\s*/, ''));
+      return;
+    }
+    if (WARNINGS_FOUND.test(line)) {
+      this.section = 'warnings';
+      return;
+    }
+    const item = /^\s*- (.*)$/.exec(line);
+    if (this.section === 'warnings' && item) {
+      this.blockWarnings.push(warningFrom(item[1], null));
+      return;
+    }
+    if (line.startsWith('WARNING: ')) {
+      this.otherWarnings.push(warningFrom(line.slice(9), null));
+      return;
+    }
+    if (SOURCE_BOX_HEAD.test(line)) return; // `Dockerfile:29` above a source box
+    if (!this.seenVertexLine) return; // whatever came before the build (CI banners)
+    this.unreadable++;
+    if (this.unreadable <= MAX_PROBLEMS) this.problem(this.lines, `not BuildKit progress: ${excerpt(line)}`);
+  }
+
+  private problem(line: number | null, message: string): void {
+    this.problems.push({ line, message });
+  }
+}
+
+function isEnding(rest: string): boolean {
+  return rest === 'CACHED' || rest === 'CANCELED' || rest === '...' || rest.startsWith('ERROR') || DONE.test(rest) ||
+    rest.startsWith('WARN: ');
+}
+
+function parseStatus(rest: string): VertexProgress {
+  const m = STATUS.exec(rest);
+  if (!m) return { id: rest, current: null, total: null, done: false };
+  return {
+    id: m[1],
+    current: m[2] ? parseSize(m[2]) : null,
+    total: m[3] ? parseSize(m[3]) : null,
+    done: m[5] !== undefined,
+  };
+}
+
+function excerpt(line: string): string {
+  const clean = line.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
+  return clean.length > 80 ? `${clean.slice(0, 80)}…` : clean;
+}

@@ -1,0 +1,202 @@
+import { StringDecoder } from 'node:string_decoder';
+import { LineSplitter } from './lines.js';
+import { splitTimestamp, stripAnsi } from './text.js';
+import { VertexStore, warningFrom, type VertexState } from './vertex-store.js';
+import type { BuildProblem, BuildWarning, ParsedBuild } from './types.js';
+
+const MAX_PROBLEMS = 20;
+const CANCELED = 'context canceled';
+
+// Wire types: client.SolveStatus as buildx `--progress=rawjson` prints it (moby/buildkit client/graph.go).
+interface WireVertex {
+  digest?: string;
+  inputs?: string[];
+  name?: string;
+  started?: string;
+  completed?: string;
+  cached?: boolean;
+  error?: string;
+}
+interface WireStatus {
+  id?: string;
+  vertex?: string;
+  current?: number;
+  total?: number;
+  completed?: string;
+}
+interface WireLog {
+  vertex?: string;
+  data?: string;
+}
+interface WireWarning {
+  vertex?: string;
+  short?: string;
+}
+interface SolveStatus {
+  vertexes?: WireVertex[];
+  statuses?: WireStatus[];
+  logs?: WireLog[];
+  warnings?: WireWarning[];
+}
+
+function time(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const ms = Date.parse(value);
+  // Go's zero time (0001-01-01) means "not set".
+  return Number.isNaN(ms) || ms < 0 ? null : ms;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Streaming parser for buildx `--progress=rawjson`: one SolveStatus per line, vertices re-sent
+ * whole on every change, several run intervals per vertex, base64 logs cut anywhere (inside a
+ * line or a UTF-8 character), and non-JSON lines (a final `ERROR:`) mixed in.
+ */
+export class RawJsonParser {
+  private readonly store = new VertexStore();
+  private readonly splitter = new LineSplitter((line, overlong) => this.line(line, overlong));
+  /** Per vertex: the unfinished last log line and a decoder holding a cut UTF-8 character. */
+  private readonly partial = new Map<string, { text: string; decoder: StringDecoder }>();
+  private readonly warnings: BuildWarning[] = [];
+  private readonly errors: string[] = [];
+  private readonly problems: BuildProblem[] = [];
+  private unreadable = 0;
+  private lines = 0;
+  private firstMs: number | null = null;
+  private lastMs: number | null = null;
+
+  push(chunk: string | Uint8Array): void {
+    this.splitter.push(chunk);
+  }
+
+  end(): ParsedBuild {
+    this.splitter.end();
+    for (const [key, p] of this.partial) {
+      const rest = p.text + p.decoder.end();
+      if (rest) VertexStore.addLog(this.store.getOrCreate(key), rest);
+    }
+    this.partial.clear();
+    if (this.unreadable > MAX_PROBLEMS) {
+      this.problems.push({ line: null, message: `${this.unreadable - MAX_PROBLEMS} more lines could not be read` });
+    }
+    return {
+      format: 'rawjson',
+      builder: null,
+      vertices: this.store.finish(),
+      warnings: this.warnings,
+      errors: this.errors,
+      problems: this.problems,
+      truncated: false,
+      startedAtMs: this.firstMs,
+      endedAtMs: this.lastMs,
+      lines: this.lines,
+    };
+  }
+
+  private line(raw: string, overlong: boolean): void {
+    this.lines++;
+    if (overlong) return this.unreadableLine('line is longer than 1 MiB; skipped');
+    const line = splitTimestamp(raw).rest;
+    const start = line.indexOf('{');
+    if (start === -1 || line.slice(0, start).trim() !== '') return this.textLine(line);
+    let msg: unknown;
+    try {
+      msg = JSON.parse(start === 0 ? line : line.slice(start));
+    } catch {
+      return this.unreadableLine('not valid JSON');
+    }
+    if (!isObject(msg)) return this.unreadableLine('not a progress record');
+    this.apply(msg as SolveStatus);
+  }
+
+  private textLine(line: string): void {
+    const text = stripAnsi(line).trim();
+    if (text === '') return;
+    if (text.startsWith('ERROR')) this.errors.push(text.replace(/^ERROR:?\s*/, ''));
+    else if (text.startsWith('WARNING: ')) this.warnings.push(warningFrom(text.slice(9), null));
+    // Other plain lines (buildx notices) carry nothing for the report.
+  }
+
+  private unreadableLine(why: string): void {
+    this.unreadable++;
+    if (this.unreadable <= MAX_PROBLEMS) this.problems.push({ line: this.lines, message: why });
+  }
+
+  private apply(msg: SolveStatus): void {
+    if (Array.isArray(msg.vertexes)) for (const v of msg.vertexes) if (isObject(v)) this.vertex(v);
+    if (Array.isArray(msg.statuses)) for (const s of msg.statuses) if (isObject(s)) this.status(s);
+    if (Array.isArray(msg.logs)) for (const l of msg.logs) if (isObject(l)) this.log(l);
+    if (Array.isArray(msg.warnings)) for (const w of msg.warnings) if (isObject(w)) this.warning(w);
+  }
+
+  private seen(ms: number | null): void {
+    if (ms === null) return;
+    if (this.firstMs === null || ms < this.firstMs) this.firstMs = ms;
+    if (this.lastMs === null || ms > this.lastMs) this.lastMs = ms;
+  }
+
+  private vertex(w: WireVertex): void {
+    if (typeof w.digest !== 'string' || w.digest === '') return;
+    const v = this.store.getOrCreate(w.digest, null, w.digest);
+    if (typeof w.name === 'string' && w.name !== '') v.name = w.name;
+    if (Array.isArray(w.inputs)) v.inputs = w.inputs.filter((i): i is string => typeof i === 'string');
+    const started = time(w.started);
+    const completed = time(w.completed);
+    this.seen(started);
+    this.seen(completed);
+    if (started !== null) {
+      // One interval per distinct start; a re-sent vertex with the same start updates its end.
+      const end = v.runs.get(started);
+      v.runs.set(started, completed ?? (end !== undefined && Number.isFinite(end) ? end : NaN));
+    }
+    const error = typeof w.error === 'string' ? w.error : '';
+    v.error = error || null;
+    if (error) v.outcome = error.endsWith(CANCELED) ? 'canceled' : 'error';
+    else if (w.cached === true) v.outcome = 'cached';
+    else if (completed !== null) v.outcome = 'done';
+    else v.outcome = 'unfinished';
+  }
+
+  private status(s: WireStatus): void {
+    if (typeof s.vertex !== 'string' || typeof s.id !== 'string') return;
+    const v = this.store.getOrCreate(s.vertex, null, s.vertex);
+    VertexStore.setProgress(v, {
+      id: s.id,
+      current: typeof s.current === 'number' ? s.current : null,
+      total: typeof s.total === 'number' && s.total > 0 ? s.total : null,
+      done: time(s.completed) !== null,
+    });
+  }
+
+  private log(l: WireLog): void {
+    if (typeof l.vertex !== 'string' || typeof l.data !== 'string') return;
+    const v = this.store.getOrCreate(l.vertex, null, l.vertex);
+    let p = this.partial.get(l.vertex);
+    if (!p) {
+      p = { text: '', decoder: new StringDecoder('utf8') };
+      this.partial.set(l.vertex, p);
+    }
+    const text = p.text + p.decoder.write(Buffer.from(l.data, 'base64'));
+    const parts = text.split('\n');
+    p.text = parts.pop() ?? '';
+    if (p.text.length > 1 << 16) p.text = p.text.slice(-(1 << 16)); // a line that never ends stays bounded
+    for (const part of parts) VertexStore.addLog(v, stripAnsi(stripCr(part)));
+  }
+
+  private warning(w: WireWarning): void {
+    if (typeof w.short !== 'string') return;
+    const message = Buffer.from(w.short, 'base64').toString('utf8');
+    const key = typeof w.vertex === 'string' ? w.vertex : null;
+    if (key) VertexStore.addWarning(this.store.getOrCreate(key, null, key), message);
+    this.warnings.push(warningFrom(message, key));
+  }
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+export type { VertexState };

@@ -1,0 +1,28 @@
+import { stripVTControlCharacters } from 'node:util';
+
+// `2024-05-02T10:11:12.1234567Z ` as GitHub Actions writes before every line of a job log.
+const GH_TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) /;
+
+/** Splits off a GitHub Actions timestamp; returns the time in ms (or null) and the rest. */
+export function splitTimestamp(line: string): { ms: number | null; rest: string } {
+  const c = line.charCodeAt(0);
+  if (c < 48 || c > 57) return { ms: null, rest: line };
+  const m = GH_TIMESTAMP.exec(line);
+  if (!m) return { ms: null, rest: line };
+  const ms = Date.parse(m[1]);
+  return { ms: Number.isNaN(ms) ? null : ms, rest: line.slice(m[0].length) };
+}
+
+/** Removes ANSI colour codes and other terminal control sequences (kept: CR, tab). */
+export function stripAnsi(text: string): string {
+  return text.includes('\u001b') ? stripVTControlCharacters(text) : text;
+}
+
+/** Parses `88.68MB`, `737.50kB`, `2B`, `1.5GiB` (go-units style, as BuildKit prints sizes) to bytes. */
+export function parseSize(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*([kKMGTP]?)(i?)B$/.exec(text);
+  if (!m) return null;
+  const base = m[3] ? 1024 : 1000;
+  const power = ' kMGTP'.indexOf(m[2].toUpperCase() === 'K' ? 'k' : m[2] || ' ');
+  return Math.round(Number(m[1]) * base ** Math.max(power, 0));
+}

@@ -1,0 +1,137 @@
+import { classify, parseLabel, targetOf } from './label.js';
+import type { BuildWarning, Interval, Vertex, VertexOutcome, VertexProgress } from './types.js';
+
+/** Log lines kept per vertex, and characters kept per line: the report shows a tail, never a whole log. */
+export const LOG_TAIL_LINES = 20;
+export const LOG_LINE_CHARS = 2000;
+const MAX_PROGRESS_IDS = 64;
+const MAX_WARNINGS = 50;
+
+/** Mutable per-vertex state while a log is read; turned into a `Vertex` by `finish`. */
+export interface VertexState {
+  key: string;
+  number: number | null;
+  digest: string | null;
+  name: string | null;
+  order: number;
+  inputs: string[];
+  /** Last ending seen (plain) or last whole-vertex update (rawjson). */
+  outcome: VertexOutcome;
+  error: string | null;
+  /** Plain: the last `DONE Ns`. */
+  doneSeconds: number | null;
+  /** rawjson / timestamped logs: start -> end (ms); end NaN while running. */
+  runs: Map<number, number>;
+  firstMs: number | null;
+  lastMs: number | null;
+  tail: string[];
+  logLines: number;
+  progress: Map<string, VertexProgress>;
+  warnings: string[];
+}
+
+export class VertexStore {
+  private readonly byKey = new Map<string, VertexState>();
+
+  get(key: string): VertexState | undefined {
+    return this.byKey.get(key);
+  }
+
+  getOrCreate(key: string, number: number | null = null, digest: string | null = null): VertexState {
+    let v = this.byKey.get(key);
+    if (!v) {
+      v = {
+        key, number, digest, name: null, order: this.byKey.size, inputs: [], outcome: 'unfinished', error: null,
+        doneSeconds: null, runs: new Map(), firstMs: null, lastMs: null, tail: [], logLines: 0,
+        progress: new Map(), warnings: [],
+      };
+      this.byKey.set(key, v);
+    }
+    return v;
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  values(): IterableIterator<VertexState> {
+    return this.byKey.values();
+  }
+
+  static addLog(v: VertexState, line: string): void {
+    v.logLines++;
+    if (v.tail.length >= LOG_TAIL_LINES) v.tail.shift();
+    v.tail.push(line.length > LOG_LINE_CHARS ? line.slice(0, LOG_LINE_CHARS) + '…' : line);
+  }
+
+  static touch(v: VertexState, ms: number | null): void {
+    if (ms === null) return;
+    if (v.firstMs === null || ms < v.firstMs) v.firstMs = ms;
+    if (v.lastMs === null || ms > v.lastMs) v.lastMs = ms;
+  }
+
+  static setProgress(v: VertexState, p: VertexProgress): void {
+    if (!v.progress.has(p.id) && v.progress.size >= MAX_PROGRESS_IDS) return;
+    v.progress.set(p.id, p);
+  }
+
+  static addWarning(v: VertexState, message: string): void {
+    if (v.warnings.length < MAX_WARNINGS && !v.warnings.includes(message)) v.warnings.push(message);
+  }
+
+  /** Resolves every vertex: labels (with the bake targets the whole log revealed), kinds, merged intervals. */
+  finish(): Vertex[] {
+    const states = [...this.byKey.values()].sort((a, b) => a.order - b.order);
+    const targets = new Set<string>();
+    for (const s of states) {
+      const t = s.name ? targetOf(parseLabel(s.name)) : null;
+      if (t) targets.add(t);
+    }
+    return states.map((s) => {
+      const name = s.name ?? '';
+      const label = parseLabel(name, targets);
+      const intervals = mergeIntervals(s.runs);
+      const seconds = intervals.length
+        ? intervals.reduce((sum, i) => sum + (i.end - i.start), 0) / 1000
+        : s.doneSeconds;
+      return {
+        key: s.key,
+        number: s.number,
+        digest: s.digest,
+        name,
+        label,
+        kind: classify(name, label),
+        outcome: s.outcome,
+        inputs: s.inputs,
+        intervals,
+        seconds: s.outcome === 'cached' ? null : seconds,
+        started: intervals.length ? intervals[0].start : s.firstMs,
+        completed: intervals.length ? intervals[intervals.length - 1].end : s.outcome === 'unfinished' ? null : s.lastMs,
+        error: s.error,
+        logTail: s.tail,
+        logLines: s.logLines,
+        progress: [...s.progress.values()],
+        warnings: s.warnings,
+        order: s.order,
+      };
+    });
+  }
+}
+
+/** Union of run intervals (BuildKit's mergeIntervals): overlapping runs count once. Open runs are dropped. */
+export function mergeIntervals(runs: Map<number, number>): Interval[] {
+  const list = [...runs].filter(([s, e]) => Number.isFinite(e) && e >= s).sort((a, b) => a[0] - b[0]);
+  const out: Interval[] = [];
+  for (const [start, end] of list) {
+    const last = out[out.length - 1];
+    if (last && start <= last.end) last.end = Math.max(last.end, end);
+    else out.push({ start, end });
+  }
+  return out;
+}
+
+/** Parses BuildKit's `(line N)` suffix of a lint warning. */
+export function warningFrom(message: string, vertexKey: string | null): BuildWarning {
+  const m = /\(line (\d+)\)\s*$/.exec(message);
+  return { message, line: m ? Number(m[1]) : null, vertexKey };
+}
