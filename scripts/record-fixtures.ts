@@ -5,8 +5,8 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseImagePresent, dockerAvailable, dockerServerVersion } from '../test/support/docker.js';
-import { record, recordScenario, removeImages, type Format } from '../test/support/run-phases.js';
-import { copyContext, FAILING, REPO_ROOT, SCENARIOS } from '../test/support/scenarios.js';
+import { copyContext, record, recordScenario, removeImages, type Format } from '../test/support/run-phases.js';
+import { FAILING, REPO_ROOT, SCENARIOS } from '../test/support/scenarios.js';
 
 const OUT = join(REPO_ROOT, 'fixtures/recorded');
 const FORMATS: Format[] = ['plain', 'rawjson'];

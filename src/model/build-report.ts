@@ -59,6 +59,7 @@ function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, stri
     return {
       id: idByKey.get(v.key)!,
       name: v.name,
+      stageKey: stageKey(v.label),
       target: v.label.target,
       platform: v.label.platform,
       stage: v.label.stage,
@@ -83,16 +84,23 @@ function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, stri
   return { steps, idByKey };
 }
 
-function toStages(steps: Step[], vertices: Vertex[]): StageSummary[] {
+function toStages(steps: Step[]): StageSummary[] {
   const byKey = new Map<string, StageSummary>();
-  const listed = vertices.filter((v) => v.kind !== 'internal');
-  steps.forEach((step, i) => {
-    const key = stageKey(listed[i].label);
+  steps.forEach((step) => {
+    const key = step.stageKey;
     let stage = byKey.get(key);
     if (!stage) {
       stage = {
-        key, target: step.target, platform: step.platform, stage: step.stage, steps: 0, declaredSteps: null,
-        counts: emptyCounts(), cachedRatio: null, seconds: 0, sizeBytes: null,
+        key,
+        target: step.target,
+        platform: step.platform,
+        stage: step.stage,
+        steps: 0,
+        declaredSteps: null,
+        counts: emptyCounts(),
+        cachedRatio: null,
+        seconds: 0,
+        sizeBytes: null,
       };
       byKey.set(key, stage);
     }
@@ -138,7 +146,7 @@ function incompleteReasons(parsed: ParsedBuild, failed: boolean, errors: string[
 /** Turns a parsed build into the versioned report: steps, stage rollups, totals, completeness. */
 export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): BuildReport {
   const { steps, idByKey } = toSteps(parsed.vertices);
-  const stages = toStages(steps, parsed.vertices);
+  const stages = toStages(steps);
   const counts = emptyCounts();
   for (const step of steps) counts[step.status]++;
 
@@ -149,7 +157,9 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
   const failed = parsed.errors.length > 0 || vertexErrors.length > 0;
 
   const wallSeconds =
-    parsed.startedAtMs !== null && parsed.endedAtMs !== null ? round((parsed.endedAtMs - parsed.startedAtMs) / 1000) : null;
+    parsed.startedAtMs !== null && parsed.endedAtMs !== null
+      ? round((parsed.endedAtMs - parsed.startedAtMs) / 1000)
+      : null;
   const stepSeconds = round(parsed.vertices.reduce((sum, v) => sum + (v.seconds ?? 0), 0));
   const basis = wallSeconds !== null && wallSeconds > 0 ? wallSeconds : stepSeconds;
   for (const step of steps) {

@@ -13,6 +13,8 @@ export interface Step {
   id: string;
   /** The vertex name as BuildKit printed it. */
   name: string;
+  /** The key of the stage summary this step counts in. */
+  stageKey: string;
   /** Label parts. */
   target: string | null;
   platform: string | null;

@@ -1,15 +1,32 @@
 import type { VertexKind, VertexLabel } from './types.js';
 
 const INSTRUCTIONS = new Set([
-  'FROM', 'RUN', 'COPY', 'ADD', 'WORKDIR', 'ENV', 'ARG', 'USER', 'EXPOSE', 'LABEL', 'CMD', 'ENTRYPOINT',
-  'SHELL', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'ONBUILD', 'MAINTAINER',
+  'FROM',
+  'RUN',
+  'COPY',
+  'ADD',
+  'WORKDIR',
+  'ENV',
+  'ARG',
+  'USER',
+  'EXPOSE',
+  'LABEL',
+  'CMD',
+  'ENTRYPOINT',
+  'SHELL',
+  'VOLUME',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+  'ONBUILD',
+  'MAINTAINER',
 ]);
 
 // os/arch[/variant]: linux/amd64, linux/arm/v7, windows/amd64
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9.]+)?$/;
 const STEP_INDEX = /^(\d+)\/(\d+)$/;
 // Names of bookkeeping vertices that carry no bracket label.
-const INTERNAL_NAMES = /^(?:resolve image config for |exporting to |exporting cache|importing to docker|importing cache manifest|preparing build cache|copy \/context \/|load remote build context|writing image|naming to|unpacking to|sending tarball|pushing )/;
+const INTERNAL_NAMES =
+  /^(?:resolve image config for |exporting to |exporting cache|importing to docker|importing cache manifest|preparing build cache|copy \/context \/|load remote build context|writing image|naming to|unpacking to|sending tarball|pushing )/;
 
 function firstWord(text: string): string | null {
   const m = /^\S+/.exec(text);
@@ -25,8 +42,15 @@ function firstWord(text: string): string | null {
  */
 export function parseLabel(name: string, targets: ReadonlySet<string> = new Set()): VertexLabel {
   const label: VertexLabel = {
-    raw: null, target: null, platform: null, stage: null, index: null, count: null,
-    special: null, instruction: null, text: name,
+    raw: null,
+    target: null,
+    platform: null,
+    stage: null,
+    index: null,
+    count: null,
+    special: null,
+    instruction: null,
+    text: name,
   };
   if (name.startsWith('[')) {
     const close = name.indexOf(']');

@@ -7,7 +7,8 @@ const MAX_PROBLEMS = 20;
 const BUILDER = /^building with "(.*)" instance using (\S+) driver/;
 const DONE = /^DONE(?: (\d+(?:\.\d+)?)s)?$/;
 // `<id> [<cur> [/ <total>]] [<secs>s] [done]`, as BuildKit's printer writes a status.
-const STATUS = /^(.*?)(?: (\d+(?:\.\d+)?[kMGTPE]?i?B)(?: \/ (\d+(?:\.\d+)?[kMGTPE]?i?B))?)?(?: (\d+(?:\.\d+)?)s)?( done)?$/;
+const STATUS =
+  /^(.*?)(?: (\d+(?:\.\d+)?[kMGTPE]?i?B)(?: \/ (\d+(?:\.\d+)?[kMGTPE]?i?B))?)?(?: (\d+(?:\.\d+)?)s)?( done)?$/;
 const WARNINGS_FOUND = /^\s*\d+ warnings? found\b/;
 const SOURCE_BOX_HEAD = /^\S+:\d+$/;
 const BOX_RULE = '--------------------';
@@ -222,8 +223,14 @@ export class PlainParser {
 }
 
 function isEnding(rest: string): boolean {
-  return rest === 'CACHED' || rest === 'CANCELED' || rest === '...' || rest.startsWith('ERROR') || DONE.test(rest) ||
-    rest.startsWith('WARN: ');
+  return (
+    rest === 'CACHED' ||
+    rest === 'CANCELED' ||
+    rest === '...' ||
+    rest.startsWith('ERROR') ||
+    DONE.test(rest) ||
+    rest.startsWith('WARN: ')
+  );
 }
 
 function parseStatus(rest: string): VertexProgress {
@@ -238,6 +245,7 @@ function parseStatus(rest: string): VertexProgress {
 }
 
 function excerpt(line: string): string {
+  // eslint-disable-next-line no-control-regex
   const clean = line.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
   return clean.length > 80 ? `${clean.slice(0, 80)}…` : clean;
 }

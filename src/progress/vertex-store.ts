@@ -41,9 +41,22 @@ export class VertexStore {
     let v = this.byKey.get(key);
     if (!v) {
       v = {
-        key, number, digest, name: null, order: this.byKey.size, inputs: [], outcome: 'unfinished', error: null,
-        doneSeconds: null, runs: new Map(), firstMs: null, lastMs: null, tail: [], logLines: 0,
-        progress: new Map(), warnings: [],
+        key,
+        number,
+        digest,
+        name: null,
+        order: this.byKey.size,
+        inputs: [],
+        outcome: 'unfinished',
+        error: null,
+        doneSeconds: null,
+        runs: new Map(),
+        firstMs: null,
+        lastMs: null,
+        tail: [],
+        logLines: 0,
+        progress: new Map(),
+        warnings: [],
       };
       this.byKey.set(key, v);
     }
@@ -106,7 +119,11 @@ export class VertexStore {
         intervals,
         seconds: s.outcome === 'cached' ? null : seconds,
         started: intervals.length ? intervals[0].start : s.firstMs,
-        completed: intervals.length ? intervals[intervals.length - 1].end : s.outcome === 'unfinished' ? null : s.lastMs,
+        completed: intervals.length
+          ? intervals[intervals.length - 1].end
+          : s.outcome === 'unfinished'
+            ? null
+            : s.lastMs,
         error: s.error,
         logTail: s.tail,
         logLines: s.logLines,

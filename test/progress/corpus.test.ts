@@ -50,9 +50,7 @@ describe('corpus logs', () => {
         seconds: s.status === 'ran' ? s.seconds : null,
       })),
     ).toEqual(expected.steps);
-    const stages = Object.fromEntries(
-      report.stages.map((st) => [st.key, { steps: st.steps, ...st.counts }]),
-    );
+    const stages = Object.fromEntries(report.stages.map((st) => [st.key, { steps: st.steps, ...st.counts }]));
     expect(stages).toEqual(expected.stages);
     expect(report.failed).toBe(expected.failed);
     expect(report.complete).toBe(expected.complete);

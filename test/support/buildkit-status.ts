@@ -131,7 +131,10 @@ export function decodeStatus(payload: Uint8Array): Obj {
 
 /** JSON as Go's encoding/json writes it with HTML escaping on (json.Encoder's default). */
 export function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
+  );
 }
 
 /** One rawjson line (without newline) for one base64 `aux` payload of a moby.buildkit.trace message. */

@@ -52,7 +52,8 @@ export function collect(lines: string[]): Omit<RawjsonBuild, 'exitOk'> {
     if (!line.trim()) continue;
     const m = JSON.parse(line) as JsonMessage;
     if (m.id === 'moby.buildkit.trace' && typeof m.aux === 'string') rawjson.push(traceToRawjson(m.aux));
-    else if (m.id === 'moby.image.id' && m.aux && typeof m.aux === 'object') imageId = (m.aux as { ID?: string }).ID ?? null;
+    else if (m.id === 'moby.image.id' && m.aux && typeof m.aux === 'object')
+      imageId = (m.aux as { ID?: string }).ID ?? null;
     else if (m.error !== undefined || m.errorDetail) error = m.errorDetail?.message ?? m.error ?? 'unknown error';
     else if (typeof m.stream === 'string') stream += m.stream;
     else if (typeof m.message === 'string') error = m.message; // an HTTP error body

@@ -1,11 +1,12 @@
 // Runs a scenario's phases in order against one context copy and saves each progress log.
 // One format per call: a phase is "warm" or "edited" relative to the build before it, so the
 // plain and the rawjson sequences each start from an empty build cache.
-import { rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPlain, docker, pruneBuildCache, type BuildOptions } from './docker.js';
 import { buildRawjson } from './record-rawjson.js';
-import { applyEdit, copyContext, type Phase, type Scenario } from './scenarios.js';
+import { DOCKERFILES_DIR, type Phase, type Scenario } from './scenarios.js';
 
 export type Format = 'plain' | 'rawjson';
 
@@ -72,4 +73,16 @@ export async function recordScenario(s: Scenario, format: Format, outDir: string
 /** Best-effort cleanup of the images the builds tagged (the build cache is what the tests need). */
 export function removeImages(tags: string[]): void {
   if (tags.length) docker(['rmi', '-f', ...tags]);
+}
+
+/** A private copy of a scenario's context, so edits never touch the fixtures. */
+export function copyContext(name: string, parent = tmpdir()): string {
+  const dir = mkdtempSync(join(parent, `bca-${name}-`));
+  cpSync(join(DOCKERFILES_DIR, name), dir, { recursive: true });
+  return dir;
+}
+
+/** The edit a phase makes: a line appended to one copied file, which changes its content checksum. */
+export function applyEdit(context: string, file: string): void {
+  appendFileSync(join(context, file), `// edited ${new Date().toISOString()}\n`);
 }

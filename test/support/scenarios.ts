@@ -1,7 +1,5 @@
 // The real-build scenarios (fixtures/dockerfiles/<name>/) and what each phase must show.
 // Shared by the integration test and scripts/record-fixtures.ts, so both record the same builds.
-import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +29,8 @@ export interface Scenario {
    * build. Ids in a group are compared as the group's first id.
    */
   sharedSteps: string[][];
+  /** The Dockerfile steps every build of it shows, FROMs apart (canonical ids, see sharedSteps). */
+  steps: string[];
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -38,6 +38,7 @@ export const SCENARIOS: Scenario[] = [
     // deps (manifest + slow install) → build (FROM deps, sources) → final stage (COPY --from=build).
     name: 'node-app',
     sharedSteps: [['deps#1', 'stage-2#1']],
+    steps: ['deps#2', 'deps#3', 'deps#4', 'build#1', 'build#2', 'stage-2#2', 'stage-2#3'],
     phases: [
       { name: 'cold', expect: 'cold' },
       { name: 'warm', expect: {} },
@@ -52,6 +53,7 @@ export const SCENARIOS: Scenario[] = [
       ['assets#1', 'app#1'],
       ['assets#2', 'app#2'],
     ],
+    steps: ['assets#2', 'assets#3', 'assets#4', 'app#3', 'app#4', 'app#5', 'app#6'],
     phases: [
       { name: 'cold', expect: 'cold' },
       { name: 'warm', expect: {} },
@@ -63,17 +65,31 @@ export const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** The build that fails: its single stage's step 3 (`RUN ... exit 3`) prints `logLine` last. */
-export const FAILING = { name: 'failing-run', failingIndex: 3, logLine: 'giving up' };
+/**
+ * The build that fails: its single stage's step 3 (`RUN ... exit 3`) prints `logLines`. The last
+ * goes to stderr, and BuildKit reads stdout and stderr apart: their order in the log varies.
+ */
+export const FAILING = {
+  name: 'failing-run',
+  failingIndex: 3,
+  logLines: ['checking input', 'line one', 'line two', 'giving up'],
+};
 
-/** A private copy of a scenario's context, so edits never touch the fixtures. */
-export function copyContext(name: string, parent = tmpdir()): string {
-  const dir = mkdtempSync(join(parent, `bca-${name}-`));
-  cpSync(join(DOCKERFILES_DIR, name), dir, { recursive: true });
-  return dir;
+/** Maps a step id to its group's first id (see Scenario.sharedSteps). */
+export function canonicalId(s: Scenario, id: string): string {
+  return s.sharedSteps.find((g) => g.includes(id))?.[0] ?? id;
 }
 
-/** The edit a phase makes: a line appended to one copied file, which changes its content checksum. */
-export function applyEdit(context: string, file: string): void {
-  appendFileSync(join(context, file), `// edited ${new Date().toISOString()}\n`);
+/**
+ * What a phase's report must show for the scenario's Dockerfile steps (canonical ids):
+ * cold → all ran; otherwise a stage named in `expect` re-ran from that index on, the rest is cached.
+ */
+export function expectedStatuses(s: Scenario, phase: Phase): Record<string, 'cached' | 'ran'> {
+  const out: Record<string, 'cached' | 'ran'> = {};
+  for (const id of s.steps) {
+    const [stage, index] = id.split('#') as [string, string];
+    const from = phase.expect === 'cold' ? 0 : phase.expect[stage];
+    out[id] = from !== undefined && Number(index) >= from ? 'ran' : 'cached';
+  }
+  return out;
 }

@@ -1,0 +1,22 @@
+// Text from a build log or a Dockerfile is never trusted: in markdown it must render as the
+// same characters and nothing else — no HTML, links, images, headings, mentions or code spans.
+// Every character that markdown or HTML could act on becomes a numeric entity, which GitHub
+// decodes only after parsing (so `@org`, `](http://x)`, `www.x.com`, `# h` stay inert).
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
+const ACTIVE = /[\\`*_{}[\]()<>#+\-.!|~@&:"'=$%^]/g;
+
+function entity(c: string): string {
+  return `&#${c.charCodeAt(0)};`;
+}
+
+/** Escapes text for a markdown paragraph or table cell (GitHub-flavoured), on one line. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(CONTROL, ' ').replace(ACTIVE, entity);
+}
+
+/** Escapes text for HTML element content, e.g. log lines inside `<pre>`; mentions stay inert. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'@`]/g, entity);
+}
