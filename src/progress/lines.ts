@@ -29,6 +29,8 @@ export class LineSplitter {
     while (nl !== -1) {
       if (this.discarding) {
         this.discarding = false;
+      } else if (this.pending.length + nl - start > this.maxLine) {
+        this.emit((this.pending + text.slice(start, start + KEEP_OF_OVERLONG)).slice(0, KEEP_OF_OVERLONG), true);
       } else {
         this.emit(this.pending.length ? this.pending + text.slice(start, nl) : text.slice(start, nl), false);
       }

@@ -1,0 +1,131 @@
+import { parseText } from '../../src/progress/index.js';
+import { buildReport } from '../../src/model/build-report.js';
+
+function report(log: string) {
+  return buildReport(parseText(log, 'plain'));
+}
+
+function statuses(log: string): Record<string, string> {
+  return Object.fromEntries(report(log).steps.map((s) => [s.id, s.status]));
+}
+
+describe('PlainParser', () => {
+  test('a resumed vertex keeps its first name and its last ending', () => {
+    const log = [
+      '#1 [internal] load build definition from Dockerfile',
+      '#1 DONE 0.0s',
+      '',
+      '#2 [2/3] RUN make',
+      '#2 0.100 building',
+      '#2 ...',
+      '',
+      '#3 [auth] library/node:pull token for registry-1.docker.io',
+      '#3 DONE 0.0s',
+      '',
+      '#2 [2/3] RUN make',
+      '#2 1.500 done building',
+      '#2 DONE 2.5s',
+      '',
+      '#2 [2/3] RUN make',
+      '#2 DONE 3.0s',
+      '',
+    ].join('\n');
+    const r = report(log);
+    expect(r.steps).toHaveLength(1);
+    expect(r.steps[0]).toMatchObject({
+      id: '(default)#2',
+      status: 'ran',
+      seconds: 3,
+      logTail: ['building', 'done building'],
+    });
+    expect(r.complete).toBe(true);
+  });
+
+  test('CACHED is a status, never a time; a 0.0 s step ran', () => {
+    const log =
+      '#1 [1/3] FROM docker.io/library/alpine\n#1 DONE 0.0s\n\n#2 [2/3] WORKDIR /a\n#2 CACHED\n\n#3 [3/3] RUN true\n#3 DONE 0.0s\n';
+    expect(statuses(log)).toEqual({ '(default)#1': 'source', '(default)#2': 'cached', '(default)#3': 'ran' });
+  });
+
+  test.each([
+    ['[api builder 2/5] RUN x', { target: 'api', platform: null, stage: 'builder', index: 2 }],
+    ['[api linux/amd64 builder 2/5] RUN x', { target: 'api', platform: 'linux/amd64', stage: 'builder', index: 2 }],
+    ['[linux/arm/v7 stage-1 3/4] COPY . .', { target: null, platform: 'linux/arm/v7', stage: 'stage-1', index: 3 }],
+    ['[api 1/5] RUN x', { target: 'api', platform: null, stage: null, index: 1 }],
+    ['[stage-0  7/24] RUN x', { target: null, platform: null, stage: 'stage-0', index: 7 }],
+  ])('label %s', (name, expected) => {
+    // `[api internal]` reveals `api` as a bake target, so `[api 1/5]` is target api, not a stage.
+    const log = `#1 [api internal] load build definition from Dockerfile\n#1 DONE 0.0s\n\n#2 ${name}\n#2 DONE 1.0s\n`;
+    expect(report(log).steps[0]).toMatchObject(expected);
+  });
+
+  test('GitHub Actions timestamps are stripped and give the wall clock', () => {
+    const log = [
+      '2024-05-02T10:00:00.0000000Z #1 [1/2] FROM docker.io/library/alpine',
+      '2024-05-02T10:00:00.5000000Z #1 DONE 0.5s',
+      '2024-05-02T10:00:00.5000000Z ',
+      '2024-05-02T10:00:01.0000000Z #2 [2/2] RUN sleep 9',
+      '2024-05-02T10:00:10.0000000Z #2 DONE 9.0s',
+    ].join('\n');
+    const r = report(log);
+    expect(r.steps.map((s) => s.status)).toEqual(['source', 'ran']);
+    expect(r.totals.wallSeconds).toBe(10);
+    expect(r.totals.shareBasis).toBe('wall');
+    expect(r.steps[1].share).toBeCloseTo(0.9);
+  });
+
+  test('CR progress stays inside one log line; ANSI codes are removed', () => {
+    const log =
+      '#5 [2/2] RUN apt-get install\r\n#5 1.0 (Reading 5%\r(Reading 100%\r\n#5 2.0 \u001b[1;32mok\u001b[0m\n#5 DONE 2.1s\n';
+    expect(report(log).steps[0].logTail).toEqual(['(Reading 5%\r(Reading 100%', 'ok']);
+  });
+
+  test('the warnings block after the progress replaces the inline WARN lines', () => {
+    const log = [
+      '#1 [internal] load build definition from Dockerfile',
+      '#1 WARN: JSONArgsRecommended: JSON arguments recommended (line 3)',
+      '#1 DONE 0.0s',
+      '',
+      ' \u001b[33m2 warnings found (use docker --debug to expand):',
+      '\u001b[0m - JSONArgsRecommended: JSON arguments recommended (line 3)',
+      ' - FromAsCasing: mismatch (line 1)',
+    ].join('\n');
+    expect(report(log).warnings).toEqual([
+      { message: 'JSONArgsRecommended: JSON arguments recommended (line 3)', line: 3, stepId: null },
+      { message: 'FromAsCasing: mismatch (line 1)', line: 1, stepId: null },
+    ]);
+  });
+
+  test('a log cut inside a running step is incomplete and the step unfinished', () => {
+    const log = '#1 [1/2] FROM docker.io/library/alpine\n#1 DONE 0.1s\n\n#2 [2/2] RUN make\n#2 3.0 compiling';
+    const r = report(log);
+    expect(r.steps[1].status).toBe('unfinished');
+    expect(r.complete).toBe(false);
+    expect(r.incompleteReasons.join()).toMatch(/cut/);
+  });
+
+  test('an error step gets its error, the final ERROR line fails the build', () => {
+    const log = [
+      '#4 [2/2] RUN exit 3',
+      '#4 0.2 oops',
+      '#4 ERROR: process "/bin/sh -c exit 3" did not complete successfully: exit code: 3',
+      '------',
+      ' > [2/2] RUN exit 3:',
+      '0.2 oops',
+      '------',
+      'Dockerfile:2',
+      '--------------------',
+      '   2 | >>> RUN exit 3',
+      '--------------------',
+      'ERROR: failed to solve: process "/bin/sh -c exit 3" did not complete successfully: exit code: 3',
+    ].join('\n');
+    const r = report(log);
+    expect(r.failed).toBe(true);
+    expect(r.steps[0]).toMatchObject({ status: 'error', logTail: ['oops'] });
+    expect(r.steps[0].error).toMatch(/exit code: 3/);
+    expect(r.errors).toEqual([
+      'failed to solve: process "/bin/sh -c exit 3" did not complete successfully: exit code: 3',
+    ]);
+    expect(r.problems).toEqual([]);
+  });
+});
