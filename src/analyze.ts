@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseDockerfile } from './dockerfile/parse.js';
-import { mapSteps } from './dockerfile/map-steps.js';
+import { parseDockerfile, type Dockerfile } from './dockerfile/parse.js';
 import { buildReport } from './model/build-report.js';
 import type { BuildReport } from './model/report.js';
 import { parseStream } from './progress/index.js';
@@ -38,25 +37,21 @@ export async function analyzeLog(
   input: AsyncIterable<string | Uint8Array>,
   opts: AnalyzeOpts,
 ): Promise<AnalyzeResponse> {
-  const parsed = await parseStream(input, opts.progress);
-  const report = buildReport(parsed, { file: opts.file });
-  const notices: string[] = [];
+  let dockerfile: { path: string; parsed: Dockerfile } | null = null;
   if (opts.dockerfile) {
-    let content: string;
     try {
-      content = await readFile(opts.dockerfile, 'utf8');
+      dockerfile = { path: opts.dockerfile, parsed: parseDockerfile(await readFile(opts.dockerfile, 'utf8')) };
     } catch {
       throw new Error(`cannot read the Dockerfile '${opts.dockerfile}'`);
     }
-    const { unmapped } = mapSteps(report, parseDockerfile(content));
-    if (unmapped.length) {
-      notices.push(
-        `${unmapped.length} step(s) not found in ${opts.dockerfile}: ${unmapped
-          .slice(0, 3)
-          .map((u) => `${u.id} (${u.reason})`)
-          .join(', ')}`,
-      );
-    }
+  }
+  const parsed = await parseStream(input, opts.progress);
+  const report = buildReport(parsed, { file: opts.file, dockerfile });
+  const notices: string[] = [];
+  const unmapped = report.dockerfile?.unmapped ?? [];
+  if (unmapped.length) {
+    const some = unmapped.slice(0, 3).map((u) => `${u.id} (${u.reason})`);
+    notices.push(`${unmapped.length} step(s) not found in ${opts.dockerfile}: ${some.join(', ')}`);
   }
   return { report, output: render(report, opts.format), notices, parsedVertices: parsed.vertices.length };
 }

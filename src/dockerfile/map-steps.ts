@@ -1,7 +1,8 @@
-import type { BuildReport, Step } from '../model/report.js';
+import type { Step } from '../model/report.js';
+import { stageKeyOf, stepIdOf } from '../model/step-id.js';
 import type { Dockerfile, DockerfileStage } from './parse.js';
 
-/** The Dockerfile stage a labelled step belongs to: by name, by `stage-N`, or the only stage. */
+/** The Dockerfile stage a labelled step belongs to: by name, by `stage-N`, or the last (target) stage. */
 export function stageFor(step: Pick<Step, 'stage'>, dockerfile: Dockerfile): DockerfileStage | null {
   const { stages } = dockerfile;
   const name = step.stage;
@@ -13,8 +14,17 @@ export function stageFor(step: Pick<Step, 'stage'>, dockerfile: Dockerfile): Doc
   return m ? (stages[Number(m[1])] ?? null) : null;
 }
 
-function label(stage: DockerfileStage, index: number): string {
-  return `${stage.name ?? `stage-${stage.position}`} ${index}/${stage.steps.length}`;
+interface Place {
+  stage: DockerfileStage;
+  index: number;
+}
+
+function stageName(stage: DockerfileStage): string {
+  return stage.name ?? `stage-${stage.position}`;
+}
+
+function labelOf(p: Place): string {
+  return `${stageName(p.stage)} ${p.index}/${p.stage.steps.length}`;
 }
 
 /** True when both stages start from the same base and steps 1..index are the same: BuildKit then runs them once. */
@@ -27,20 +37,32 @@ function samePrefix(a: DockerfileStage, b: DockerfileStage, index: number): bool
   return true;
 }
 
+/** Gives a step the label of another place (the canonical one of a shared vertex). */
+function relabel(step: Step, to: Place): void {
+  step.stage = stageName(to.stage);
+  step.index = to.index;
+  step.count = to.stage.steps.length;
+  step.stageKey = stageKeyOf(step);
+  step.id = stepIdOf(step.stageKey, step.index, step.text);
+  step.lines = { ...to.stage.steps[to.index - 1].lines };
+}
+
 export interface MapResult {
   /** Steps that could not be tied to a Dockerfile line, with the reason. */
   unmapped: { id: string; reason: string }[];
 }
 
 /**
- * Ties each labelled step to its Dockerfile lines, and marks steps that BuildKit ran once for
- * two stages (identical steps on the same base are one vertex, printed under one stage's label).
- * Mutates the report's steps.
+ * Ties each labelled step to its Dockerfile lines. BuildKit runs identical steps of two stages
+ * (same base, same instructions up to there) once, printed under either stage's label — not the
+ * same one from build to build — so such a step is filed under the stage that comes first in the
+ * Dockerfile, with the others in `sharedWith`: its id stays stable across builds.
  */
-export function mapSteps(report: BuildReport, dockerfile: Dockerfile): MapResult {
+export function mapSteps(steps: Step[], dockerfile: Dockerfile): MapResult {
   const unmapped: MapResult['unmapped'] = [];
+  const places = new Map<Step, Place>();
   const printed = new Map<DockerfileStage, Set<number>>();
-  for (const step of report.steps) {
+  for (const step of steps) {
     if (step.index === null) continue;
     const stage = stageFor(step, dockerfile);
     const inst = stage?.steps[step.index - 1];
@@ -59,20 +81,25 @@ export function mapSteps(report: BuildReport, dockerfile: Dockerfile): MapResult
       continue;
     }
     step.lines = { ...inst.lines };
+    places.set(step, { stage, index: step.index });
     if (!printed.has(stage)) printed.set(stage, new Set());
     printed.get(stage)!.add(step.index);
   }
-  // A built stage missing a step that another stage printed identically (FROM included): shared.
+
+  const shares = new Map<Step, Place[]>();
   for (const [stage, seen] of printed) {
     for (let index = 1; index <= stage.steps.length; index++) {
       if (seen.has(index)) continue;
-      const owner = report.steps.find((s) => {
-        if (s.index !== index || s.lines === null) return false;
-        const other = stageFor(s, dockerfile);
-        return other !== null && other !== stage && samePrefix(other, stage, index);
-      });
-      if (owner) owner.sharedWith.push(label(stage, index));
+      const owner = [...places].find(
+        ([, p]) => p.index === index && p.stage !== stage && samePrefix(p.stage, stage, index),
+      )?.[0];
+      if (owner) shares.set(owner, [...(shares.get(owner) ?? []), { stage, index }]);
     }
+  }
+  for (const [owner, others] of shares) {
+    const all = [places.get(owner)!, ...others].sort((a, b) => a.stage.position - b.stage.position);
+    owner.sharedWith = all.slice(1).map(labelOf);
+    if (all[0].stage !== places.get(owner)!.stage) relabel(owner, all[0]);
   }
   return { unmapped };
 }

@@ -9,12 +9,16 @@ import {
   type StepStatus,
 } from './report.js';
 import { stageKey, stepId } from './step-id.js';
+import { mapSteps } from '../dockerfile/map-steps.js';
+import type { Dockerfile } from '../dockerfile/parse.js';
 
 export interface BuildReportOpts {
   /** The log's file name, as the user gave it. */
   file?: string | null;
   /** Clock for `generatedAt` (tests pin it). */
   now?: Date;
+  /** The parsed Dockerfile and its path: steps are tied to lines, shared steps filed under one stable id. */
+  dockerfile?: { path: string; parsed: Dockerfile } | null;
 }
 
 const SLOWEST = 10;
@@ -146,6 +150,14 @@ function incompleteReasons(parsed: ParsedBuild, failed: boolean, errors: string[
 /** Turns a parsed build into the versioned report: steps, stage rollups, totals, completeness. */
 export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): BuildReport {
   const { steps, idByKey } = toSteps(parsed.vertices);
+  const mapping = opts.dockerfile ? mapSteps(steps, opts.dockerfile.parsed) : null;
+  if (mapping) {
+    // Relabelled shared steps changed ids: follow them in inputs and warnings.
+    const byVertex = new Map(parsed.vertices.filter((v) => v.kind !== 'internal').map((v, i) => [v.key, steps[i].id]));
+    const renamed = new Map([...idByKey].map(([key, id]) => [id, byVertex.get(key) ?? id]));
+    for (const [key, id] of byVertex) idByKey.set(key, id);
+    for (const step of steps) step.inputs = step.inputs.map((id) => renamed.get(id) ?? id);
+  }
   const stages = toStages(steps);
   const counts = emptyCounts();
   for (const step of steps) counts[step.status]++;
@@ -177,6 +189,7 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
     tool: { name: TOOL_NAME, version: VERSION },
     generatedAt: (opts.now ?? new Date()).toISOString(),
     source: { format: parsed.format, file: opts.file ?? null, lines: parsed.lines },
+    dockerfile: opts.dockerfile ? { path: opts.dockerfile.path, unmapped: mapping!.unmapped } : null,
     builder: parsed.builder,
     complete: reasons.length === 0,
     incompleteReasons: reasons,

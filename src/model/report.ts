@@ -87,6 +87,8 @@ export interface BuildReport {
   tool: { name: string; version: string };
   generatedAt: string;
   source: { format: 'plain' | 'rawjson'; file: string | null; lines: number };
+  /** The Dockerfile the steps were mapped onto (`--dockerfile`), and the steps it has no line for, with why. */
+  dockerfile: { path: string; unmapped: { id: string; reason: string }[] } | null;
   builder: { name: string; driver: string } | null;
   /** False when the build failed, the log was cut, or lines could not be read; `incompleteReasons` says which. */
   complete: boolean;

@@ -1,10 +1,17 @@
 import type { VertexLabel } from '../progress/types.js';
 
 /** Stage key: target, platform and stage joined; `(default)` for an unnamed stage, `(external)` for unlabelled sources. */
+export function stageKeyOf(
+  parts: { target: string | null; platform: string | null; stage: string | null },
+  labelled = true,
+): string {
+  const named = [parts.target, parts.platform, parts.stage].filter((p): p is string => p !== null);
+  if (named.length) return named.join('/');
+  return labelled ? '(default)' : '(external)';
+}
+
 export function stageKey(label: VertexLabel): string {
-  const parts = [label.target, label.platform, label.stage].filter((p): p is string => p !== null);
-  if (parts.length) return parts.join('/');
-  return label.raw === null ? '(external)' : '(default)';
+  return stageKeyOf(label, label.raw !== null);
 }
 
 /**
@@ -12,7 +19,10 @@ export function stageKey(label: VertexLabel): string {
  * step index (`deps#3`), or the instruction text where there is no index (`(external):FROM x`).
  * BuildKit's `#N` numbers are never used: they change with scheduling.
  */
+export function stepIdOf(key: string, index: number | null, text: string): string {
+  return index !== null ? `${key}#${index}` : `${key}:${text}`;
+}
+
 export function stepId(label: VertexLabel): string {
-  const stage = stageKey(label);
-  return label.index !== null ? `${stage}#${label.index}` : `${stage}:${label.text}`;
+  return stepIdOf(stageKey(label), label.index, label.text);
 }

@@ -12,6 +12,7 @@ const STATUS =
 const WARNINGS_FOUND = /^\s*\d+ warnings? found\b/;
 const SOURCE_BOX_HEAD = /^\S+:\d+$/;
 const BOX_RULE = '--------------------';
+const BARE_ERROR = /^(?:executor failed running |failed to solve|failed to build|failed to compute cache key)/;
 const ERROR_BOX_RULE = '------';
 
 type Section = 'progress' | 'errorBox' | 'warnings' | 'sourceBox';
@@ -196,6 +197,11 @@ export class PlainParser {
     if (this.section === 'sourceBox') return; // Dockerfile excerpt around the failing line
     if (line.startsWith('ERROR')) {
       this.errors.push(line.replace(/^ERROR:?\s*/, ''));
+      return;
+    }
+    if (BARE_ERROR.test(line)) {
+      // Docker 20.10's CLI ends a failed build with the error alone, without `ERROR:`.
+      this.errors.push(line);
       return;
     }
     if (WARNINGS_FOUND.test(line)) {

@@ -85,7 +85,9 @@ export class RawJsonParser {
     return {
       format: 'rawjson',
       builder: null,
-      vertices: this.store.finish(),
+      // rawjson sends the whole graph up front; a vertex that never started was never reached
+      // (a failed build stops first). Plain logs never print those, so neither does the report.
+      vertices: this.store.finish((v) => v.runs.size > 0 || v.outcome !== 'unfinished'),
       warnings: this.warnings,
       errors: this.errors,
       problems: this.problems,

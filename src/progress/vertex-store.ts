@@ -93,8 +93,8 @@ export class VertexStore {
   }
 
   /** Resolves every vertex: labels (with the bake targets the whole log revealed), kinds, merged intervals. */
-  finish(): Vertex[] {
-    const states = [...this.byKey.values()].sort((a, b) => a.order - b.order);
+  finish(keep: (s: VertexState) => boolean = () => true): Vertex[] {
+    const states = [...this.byKey.values()].filter(keep).sort((a, b) => a.order - b.order);
     const targets = new Set<string>();
     for (const s of states) {
       const t = s.name ? targetOf(parseLabel(s.name)) : null;

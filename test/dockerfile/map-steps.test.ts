@@ -6,12 +6,11 @@ import { mapSteps } from '../../src/dockerfile/map-steps.js';
 import { fixture } from '../support/fixtures.js';
 
 function mapped(log: string, dockerfile: string) {
-  const report = buildReport(parseText(readFileSync(fixture('recorded', log))));
-  const result = mapSteps(
-    report,
-    parseDockerfile(readFileSync(fixture('dockerfiles', dockerfile, 'Dockerfile'), 'utf8')),
-  );
-  return { report, ...result };
+  const path = fixture('dockerfiles', dockerfile, 'Dockerfile');
+  const report = buildReport(parseText(readFileSync(fixture('recorded', log))), {
+    dockerfile: { path, parsed: parseDockerfile(readFileSync(path, 'utf8')) },
+  });
+  return { report, unmapped: report.dockerfile!.unmapped };
 }
 
 describe('parseDockerfile', () => {
@@ -52,17 +51,38 @@ describe('mapSteps', () => {
     expect(report.steps.find((s) => s.id === 'deps#1')?.sharedWith).toEqual(['stage-2 1/3']);
   });
 
-  test('identical first steps of two stages are one vertex, marked shared (plain)', () => {
+  test('identical first steps of two stages are one vertex, filed under the first stage (plain)', () => {
     const { report, unmapped } = mapped('arg-shared-cold.plain.log', 'arg-shared');
     expect(unmapped).toEqual([]);
-    const workdir = report.steps.find((s) => s.text === 'WORKDIR /app')!;
-    expect(workdir.sharedWith).toEqual(['app 2/6']);
-    expect(report.steps.filter((s) => s.sharedWith.length)).toHaveLength(2); // the FROM and the WORKDIR
+    const shared = report.steps.filter((s) => s.sharedWith.length);
+    expect(shared.map((s) => [s.id, s.sharedWith, s.lines])).toEqual([
+      ['assets#1', ['app 1/6'], { start: 5, end: 5 }],
+      ['assets#2', ['app 2/6'], { start: 6, end: 6 }],
+    ]);
+  });
+
+  test("a shared step BuildKit printed under the later stage gets the first stage's id", () => {
+    // BuildKit labels a shared vertex with either stage, varying between builds.
+    const log = [
+      '#1 [app 2/6] WORKDIR /app\n#1 CACHED\n',
+      '#2 [app 3/6] COPY app.sh ./\n#2 DONE 0.1s\n',
+      '#3 [assets 3/4] COPY assets/ ./assets/\n#3 DONE 0.1s\n',
+    ].join('\n');
+    const path = fixture('dockerfiles', 'arg-shared', 'Dockerfile');
+    const report = buildReport(parseText(log), {
+      dockerfile: { path, parsed: parseDockerfile(readFileSync(path, 'utf8')) },
+    });
+    expect(report.steps.map((s) => [s.id, s.stage, s.index, s.sharedWith])).toEqual([
+      ['assets#2', 'assets', 2, ['app 2/6']],
+      ['app#3', 'app', 3, []],
+      ['assets#3', 'assets', 3, []],
+    ]);
+    expect(report.stages.map((s) => s.key)).toEqual(['assets', 'app']);
   });
 
   test('a step the Dockerfile does not have is reported as unmapped', () => {
     const report = buildReport(parseText('#1 [app 9/9] RUN x\n#1 DONE 1.0s\n'));
-    const { unmapped } = mapSteps(report, parseDockerfile('FROM busybox AS app\nRUN x\n'));
+    const { unmapped } = mapSteps(report.steps, parseDockerfile('FROM busybox AS app\nRUN x\n'));
     expect(unmapped).toEqual([{ id: 'app#9', reason: 'stage has no step 9' }]);
     expect(report.steps[0].lines).toBeNull();
   });

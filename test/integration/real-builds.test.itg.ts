@@ -1,12 +1,13 @@
 // Real BuildKit builds, recorded by the test itself in plain (docker CLI) and rawjson (Engine API),
 // parsed by the product's parsers. The cache verdicts are facts of the engine, so a wrong status
 // here is a parser or report bug, not a fixture problem. Needs the engine of .ci/docker-up.sh.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildReport } from '../../src/model/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
+import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { baseImagePresent, dockerAvailable, dockerServerVersion } from '../support/docker.js';
 import {
   copyContext,
@@ -16,7 +17,14 @@ import {
   type Format,
   type Recorded,
 } from '../support/run-phases.js';
-import { canonicalId, expectedStatuses, FAILING, SCENARIOS, type Scenario } from '../support/scenarios.js';
+import {
+  canonicalId,
+  DOCKERFILES_DIR,
+  expectedStatuses,
+  FAILING,
+  SCENARIOS,
+  type Scenario,
+} from '../support/scenarios.js';
 
 const FORMATS: Format[] = ['plain', 'rawjson'];
 const available = dockerAvailable();
@@ -25,7 +33,8 @@ if (!available) {
     'real-builds: SKIPPED: no Docker engine at /var/run/docker.sock (start one with: sudo .ci/docker-up.sh)',
   );
 }
-const describeDocker = available ? describe : describe.skip;
+// In CI the engine is always started (.ci/run): there a missing engine fails the run instead of skipping.
+const describeDocker = available || process.env.CI ? describe : describe.skip;
 
 /** Parses with format detection, so a misdetected log fails the format check below. */
 function report(r: Recorded): BuildReport {
@@ -55,6 +64,7 @@ describeDocker('real BuildKit builds', () => {
   let logDir = '';
 
   beforeAll(() => {
+    if (!available) throw new Error('no Docker engine at /var/run/docker.sock: .ci/docker-up.sh must run first');
     if (!baseImagePresent()) throw new Error('no local/busybox:1 image: run .ci/docker-up.sh first');
     logDir = process.env.BCA_ITG_LOG_DIR ?? mkdtempSync(join(tmpdir(), 'bca-itg-logs-'));
     mkdirSync(logDir, { recursive: true });
@@ -87,6 +97,23 @@ describeDocker('real BuildKit builds', () => {
         // The base image is a source step, never a cache hit or miss.
         expect(rep.steps.filter((st) => st.instruction === 'FROM').map((st) => st.status)).toEqual(['source']);
       });
+
+      test.each(FORMATS)(
+        "%s: with the Dockerfile, shared steps get the first stage's id, every step its line",
+        (format) => {
+          const path = join(DOCKERFILES_DIR, s.name, 'Dockerfile');
+          const r = find(format, phase.name);
+          const rep = buildReport(parseText(r.text), {
+            file: r.file,
+            dockerfile: { path, parsed: parseDockerfile(readFileSync(path, 'utf8')) },
+          });
+          expect(rep.dockerfile?.unmapped).toEqual([]);
+          expect(rep.steps.every((st) => st.lines !== null)).toBe(true);
+          // No grouping of ids needed: whichever label BuildKit printed, the id is the canonical one.
+          const ids = Object.fromEntries(rep.steps.map((st) => [st.id, st.status]));
+          expect(ids).toEqual(statusMap(s, rep));
+        },
+      );
 
       test('plain and rawjson give the same step statuses', () => {
         const plain = statusMap(s, report(find('plain', phase.name)));
