@@ -1,62 +1,134 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import * as core from '@actions/core';
-import { analyzeLog } from './analyze.js';
+import { readBuildRecord, readMetadata } from './capture/build-record.js';
+import { detectCaps } from './capture/detect.js';
+import { sensitiveValues } from './capture/inputs.js';
+import { getInputs, type Inputs } from './context.js';
+import { parseDockerfile, type Dockerfile } from './dockerfile/parse.js';
+import { buildReport } from './model/build-report.js';
+import { Redactor } from './model/redact.js';
+import type { BuildReport } from './model/report.js';
+import { parseStream } from './progress/index.js';
+import type { ParsedBuild } from './progress/types.js';
 import { renderMarkdown } from './render/markdown.js';
+import { captureBuild } from './run-mode.js';
 
-export interface Inputs {
-  'log-file': string;
-  dockerfile: string;
-  'report-path': string;
+async function readable(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
-export function getInputs(): Inputs {
-  return {
-    'log-file': core.getInput('log-file'),
-    dockerfile: core.getInput('dockerfile'),
-    'report-path': core.getInput('report-path'),
-  };
+async function loadDockerfile(path: string): Promise<{ path: string; parsed: Dockerfile } | null> {
+  if (!(await readable(path))) return null;
+  return { path, parsed: parseDockerfile(await readFile(path, 'utf8')) };
+}
+
+/** analyze mode: a saved log, or a build record read back from BuildKit's history. */
+async function analyzeMode(inputs: Inputs, redactor: Redactor): Promise<{ parsed: ParsedBuild; file: string }> {
+  if (inputs['log-file']) {
+    if (!(await readable(inputs['log-file']))) {
+      throw new Error(`'log-file' input names '${inputs['log-file']}', which does not exist or cannot be read`);
+    }
+    return {
+      parsed: await parseStream(createReadStream(inputs['log-file'], { highWaterMark: 1 << 20 })),
+      file: inputs['log-file'],
+    };
+  }
+  let ref = inputs['build-ref'];
+  if (!ref && inputs['metadata-file']) {
+    ref = (await readMetadata(inputs['metadata-file'])).ref ?? '';
+    if (!ref) throw new Error(`'metadata-file' '${inputs['metadata-file']}' has no buildx.build.ref`);
+  }
+  const text = await readBuildRecord(inputs.docker, await detectCaps(inputs.docker), ref);
+  return { parsed: await parseStream(Readable.from([redactor.text(text)])), file: `build ${ref}` };
 }
 
 /**
- * The action's entry (analyze mode: a saved log). Reporting is best effort: an incomplete or
- * failed build is reported and warned about, never turned into a crash.
+ * The action: inputs -> (run the build | read a log) -> report -> outputs, summary. A failed
+ * build is reported, then fails the step (unless `fail-on-build-error: false`).
  */
-export async function run(inputs: Inputs = getInputs()): Promise<void> {
-  if (!inputs['log-file']) {
-    throw new Error("'log-file' input is required: the path of a saved BuildKit progress log (plain or rawjson)");
-  }
-  try {
-    await access(inputs['log-file']);
-  } catch {
-    throw new Error(`'log-file' input names '${inputs['log-file']}', which does not exist or cannot be read`);
-  }
-  const { report, notices, parsedVertices } = await core.group('Analysing the build log', () =>
-    analyzeLog(createReadStream(inputs['log-file'], { highWaterMark: 1 << 20 }), {
-      file: inputs['log-file'],
-      dockerfile: inputs.dockerfile || null,
-      format: 'json',
-    }),
-  );
-  if (parsedVertices === 0) {
-    throw new Error(
-      `'log-file' '${inputs['log-file']}' holds no BuildKit progress (empty, or not a plain/rawjson log)`,
+export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
+  const started = process.hrtime.bigint();
+  const values = sensitiveValues(inputs);
+  for (const v of values) core.setSecret(v);
+  const redactor = new Redactor(values);
+  if (redactor.tooShort.length) {
+    core.warning(
+      `${redactor.tooShort.length} build-arg/secret value(s) shorter than 3 characters cannot be redacted from the report`,
     );
   }
-  for (const notice of notices) core.warning(notice);
+  const workDir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'bca-'));
+
+  let report: BuildReport;
+  let exitCode = 0;
+  if (inputs.mode === 'run') {
+    const file = inputs.file || join(inputs.context, 'Dockerfile');
+    if (!(await readable(inputs.context)))
+      throw new Error(`'context' input names '${inputs.context}', which does not exist`);
+    if (!(await readable(file))) throw new Error(`Dockerfile '${file}' not found (set the 'file' input)`);
+    const dockerfile = await loadDockerfile(inputs.dockerfile || file);
+    const build = await captureBuild({
+      inputs,
+      redactor,
+      workDir,
+      echo: (line) => core.info(line),
+      warn: (m) => core.warning(m),
+    });
+    exitCode = build.exitCode;
+    report = buildReport(build.parsed, { file: build.progressFile, dockerfile });
+    report.run = {
+      cli: build.caps.buildx ? 'buildx' : 'docker build',
+      args: build.args,
+      exitCode: build.exitCode,
+      buildSeconds: round(build.buildSeconds),
+      overheadSeconds: null,
+      progressFile: build.progressFile,
+      image: build.image,
+    };
+    core.setOutput('progress-file', build.progressFile);
+    const total = Number(process.hrtime.bigint() - started) / 1e9;
+    report.run.overheadSeconds = round(total - build.buildSeconds);
+  } else {
+    const { parsed, file } = await analyzeMode(inputs, redactor);
+    if (parsed.vertices.length === 0)
+      throw new Error(`${file} holds no BuildKit progress (empty, or not a plain/rawjson log)`);
+    report = buildReport(parsed, {
+      file,
+      dockerfile: inputs.dockerfile ? await loadDockerfile(inputs.dockerfile) : null,
+    });
+  }
+  report = redactor.deep(report);
+  for (const u of report.dockerfile?.unmapped ?? [])
+    core.warning(`step ${u.id} not found in the Dockerfile: ${u.reason}`);
   if (!report.complete) core.warning(`Incomplete report: ${report.incompleteReasons.join('; ')}`);
 
-  const reportPath = inputs['report-path'] || join(process.env.RUNNER_TEMP ?? '.', 'buildkit-cache-report.json');
-  await mkdir(join(reportPath, '..'), { recursive: true });
+  const reportPath = inputs['report-path'] || join(workDir, 'buildkit-cache-report.json');
+  await mkdir(dirname(reportPath), { recursive: true });
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   core.setOutput('report-path', reportPath);
   core.setOutput('cache-hit-ratio', report.totals.cachedRatio === null ? '' : report.totals.cachedRatio.toFixed(4));
-  core.setOutput('build-seconds', String(report.totals.wallSeconds ?? report.totals.stepSeconds));
+  core.setOutput(
+    'build-seconds',
+    String(report.run?.buildSeconds ?? report.totals.wallSeconds ?? report.totals.stepSeconds),
+  );
+  core.setOutput('image-size', report.sizes?.image ? String(report.sizes.image.sizeBytes) : '');
   core.setOutput('complete', String(report.complete));
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderMarkdown(report)).write();
   core.info(
     `${report.totals.steps} steps: ${report.totals.counts.cached} cached, ${report.totals.counts.ran} ran; report at ${reportPath}`,
   );
+  if (exitCode !== 0 && inputs['fail-on-build-error']) {
+    throw new Error(`the build failed (docker exited with ${exitCode}): ${report.errors[0] ?? 'see the log above'}`);
+  }
+  return report;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
 }

@@ -82,6 +82,28 @@ export interface ReportProblem {
   message: string;
 }
 
+/** How run mode ran the build (absent in analyze mode and the CLI). */
+export interface RunInfo {
+  cli: 'buildx' | 'docker build';
+  /** The docker arguments, build-arg values and secrets redacted. */
+  args: string[];
+  exitCode: number;
+  buildSeconds: number;
+  /** The action's own time beyond the build: capture, sizes and analysis. */
+  overheadSeconds: number | null;
+  /** Where the raw progress was saved. */
+  progressFile: string;
+  /** The image built (id or digest), when known. */
+  image: string | null;
+}
+
+/** What image sizes were measured, and what was not, with why. */
+export interface SizeReport {
+  image: { ref: string; sizeBytes: number } | null;
+  measured: string[];
+  notMeasured: { stage: string; reason: string }[];
+}
+
 export interface BuildReport {
   schemaVersion: number;
   tool: { name: string; version: string };
@@ -103,4 +125,6 @@ export interface BuildReport {
   errors: string[];
   warnings: { message: string; line: number | null; stepId: string | null }[];
   problems: ReportProblem[];
+  run?: RunInfo;
+  sizes?: SizeReport;
 }

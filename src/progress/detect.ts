@@ -1,4 +1,4 @@
-import { LineSplitter } from './lines.js';
+import { LineSplitter } from '../util/lines.js';
 import { splitTimestamp } from './text.js';
 import type { ProgressFormat } from './types.js';
 

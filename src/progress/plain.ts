@@ -1,4 +1,4 @@
-import { LineSplitter } from './lines.js';
+import { LineSplitter } from '../util/lines.js';
 import { parseSize, splitTimestamp, stripAnsi } from './text.js';
 import { VertexStore, warningFrom, type VertexState } from './vertex-store.js';
 import type { BuildProblem, BuildWarning, ParsedBuild, VertexProgress } from './types.js';

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { LineSplitter } from './lines.js';
+import { LineSplitter } from '../util/lines.js';
 import { splitTimestamp, stripAnsi } from './text.js';
 import { VertexStore, warningFrom, type VertexState } from './vertex-store.js';
 import type { BuildProblem, BuildWarning, ParsedBuild } from './types.js';

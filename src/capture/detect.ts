@@ -1,0 +1,46 @@
+import { lastLine, runDocker } from './docker-cli.js';
+
+/** What the docker CLI at hand can do, which decides how the build is run and captured. */
+export interface DockerCaps {
+  /** `docker buildx` exists. */
+  buildx: boolean;
+  buildxVersion: string | null;
+  /** `--progress=rawjson` (buildx >= 0.12): structured progress with inputs and exact times. */
+  rawjson: boolean;
+  /** `--metadata-file` (buildx). */
+  metadataFile: boolean;
+  /** `docker buildx history logs --progress rawjson` (buildx >= 0.23). */
+  historyLogs: boolean;
+  serverVersion: string;
+}
+
+/** Asks the CLI and the daemon; a daemon that does not answer is an error with its own message. */
+export async function detectCaps(docker: string): Promise<DockerCaps> {
+  const server = await runDocker(docker, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 30_000 });
+  if (server.status !== 0 || !server.stdout.trim()) {
+    throw new Error(`cannot reach the Docker daemon: ${lastLine(server.stderr) || 'no answer'}`);
+  }
+  const version = await runDocker(docker, ['buildx', 'version'], { timeoutMs: 30_000 });
+  const buildx = version.status === 0 && /buildx/i.test(version.stdout);
+  const client = (await runDocker(docker, ['version', '--format', '{{.Client.Version}}'])).stdout.trim();
+  if (!buildx && Number(client.split('.')[0]) >= 23) {
+    // Docker 23+ runs BuildKit builds only through buildx: `docker build` would refuse.
+    throw new Error(
+      `the docker CLI '${docker}' (${client}) has no buildx, and Docker 23+ builds with BuildKit only through buildx: install buildx (docker/setup-buildx-action) or set the 'docker' input to a CLI that has it`,
+    );
+  }
+  let help = '';
+  let historyHelp = '';
+  if (buildx) {
+    help = (await runDocker(docker, ['buildx', 'build', '--help'])).stdout;
+    historyHelp = (await runDocker(docker, ['buildx', 'history', 'logs', '--help'])).stdout;
+  }
+  return {
+    buildx,
+    buildxVersion: buildx ? (/\bv?(\d+\.\d+\.\d+\S*)/.exec(version.stdout)?.[1] ?? null) : null,
+    rawjson: buildx && help.includes('rawjson'),
+    metadataFile: buildx && help.includes('--metadata-file'),
+    historyLogs: historyHelp.includes('rawjson'),
+    serverVersion: server.stdout.trim(),
+  };
+}

@@ -1,0 +1,55 @@
+import * as core from '@actions/core';
+import { lines, list, words, type BuildInputs } from './capture/inputs.js';
+
+export type Mode = 'run' | 'analyze';
+
+/** Every input of action.yml, by its exact name. */
+export interface Inputs extends BuildInputs {
+  mode: Mode;
+  'log-file': string;
+  'build-ref': string;
+  'metadata-file': string;
+  dockerfile: string;
+  'report-path': string;
+  'fail-on-build-error': boolean;
+  'measure-sizes': boolean;
+}
+
+function bool(name: string, value: string, fallback: boolean): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === '') return fallback;
+  if (['true', 'yes', '1'].includes(v)) return true;
+  if (['false', 'no', '0'].includes(v)) return false;
+  throw new Error(`'${name}' input must be true or false but got '${value}'`);
+}
+
+/** Reads and checks the inputs; the mode is `analyze` when a log, build ref or metadata file is given. */
+export function getInputs(get: (name: string) => string = (n) => core.getInput(n)): Inputs {
+  const mode = get('mode').trim().toLowerCase() || 'auto';
+  if (!['auto', 'run', 'analyze'].includes(mode))
+    throw new Error(`'mode' input must be auto, run or analyze but got '${mode}'`);
+  const analyzeGiven = Boolean(get('log-file') || get('build-ref') || get('metadata-file'));
+  return {
+    mode: mode === 'auto' ? (analyzeGiven ? 'analyze' : 'run') : (mode as Mode),
+    context: get('context') || '.',
+    file: get('file'),
+    target: get('target'),
+    'build-args': lines(get('build-args')),
+    tags: list(get('tags')),
+    platforms: list(get('platforms')),
+    'cache-from': lines(get('cache-from')),
+    'cache-to': lines(get('cache-to')),
+    push: bool('push', get('push'), false),
+    load: bool('load', get('load'), false),
+    secrets: lines(get('secrets')),
+    'extra-args': words(get('extra-args')),
+    docker: get('docker') || 'docker',
+    'log-file': get('log-file'),
+    'build-ref': get('build-ref'),
+    'metadata-file': get('metadata-file'),
+    dockerfile: get('dockerfile'),
+    'report-path': get('report-path'),
+    'fail-on-build-error': bool('fail-on-build-error', get('fail-on-build-error'), true),
+    'measure-sizes': bool('measure-sizes', get('measure-sizes'), true),
+  };
+}
