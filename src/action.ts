@@ -92,16 +92,20 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
       image: build.image,
     };
     core.setOutput('progress-file', build.progressFile);
-    const total = Number(process.hrtime.bigint() - started) / 1e9;
-    report.run.overheadSeconds = round(total - build.buildSeconds);
   } else {
     const { parsed, file } = await analyzeMode(inputs, redactor);
     if (parsed.vertices.length === 0)
       throw new Error(`${file} holds no BuildKit progress (empty, or not a plain/rawjson log)`);
-    report = buildReport(parsed, {
-      file,
-      dockerfile: inputs.dockerfile ? await loadDockerfile(inputs.dockerfile) : null,
-    });
+    // The Dockerfile: as given, else the one run mode would build, when it exists.
+    const dockerfile = await loadDockerfile(inputs.dockerfile || inputs.file || join(inputs.context, 'Dockerfile'));
+    if (inputs.dockerfile && !dockerfile) {
+      throw new Error(`'dockerfile' input names '${inputs.dockerfile}', which cannot be read`);
+    }
+    report = buildReport(parsed, { file, dockerfile });
+  }
+  if (report.run) {
+    // Everything the action did besides the build: detection, capture, sizes, analysis.
+    report.run.overheadSeconds = round(Number(process.hrtime.bigint() - started) / 1e9 - report.run.buildSeconds);
   }
   report = redactor.deep(report);
   for (const u of report.dockerfile?.unmapped ?? [])

@@ -20,9 +20,13 @@ export async function detectCaps(docker: string): Promise<DockerCaps> {
   if (server.status !== 0 || !server.stdout.trim()) {
     throw new Error(`cannot reach the Docker daemon: ${lastLine(server.stderr) || 'no answer'}`);
   }
-  const version = await runDocker(docker, ['buildx', 'version'], { timeoutMs: 30_000 });
+  // Independent questions, asked at once: each docker call costs tens of milliseconds.
+  const [version, clientVersion] = await Promise.all([
+    runDocker(docker, ['buildx', 'version'], { timeoutMs: 30_000 }),
+    runDocker(docker, ['version', '--format', '{{.Client.Version}}']),
+  ]);
   const buildx = version.status === 0 && /buildx/i.test(version.stdout);
-  const client = (await runDocker(docker, ['version', '--format', '{{.Client.Version}}'])).stdout.trim();
+  const client = clientVersion.stdout.trim();
   if (!buildx && Number(client.split('.')[0]) >= 23) {
     // Docker 23+ runs BuildKit builds only through buildx: `docker build` would refuse.
     throw new Error(
@@ -32,8 +36,12 @@ export async function detectCaps(docker: string): Promise<DockerCaps> {
   let help = '';
   let historyHelp = '';
   if (buildx) {
-    help = (await runDocker(docker, ['buildx', 'build', '--help'])).stdout;
-    historyHelp = (await runDocker(docker, ['buildx', 'history', 'logs', '--help'])).stdout;
+    const [build, history] = await Promise.all([
+      runDocker(docker, ['buildx', 'build', '--help']),
+      runDocker(docker, ['buildx', 'history', 'logs', '--help']),
+    ]);
+    help = build.stdout;
+    historyHelp = history.stdout;
   }
   return {
     buildx,
