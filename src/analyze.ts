@@ -1,4 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { analyzeBuild, readBaseline } from './analysis/index.js';
+import { changesFromGit, changesFromList, NO_CHANGES, type ChangeSet } from './analysis/changes.js';
+import { parseThresholds, DEFAULT_THRESHOLDS } from './analysis/thresholds.js';
 import { parseDockerfile, type Dockerfile } from './dockerfile/parse.js';
 import { buildReport } from './model/build-report.js';
 import type { BuildReport } from './model/report.js';
@@ -17,6 +21,15 @@ export interface AnalyzeOpts {
   format: OutputFormat;
   /** Force a progress format instead of detecting it. */
   progress?: ProgressFormat;
+  /** Build context (default: the Dockerfile's folder), for matching changed files against COPY sources. */
+  context?: string | null;
+  baseline?: string | null;
+  /** `--changed-files`: a list, or `@file` holding one. */
+  changedFiles?: string | null;
+  /** `--git-base`: compare with the merge base of this ref. */
+  gitBase?: string | null;
+  timeThreshold?: string | null;
+  sizeThreshold?: string | null;
 }
 
 export interface AnalyzeResponse {
@@ -32,7 +45,23 @@ export function render(report: BuildReport, format: OutputFormat): string {
   return format === 'md' ? renderMarkdown(report) : renderText(report);
 }
 
-/** The whole pipeline on one log: parse, build the report, map onto the Dockerfile, render. */
+async function loadChanges(opts: AnalyzeOpts, dockerfile: string | null): Promise<ChangeSet> {
+  if (opts.changedFiles) {
+    const list = opts.changedFiles.startsWith('@')
+      ? await readFile(opts.changedFiles.slice(1), 'utf8')
+      : opts.changedFiles;
+    return changesFromList(list, process.cwd());
+  }
+  if (opts.gitBase)
+    return changesFromGit(
+      dockerfile ? dirname(resolve(dockerfile)) : process.cwd(),
+      opts.gitBase,
+      dockerfile ? resolve(dockerfile) : null,
+    );
+  return NO_CHANGES;
+}
+
+/** The whole pipeline on one log: parse, build the report, map onto the Dockerfile, analyse, render. */
 export async function analyzeLog(
   input: AsyncIterable<string | Uint8Array>,
   opts: AnalyzeOpts,
@@ -45,8 +74,13 @@ export async function analyzeLog(
       throw new Error(`cannot read the Dockerfile '${opts.dockerfile}'`);
     }
   }
+  const thresholds = parseThresholds(opts.timeThreshold ?? '', opts.sizeThreshold ?? '', DEFAULT_THRESHOLDS);
+  const baseline = opts.baseline ? await readBaseline(opts.baseline) : null;
+  const changes = await loadChanges(opts, opts.dockerfile);
   const parsed = await parseStream(input, opts.progress);
   const report = buildReport(parsed, { file: opts.file, dockerfile });
+  const contextDir = opts.context ? resolve(opts.context) : opts.dockerfile ? dirname(resolve(opts.dockerfile)) : null;
+  await analyzeBuild(report, { dockerfile: dockerfile?.parsed ?? null, contextDir, changes, baseline, thresholds });
   const notices: string[] = [];
   const unmapped = report.dockerfile?.unmapped ?? [];
   if (unmapped.length) {

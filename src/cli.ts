@@ -4,10 +4,23 @@ import { parseArgs } from 'node:util';
 import { analyzeLog, type OutputFormat } from './analyze.js';
 import { TOOL_NAME, VERSION } from './version.js';
 
-const USAGE = `Usage: ${TOOL_NAME} analyze <log|-> [--format text|md|json] [--dockerfile PATH]
+const USAGE = `Usage: ${TOOL_NAME} analyze <log|-> [options]
 
 Reads a BuildKit progress log (plain or rawjson; '-' for stdin) and prints the cache analysis.
-Exit codes: 0 analysed, 1 analysed but incomplete or the build failed, 2 bad usage or unreadable input.`;
+
+Options:
+  --format text|md|json     output format (default text)
+  --dockerfile PATH         tie steps to Dockerfile lines; rebuild the step graph from it
+  --context DIR             build context, for matching changed files to COPY (default: the Dockerfile's folder)
+  --changed-files LIST      changed files (comma/newline separated, or @FILE) that set misses off
+  --git-base REF            take the changed files from git: merge base of REF to the working tree
+  --baseline FILE           a report of an earlier build (--format json) to compare with
+  --time-threshold T        time regression past T, e.g. "20%,5s" (default)
+  --size-threshold S        size regression past S, e.g. "5%,1MB" (default)
+  --fail-on-regression      exit 1 when the comparison finds a regression
+
+Exit codes: 0 analysed, 1 analysed but incomplete, the build failed, or (with --fail-on-regression) a
+regression; 2 bad usage or unreadable input.`;
 
 const FORMATS: readonly OutputFormat[] = ['text', 'md', 'json'];
 
@@ -19,7 +32,19 @@ interface CliIo {
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let values: { format?: string; dockerfile?: string; help?: boolean; version?: boolean };
+  let values: {
+    format?: string;
+    dockerfile?: string;
+    context?: string;
+    'changed-files'?: string;
+    'git-base'?: string;
+    baseline?: string;
+    'time-threshold'?: string;
+    'size-threshold'?: string;
+    'fail-on-regression'?: boolean;
+    help?: boolean;
+    version?: boolean;
+  };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -28,6 +53,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       options: {
         format: { type: 'string', short: 'f' },
         dockerfile: { type: 'string' },
+        context: { type: 'string' },
+        'changed-files': { type: 'string' },
+        'git-base': { type: 'string' },
+        baseline: { type: 'string' },
+        'time-threshold': { type: 'string' },
+        'size-threshold': { type: 'string' },
+        'fail-on-regression': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -63,6 +95,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       file: log === '-' ? null : log,
       dockerfile: values.dockerfile ?? null,
       format,
+      context: values.context ?? null,
+      changedFiles: values['changed-files'] ?? null,
+      gitBase: values['git-base'] ?? null,
+      baseline: values.baseline ?? null,
+      timeThreshold: values['time-threshold'] ?? null,
+      sizeThreshold: values['size-threshold'] ?? null,
     });
   } catch (err) {
     io.stderr(`${TOOL_NAME}: ${(err as Error).message}\n`);
@@ -77,6 +115,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const r = result.report;
   if (r.failed || !r.complete) {
     io.stderr(`${TOOL_NAME}: incomplete report: ${r.incompleteReasons.join('; ')}\n`);
+    return 1;
+  }
+  const regressions = r.comparison?.regressions ?? 0;
+  if (regressions && values['fail-on-regression']) {
+    io.stderr(`${TOOL_NAME}: ${regressions} regression(s) against the baseline\n`);
     return 1;
   }
   io.stderr(`${TOOL_NAME}: analysed ${r.totals.steps} steps, ${r.totals.counts.cached} cached\n`);

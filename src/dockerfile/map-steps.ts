@@ -1,17 +1,12 @@
 import type { Step } from '../model/report.js';
 import { stageKeyOf, stepIdOf } from '../model/step-id.js';
-import type { Dockerfile, DockerfileStage } from './parse.js';
+import { findStage, type Dockerfile, type DockerfileStage } from './parse.js';
 
 /** The Dockerfile stage a labelled step belongs to: by name, by `stage-N`, or the last (target) stage. */
 export function stageFor(step: Pick<Step, 'stage'>, dockerfile: Dockerfile): DockerfileStage | null {
-  const { stages } = dockerfile;
-  const name = step.stage;
   // BuildKit names no stage when the file has one; an unnamed label otherwise means the last (target) stage.
-  if (name === null) return stages[stages.length - 1] ?? null;
-  const named = stages.find((s) => s.name === name.toLowerCase());
-  if (named) return named;
-  const m = /^stage-(\d+)$/.exec(name);
-  return m ? (stages[Number(m[1])] ?? null) : null;
+  if (step.stage === null) return dockerfile.stages[dockerfile.stages.length - 1] ?? null;
+  return findStage(dockerfile, step.stage);
 }
 
 interface Place {

@@ -1,4 +1,4 @@
-import { DockerfileParser } from 'dockerfile-ast';
+import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 
 /** Instructions that BuildKit numbers as steps (`[stage i/n]`); ENV, ARG, CMD and the like are not. */
 const COUNTED = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'WORKDIR']);
@@ -9,6 +9,18 @@ export interface DockerfileInstruction {
   text: string;
   /** 1-based, inclusive. */
   lines: { start: number; end: number };
+  /** COPY/ADD from the build context: the sources as written (context-relative). */
+  sources: string[];
+  /** Stages or images the step reads: `COPY --from=X`, `RUN --mount=...,from=X`. */
+  from: string[];
+}
+
+export interface DockerfileArg {
+  name: string;
+  /** Line of the declaration (1-based). */
+  line: number;
+  /** The numbered step it comes before (1-based index in `steps`; steps.length + 1 at the end). */
+  beforeIndex: number;
 }
 
 export interface DockerfileStage {
@@ -16,17 +28,21 @@ export interface DockerfileStage {
   position: number;
   /** `AS name` (lower-cased, as BuildKit prints it), or null. */
   name: string | null;
-  /** The image or stage it starts from (a stage as its lower-cased name). */
+  /** The image or stage it starts from (a stage as its lower-cased name; ARGs of the global scope resolved). */
   base: string;
   /** True when `base` is an earlier stage: then FROM is no step of its own. */
   baseIsStage: boolean;
   from: DockerfileInstruction;
   /** The numbered steps, as BuildKit numbers them: FROM first when the base is an image, then RUN/COPY/ADD/WORKDIR. */
   steps: DockerfileInstruction[];
+  /** ARGs declared inside the stage: in scope for the steps after them. */
+  args: DockerfileArg[];
 }
 
 export interface Dockerfile {
   stages: DockerfileStage[];
+  /** ARGs before the first FROM (they parameterise FROM lines; a stage sees one only if it declares it again). */
+  globalArgs: { name: string; value: string | null; line: number }[];
 }
 
 function normalise(text: string, escape: string): string {
@@ -34,38 +50,99 @@ function normalise(text: string, escape: string): string {
   return text.replace(continuation, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** Parses a Dockerfile into its stages and numbered steps, with line ranges. */
-export function parseDockerfile(content: string): Dockerfile {
+function flagValues(inst: Instruction, name: string): string[] {
+  const flags = (
+    inst as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] }
+  ).getFlags?.();
+  return (flags ?? []).filter((f) => f.getName() === name).map((f) => f.getValue() ?? '');
+}
+
+/** `${NAME}`, `$NAME` and `${NAME:-default}` from the given values (one level, as dockerfile-ast). */
+function substitute(text: string, values: Map<string, string | null>): string {
+  return text.replace(/\$\{(\w+)(?::?[-+]([^}]*))?\}|\$(\w+)/g, (whole, braced, fallback, bare) => {
+    const v = values.get(braced ?? bare);
+    return v ?? fallback ?? whole;
+  });
+}
+
+export interface ParseDockerfileOpts {
+  /** Build-arg values given on the command line, which override ARG defaults in FROM lines. */
+  buildArgs?: Record<string, string>;
+}
+
+/** Parses a Dockerfile into its stages and numbered steps, with line ranges and what each step reads. */
+export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {}): Dockerfile {
   const df = DockerfileParser.parse(content);
   const escape = df.getEscapeCharacter();
   const lines = content.split('\n');
   const stages: DockerfileStage[] = [];
+  const globalArgs: Dockerfile['globalArgs'] = [];
+  const globalValues = new Map<string, string | null>();
   for (const inst of df.getInstructions()) {
     const keyword = inst.getKeyword().toUpperCase();
     const range = inst.getRange();
     const source = lines.slice(range.start.line, range.end.line + 1);
     source[source.length - 1] = source[source.length - 1].slice(0, range.end.character);
     source[0] = source[0].slice(range.start.character);
+    const args = inst.getArguments().map((a) => a.getValue());
     const step: DockerfileInstruction = {
       keyword,
       text: normalise(source.join('\n'), escape),
       lines: { start: range.start.line + 1, end: range.end.line + 1 },
+      sources: [],
+      from: [],
     };
+    const current = stages[stages.length - 1];
+    if (keyword === 'ARG') {
+      const [name, value] = (args[0] ?? '').split(/=(.*)/s);
+      if (!name) continue;
+      if (!current) {
+        const given = opts.buildArgs?.[name];
+        globalArgs.push({ name, value: value ?? null, line: step.lines.start });
+        globalValues.set(name, given ?? value ?? null);
+      } else {
+        current.args.push({ name, line: step.lines.start, beforeIndex: current.steps.length + 1 });
+      }
+      continue;
+    }
     if (keyword === 'FROM') {
-      const from = df.getFROMs().find((f) => f.getRange().start.line === range.start.line);
-      const image = from?.getImage() ?? '';
+      const image = substitute(args[0] ?? '', globalValues);
+      const asIndex = args.findIndex((a) => a.toUpperCase() === 'AS');
+      const name = asIndex >= 0 ? (args[asIndex + 1] ?? '').toLowerCase() || null : null;
       const baseIsStage = stages.some((s) => s.name !== null && s.name === image.toLowerCase());
       stages.push({
         position: stages.length,
-        name: from?.getBuildStage()?.toLowerCase() ?? null,
+        name,
         base: baseIsStage ? image.toLowerCase() : image,
         baseIsStage,
         from: step,
         steps: baseIsStage ? [] : [step],
+        args: [],
       });
-    } else if (COUNTED.has(keyword) && stages.length) {
-      stages[stages.length - 1].steps.push(step);
+      continue;
     }
+    if (!COUNTED.has(keyword) || !current) continue;
+    if (keyword === 'COPY' || keyword === 'ADD') {
+      const from = flagValues(inst, 'from');
+      step.from = from.map((f) => f.toLowerCase());
+      // With --from the sources are paths in that stage or image, not in the context.
+      if (!from.length) step.sources = args.slice(0, -1).filter((a) => !a.startsWith('<<'));
+    } else if (keyword === 'RUN') {
+      for (const mount of flagValues(inst, 'mount')) {
+        const m = /(?:^|,)from=([^,]+)/.exec(mount);
+        if (m) step.from.push(m[1].toLowerCase());
+      }
+    }
+    current.steps.push(step);
   }
-  return { stages };
+  return { stages, globalArgs };
+}
+
+/** The stage a name refers to (`AS name`, or `stage-N` / a bare index as BuildKit and COPY --from allow). */
+export function findStage(dockerfile: Dockerfile, ref: string): DockerfileStage | null {
+  const lower = ref.toLowerCase();
+  const named = dockerfile.stages.find((s) => s.name === lower);
+  if (named) return named;
+  const m = /^(?:stage-)?(\d+)$/.exec(lower);
+  return m ? (dockerfile.stages[Number(m[1])] ?? null) : null;
 }

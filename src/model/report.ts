@@ -41,6 +41,8 @@ export interface Step {
   /** Labels of other stages' steps that BuildKit ran as this one vertex (identical steps run once). */
   sharedWith: string[];
   error: string | null;
+  /** For a re-run step: a root cause of misses, or a cascade of the root causes named (ids). */
+  miss?: { role: 'root' | 'cascade'; roots: string[] };
   /** Last lines of the step's own log (bounded). */
   logTail: string[];
   warnings: string[];
@@ -80,6 +82,83 @@ export interface Totals {
 export interface ReportProblem {
   line: number | null;
   message: string;
+}
+
+export type CauseKind =
+  'content-changed' | 'instruction-changed' | 'build-arg-changed' | 'base-image-changed' | 'no-visible-change';
+
+/** Why a step re-ran although everything it builds on was cached, and what that cost. */
+export interface RootCause {
+  stepId: string;
+  kind: CauseKind;
+  /** One sentence for people. */
+  detail: string;
+  /** `certain` when the evidence names the cause (changed files, changed lines), `likely` when inferred. */
+  confidence: 'certain' | 'likely';
+  /** content-changed: the changed files that the COPY/ADD takes (context-relative). */
+  files: string[];
+  /** build-arg-changed: the ARGs in scope. */
+  args: string[];
+  /** The steps that re-ran because of this one (ids, downstream). */
+  cascade: string[];
+  /** Time of the root step plus its cascade. */
+  seconds: number;
+}
+
+export interface CriticalPath {
+  /** Sum of the path's step times: the least the build could take with this much parallelism. */
+  seconds: number;
+  steps: { id: string; seconds: number; share: number }[];
+}
+
+export interface Analysis {
+  /** Where the step graph came from: rawjson inputs, the Dockerfile, or step order alone. */
+  graph: 'rawjson' | 'dockerfile' | 'order';
+  criticalPath: CriticalPath;
+  rootCauses: RootCause[];
+  /** What was known of the change that set the misses off. */
+  changes: { source: 'git' | 'list' | 'none'; files: number; dockerfileLines: boolean };
+}
+
+export interface Thresholds {
+  /** A step or stage is a time regression when it grew by more than this share AND by more than minSeconds. */
+  timePercent: number;
+  minSeconds: number;
+  /** Size growth beyond this share AND beyond minBytes is a size regression. */
+  sizePercent: number;
+  minBytes: number;
+}
+
+export interface StepChange {
+  id: string;
+  /** The baseline's id, when the step was matched across an id change (a step inserted above it). */
+  baselineId: string;
+  text: string;
+  status: { from: StepStatus; to: StepStatus };
+  seconds: { from: number | null; to: number | null };
+  sizeBytes: { from: number | null; to: number | null };
+  /** Line moves are not changes; they are kept for display. */
+  lines: { from: number | null; to: number | null };
+  regressions: ('lost-cache' | 'slower' | 'bigger' | 'new-error')[];
+}
+
+export interface Comparison {
+  baseline: { generatedAt: string; file: string | null; commit: string | null };
+  thresholds: Thresholds;
+  steps: StepChange[];
+  added: string[];
+  removed: { id: string; text: string }[];
+  stages: {
+    key: string;
+    seconds: { from: number; to: number };
+    sizeBytes: { from: number | null; to: number | null };
+    regressions: ('slower' | 'bigger')[];
+  }[];
+  image: { sizeBytes: { from: number | null; to: number | null }; bigger: boolean };
+  newErrors: string[];
+  newWarnings: string[];
+  /** Count of regressions of every kind; 0 means nothing got worse. */
+  regressions: number;
 }
 
 /** How run mode ran the build (absent in analyze mode and the CLI). */
@@ -127,4 +206,6 @@ export interface BuildReport {
   problems: ReportProblem[];
   run?: RunInfo;
   sizes?: SizeReport;
+  analysis?: Analysis;
+  comparison?: Comparison;
 }

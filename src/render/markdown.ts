@@ -43,6 +43,8 @@ export function renderMarkdown(report: BuildReport): string {
       out.push(`| ${seconds(s.seconds)} | ${percent(s.share)} | ${cell(s.stageKey, 40)} ${cell(s.text)} |`);
     }
   }
+  out.push(...comparisonSection(report));
+  out.push(...rootCauseSection(report));
   if (report.errors.length) {
     out.push('', '### Errors', '');
     for (const e of report.errors) out.push(`- ${cell(e, 300)}`);
@@ -76,4 +78,51 @@ export function renderMarkdown(report: BuildReport): string {
   out.push('</details>');
   if (t.contextBytes !== null) out.push('', `Build context sent: ${bytes(t.contextBytes)}.`);
   return out.join('\n') + '\n';
+}
+
+function rootCauseSection(report: BuildReport): string[] {
+  const a = report.analysis;
+  if (!a) return [];
+  const out: string[] = [];
+  if (a.rootCauses.length) {
+    out.push('', '### Why steps re-ran', '', '| Step | Cause | Cost | Cascade |', '|---|---|---:|---|');
+    for (const c of a.rootCauses) {
+      const kind = `${c.kind}${c.confidence === 'likely' ? ' (likely)' : ''}`;
+      out.push(
+        `| ${cell(c.stepId, 40)} | ${cell(kind)}: ${cell(c.detail, 200)} | ${seconds(c.seconds)} | ${c.cascade.length ? cell(c.cascade.join(', '), 200) : ''} |`,
+      );
+    }
+  }
+  if (a.criticalPath.steps.length) {
+    const path = a.criticalPath.steps
+      .map((p) => `${cell(p.id, 40)} ${seconds(p.seconds)} (${percent(p.share)})`)
+      .join(' → ');
+    out.push('', `**Critical path** ${seconds(a.criticalPath.seconds)}: ${path}`);
+  }
+  return out;
+}
+
+function comparisonSection(report: BuildReport): string[] {
+  const c = report.comparison;
+  if (!c) return [];
+  const out = [
+    '',
+    `### Against the baseline`,
+    '',
+    c.regressions ? `**${c.regressions} regression(s)**` : 'No regressions.',
+  ];
+  const rows = c.steps.filter((s) => s.regressions.length);
+  if (rows.length) {
+    out.push('', '| Step | Regression | Before | Now |', '|---|---|---|---|');
+    for (const s of rows) {
+      out.push(
+        `| ${cell(s.id, 40)} ${cell(s.text, 60)} | ${s.regressions.join(', ')} | ${s.status.from} ${seconds(s.seconds.from)} | ${s.status.to} ${seconds(s.seconds.to)} |`,
+      );
+    }
+  }
+  if (c.added.length) out.push('', `Added: ${cell(c.added.join(', '), 300)}`);
+  if (c.removed.length) out.push('', `Removed: ${cell(c.removed.map((r) => r.id).join(', '), 300)}`);
+  for (const e of c.newErrors) out.push('', `New error: ${cell(e, 300)}`);
+  for (const w of c.newWarnings) out.push('', `New warning: ${cell(w, 300)}`);
+  return out;
 }

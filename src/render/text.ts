@@ -14,7 +14,10 @@ function stepLine(step: Step): string {
   const share = step.share === null || step.status === 'source' ? '' : percent(step.share);
   const where = step.lines ? `L${step.lines.start}` : '';
   const shared = step.sharedWith.length ? `  [ran once, also for ${step.sharedWith.join(', ')}]` : '';
-  return `  ${idx.padStart(6)}  ${step.status.padEnd(10)} ${time.padStart(7)} ${share.padStart(4)}  ${where.padEnd(5)}${oneLine(step.text, 90)}${shared}`;
+  const miss = step.miss
+    ? `  (${step.miss.role === 'root' ? 'root cause' : `cascade of ${step.miss.roots.join(', ')}`})`
+    : '';
+  return `  ${idx.padStart(6)}  ${step.status.padEnd(10)} ${time.padStart(7)} ${share.padStart(4)}  ${where.padEnd(5)}${oneLine(step.text, 90)}${shared}${miss}`;
 }
 
 /** The terminal report: per stage and per step, then the slowest re-runs, errors and warnings. */
@@ -60,6 +63,8 @@ export function renderText(report: BuildReport): string {
       );
     });
   }
+  out.push(...analysisLines(report, byId));
+  out.push(...comparisonLines(report));
   if (report.errors.length) {
     out.push('', 'Errors:');
     for (const e of report.errors) out.push(`  ${oneLine(e, 200)}`);
@@ -78,4 +83,55 @@ export function renderText(report: BuildReport): string {
       out.push(`  - ${p.line === null ? '' : `line ${p.line}: `}${oneLine(p.message, 160)}`);
   }
   return out.join('\n') + '\n';
+}
+
+function analysisLines(report: BuildReport, byId: Map<string, Step>): string[] {
+  const a = report.analysis;
+  if (!a) return [];
+  const out: string[] = [];
+  if (a.rootCauses.length) {
+    out.push('', 'Why steps re-ran (root causes, costliest first):');
+    for (const c of a.rootCauses) {
+      const s = byId.get(c.stepId);
+      out.push(`  ${c.stepId}  ${oneLine(s?.text ?? '', 70)}`);
+      out.push(`      ${c.kind}${c.confidence === 'likely' ? ' (likely)' : ''}: ${oneLine(c.detail, 160)}`);
+      out.push(
+        `      cost ${seconds(c.seconds)}${c.cascade.length ? `, with ${c.cascade.length} step(s) after it: ${c.cascade.join(', ')}` : ''}`,
+      );
+    }
+  }
+  if (a.criticalPath.steps.length) {
+    const path = a.criticalPath.steps.map((p) => `${p.id} ${seconds(p.seconds)} (${percent(p.share)})`).join(' -> ');
+    out.push('', `Critical path ${seconds(a.criticalPath.seconds)} (graph from ${a.graph}): ${path}`);
+  }
+  return out;
+}
+
+function comparisonLines(report: BuildReport): string[] {
+  const c = report.comparison;
+  if (!c) return [];
+  const out = [
+    '',
+    `Against the baseline of ${c.baseline.generatedAt}: ${c.regressions ? `${c.regressions} regression(s)` : 'no regressions'}`,
+  ];
+  for (const s of c.steps.filter((st) => st.regressions.length)) {
+    const what = s.regressions.map((r) => {
+      if (r === 'lost-cache') return `lost its cache (${s.status.from} -> ${s.status.to})`;
+      if (r === 'slower') return `slower ${seconds(s.seconds.from)} -> ${seconds(s.seconds.to)}`;
+      if (r === 'bigger') return `bigger ${bytes(s.sizeBytes.from)} -> ${bytes(s.sizeBytes.to)}`;
+      return 'new error';
+    });
+    out.push(`  ${s.id}  ${oneLine(s.text, 60)}: ${what.join('; ')}`);
+  }
+  for (const s of c.stages.filter((st) => st.regressions.length)) {
+    out.push(
+      `  stage ${s.key}: ${s.regressions.includes('slower') ? `${seconds(s.seconds.from)} -> ${seconds(s.seconds.to)} ` : ''}${s.regressions.includes('bigger') ? `${bytes(s.sizeBytes.from)} -> ${bytes(s.sizeBytes.to)}` : ''}`.trimEnd(),
+    );
+  }
+  if (c.image.bigger) out.push(`  image: ${bytes(c.image.sizeBytes.from)} -> ${bytes(c.image.sizeBytes.to)}`);
+  if (c.added.length) out.push(`  added: ${c.added.join(', ')}`);
+  if (c.removed.length) out.push(`  removed: ${c.removed.map((r) => r.id).join(', ')}`);
+  for (const e of c.newErrors) out.push(`  new error: ${oneLine(e, 160)}`);
+  for (const w of c.newWarnings) out.push(`  new warning: ${oneLine(w, 160)}`);
+  return out;
 }

@@ -1,0 +1,102 @@
+import type { BuildReport, Comparison, StageSummary, Step, StepChange, Thresholds } from '../model/report.js';
+import { DEFAULT_THRESHOLDS, grew } from './thresholds.js';
+
+/**
+ * Pairs the baseline's steps with this build's: same id and text first; then the same text in the
+ * same stage (a step inserted above shifts indices, not identity); then the same id (the
+ * instruction changed). What is left was added or removed.
+ */
+export function matchSteps(base: Step[], now: Step[]): Map<Step, Step> {
+  const pairs = new Map<Step, Step>();
+  const free = new Set(base);
+  const take = (step: Step, pick: (b: Step) => boolean) => {
+    for (const b of free) {
+      if (pick(b)) {
+        pairs.set(step, b);
+        free.delete(b);
+        return;
+      }
+    }
+  };
+  for (const s of now) take(s, (b) => b.id === s.id && b.text === s.text);
+  for (const s of now) if (!pairs.has(s)) take(s, (b) => b.stageKey === s.stageKey && b.text === s.text);
+  for (const s of now) if (!pairs.has(s)) take(s, (b) => b.id === s.id);
+  return pairs;
+}
+
+function stepChange(now: Step, then: Step, t: Thresholds): StepChange {
+  const regressions: StepChange['regressions'] = [];
+  if (then.status === 'cached' && (now.status === 'ran' || now.status === 'error')) regressions.push('lost-cache');
+  if (grew(then.seconds, now.seconds, t.timePercent, t.minSeconds)) regressions.push('slower');
+  if (grew(then.sizeBytes, now.sizeBytes, t.sizePercent, t.minBytes)) regressions.push('bigger');
+  if (now.status === 'error' && then.status !== 'error') regressions.push('new-error');
+  return {
+    id: now.id,
+    baselineId: then.id,
+    text: now.text,
+    status: { from: then.status, to: now.status },
+    seconds: { from: then.seconds, to: now.seconds },
+    sizeBytes: { from: then.sizeBytes, to: now.sizeBytes },
+    lines: { from: then.lines?.start ?? null, to: now.lines?.start ?? null },
+    regressions,
+  };
+}
+
+function stageChange(now: StageSummary, then: StageSummary | undefined, t: Thresholds): Comparison['stages'][number] {
+  const from = then?.seconds ?? 0;
+  const regressions: ('slower' | 'bigger')[] = [];
+  if (then && grew(then.seconds, now.seconds, t.timePercent, t.minSeconds)) regressions.push('slower');
+  if (then && grew(then.sizeBytes, now.sizeBytes, t.sizePercent, t.minBytes)) regressions.push('bigger');
+  return {
+    key: now.key,
+    seconds: { from, to: now.seconds },
+    sizeBytes: { from: then?.sizeBytes ?? null, to: now.sizeBytes },
+    regressions,
+  };
+}
+
+/** What got worse (and what changed) from the baseline to this build. */
+export function compareReports(
+  now: BuildReport,
+  baseline: BuildReport,
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+): Comparison {
+  const pairs = matchSteps(baseline.steps, now.steps);
+  const matchedBase = new Set(pairs.values());
+  const steps = now.steps.filter((s) => pairs.has(s)).map((s) => stepChange(s, pairs.get(s)!, thresholds));
+  const stages = now.stages.map((s) =>
+    stageChange(
+      s,
+      baseline.stages.find((b) => b.key === s.key),
+      thresholds,
+    ),
+  );
+  const imageFrom = baseline.sizes?.image?.sizeBytes ?? null;
+  const imageTo = now.sizes?.image?.sizeBytes ?? null;
+  const image = {
+    sizeBytes: { from: imageFrom, to: imageTo },
+    bigger: grew(imageFrom, imageTo, thresholds.sizePercent, thresholds.minBytes),
+  };
+  const oldErrors = new Set(baseline.errors);
+  const oldWarnings = new Set(baseline.warnings.map((w) => w.message));
+  const newErrors = now.errors.filter((e) => !oldErrors.has(e));
+  const newWarnings = [...new Set(now.warnings.map((w) => w.message))].filter((w) => !oldWarnings.has(w));
+  const regressions =
+    steps.reduce((n, s) => n + s.regressions.length, 0) +
+    stages.reduce((n, s) => n + s.regressions.length, 0) +
+    (image.bigger ? 1 : 0) +
+    newErrors.length +
+    newWarnings.length;
+  return {
+    baseline: { generatedAt: baseline.generatedAt, file: baseline.source.file, commit: null },
+    thresholds,
+    steps,
+    added: now.steps.filter((s) => !pairs.has(s)).map((s) => s.id),
+    removed: baseline.steps.filter((s) => !matchedBase.has(s)).map((s) => ({ id: s.id, text: s.text })),
+    stages,
+    image,
+    newErrors,
+    newWarnings,
+    regressions,
+  };
+}

@@ -1,0 +1,129 @@
+import { findStage, type Dockerfile } from '../dockerfile/parse.js';
+import type { BuildReport, Step } from '../model/report.js';
+
+export interface StepGraph {
+  basis: 'rawjson' | 'dockerfile' | 'order';
+  /** step id -> the steps it builds on (only steps of the report; sources included). */
+  parents: Map<string, string[]>;
+  /** Ids in an order where parents come first. */
+  order: string[];
+}
+
+/** `target/platform/` part of a step, kept when following a Dockerfile edge (each platform is its own graph). */
+function prefixOf(step: Step): string {
+  return [step.target, step.platform].filter(Boolean).join('/');
+}
+
+function placeKey(prefix: string, stage: string, index: number): string {
+  return `${prefix}|${stage}|${index}`;
+}
+
+/** Every place (prefix, stage, index) a step stands for: its own label and the stages it was shared with. */
+function places(report: BuildReport): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const step of report.steps) {
+    if (step.stage === null && step.index === null) continue;
+    const prefix = prefixOf(step);
+    if (step.index !== null) out.set(placeKey(prefix, step.stage ?? '', step.index), step.id);
+    for (const label of step.sharedWith) {
+      const m = /^(\S+) (\d+)\/\d+$/.exec(label);
+      if (m) out.set(placeKey(prefix, m[1], Number(m[2])), step.id);
+    }
+  }
+  return out;
+}
+
+function fromDockerfile(report: BuildReport, dockerfile: Dockerfile): Map<string, string[]> {
+  const at = places(report);
+  const parents = new Map<string, string[]>();
+  const stageName = (position: number) => {
+    const s = dockerfile.stages[position];
+    return s.name ?? `stage-${position}`;
+  };
+  /** The report step standing for the last step of a stage at or before `index`, following FROM <stage>. */
+  const lastOf = (prefix: string, position: number, index: number, seen = 0): string | null => {
+    const stage = dockerfile.stages[position];
+    const names = [stageName(position), ...(dockerfile.stages.length === 1 ? [''] : [])];
+    for (let i = index; i >= 1; i--) {
+      for (const n of names) {
+        const id = at.get(placeKey(prefix, n, i));
+        if (id) return id;
+      }
+    }
+    if (stage.baseIsStage && seen < dockerfile.stages.length) {
+      const base = findStage(dockerfile, stage.base);
+      if (base) return lastOf(prefix, base.position, base.steps.length, seen + 1);
+    }
+    return null;
+  };
+  for (const step of report.steps) {
+    if (step.index === null) continue;
+    const stage =
+      step.stage === null ? dockerfile.stages[dockerfile.stages.length - 1] : findStage(dockerfile, step.stage);
+    const inst = stage?.steps[step.index - 1];
+    if (!stage || !inst) continue;
+    const prefix = prefixOf(step);
+    const list: string[] = [];
+    const previous = lastOf(prefix, stage.position, step.index - 1);
+    if (previous) list.push(previous);
+    for (const ref of inst.from) {
+      const other = findStage(dockerfile, ref);
+      const id = other ? lastOf(prefix, other.position, other.steps.length) : null;
+      if (id && !list.includes(id)) list.push(id);
+    }
+    parents.set(
+      step.id,
+      list.filter((id) => id !== step.id),
+    );
+  }
+  return parents;
+}
+
+function fromOrder(report: BuildReport): Map<string, string[]> {
+  const parents = new Map<string, string[]>();
+  const last = new Map<string, string>();
+  const ordered = [...report.steps].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  for (const step of ordered) {
+    const prev = last.get(step.stageKey);
+    parents.set(step.id, prev ? [prev] : []);
+    if (step.index !== null) last.set(step.stageKey, step.id);
+  }
+  return parents;
+}
+
+function topological(ids: string[], parents: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  const state = new Map<string, 1 | 2>();
+  const visit = (id: string) => {
+    if (state.get(id)) return; // done, or a cycle (never in a real build): cut it
+    state.set(id, 1);
+    for (const p of parents.get(id) ?? []) visit(p);
+    state.set(id, 2);
+    out.push(id);
+  };
+  for (const id of ids) visit(id);
+  return out;
+}
+
+/**
+ * The step graph: rawjson's vertex inputs when the log has them (exact); otherwise rebuilt from
+ * the Dockerfile (steps in order, FROM <stage>, COPY --from, RUN --mount from); otherwise steps
+ * in index order within each stage.
+ */
+export function buildGraph(report: BuildReport, dockerfile: Dockerfile | null): StepGraph {
+  const ids = report.steps.map((s) => s.id);
+  let basis: StepGraph['basis'];
+  let parents: Map<string, string[]>;
+  if (report.source.format === 'rawjson' && report.steps.some((s) => s.inputs.length)) {
+    basis = 'rawjson';
+    parents = new Map(report.steps.map((s) => [s.id, s.inputs]));
+  } else if (dockerfile) {
+    basis = 'dockerfile';
+    parents = fromDockerfile(report, dockerfile);
+    for (const id of ids) if (!parents.has(id)) parents.set(id, []);
+  } else {
+    basis = 'order';
+    parents = fromOrder(report);
+  }
+  return { basis, parents, order: topological(ids, parents) };
+}

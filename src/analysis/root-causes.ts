@@ -1,0 +1,159 @@
+import { findStage, type Dockerfile, type DockerfileInstruction, type DockerfileStage } from '../dockerfile/parse.js';
+import type { BuildReport, RootCause, Step } from '../model/report.js';
+import type { ChangeSet } from './changes.js';
+import type { CopySourceMatcher } from './copy-sources.js';
+import type { StepGraph } from './graph.js';
+
+export interface RootCauseOpts {
+  graph: StepGraph;
+  dockerfile: Dockerfile | null;
+  changes: ChangeSet;
+  /** Matches changed files against COPY sources (needs the context and its .dockerignore). */
+  copyMatcher: CopySourceMatcher | null;
+  /** The baseline report, to see instruction text and base images that changed. */
+  baseline?: BuildReport | null;
+}
+
+const RERUN = new Set(['ran', 'error']);
+
+function instructionOf(
+  step: Step,
+  dockerfile: Dockerfile | null,
+): { stage: DockerfileStage; inst: DockerfileInstruction } | null {
+  if (!dockerfile || step.index === null) return null;
+  const stage =
+    step.stage === null ? dockerfile.stages[dockerfile.stages.length - 1] : findStage(dockerfile, step.stage);
+  const inst = stage?.steps[step.index - 1];
+  return stage && inst ? { stage, inst } : null;
+}
+
+/** ARGs a RUN sees: those its stage declares before it (a global ARG only counts once re-declared). */
+function argsInScope(stage: DockerfileStage, index: number): string[] {
+  return [...new Set(stage.args.filter((a) => a.beforeIndex <= index).map((a) => a.name))];
+}
+
+function referenced(text: string, names: string[]): string[] {
+  return names.filter((n) => new RegExp(`\\$\\{?${n}\\b`).test(text));
+}
+
+/** The FROM a stage starts from, in a report: the step whose text is its FROM (sources keep the image digest). */
+function fromTextOf(report: BuildReport, stageKey: string): string | null {
+  return report.steps.find((s) => s.stageKey === stageKey && s.instruction === 'FROM')?.text ?? null;
+}
+
+function explain(
+  step: Step,
+  opts: RootCauseOpts,
+  report: BuildReport,
+  noneCached: boolean,
+): Omit<RootCause, 'stepId' | 'cascade' | 'seconds'> {
+  const base = { files: [] as string[], args: [] as string[] };
+  const place = instructionOf(step, opts.dockerfile);
+  if (noneCached) {
+    return {
+      ...base,
+      kind: 'no-visible-change',
+      confidence: 'likely',
+      detail: 'Nothing in this build was cached: a new builder, --no-cache, or an evicted cache.',
+    };
+  }
+  const old = opts.baseline?.steps.find((s) => s.id === step.id);
+  const linesChanged =
+    place &&
+    opts.changes.dockerfileLines &&
+    [...opts.changes.dockerfileLines].some((l) => l >= place.inst.lines.start && l <= place.inst.lines.end);
+  if (linesChanged || (old && old.text !== step.text && !/\*\*\*/.test(step.text + old.text))) {
+    return {
+      ...base,
+      kind: 'instruction-changed',
+      confidence: 'certain',
+      detail: `The instruction itself changed${place ? ` (Dockerfile line ${place.inst.lines.start})` : ''}.`,
+    };
+  }
+  if ((step.instruction === 'COPY' || step.instruction === 'ADD') && place && place.inst.sources.length) {
+    if (opts.changes.source !== 'none' && opts.copyMatcher) {
+      const files = opts.copyMatcher.match(place.inst.sources, opts.changes.files);
+      if (files.length) {
+        const named = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
+        return {
+          ...base,
+          files,
+          kind: 'content-changed',
+          confidence: 'certain',
+          detail: `Files it copies changed: ${named}.`,
+        };
+      }
+    } else {
+      return {
+        ...base,
+        kind: 'content-changed',
+        confidence: 'likely',
+        detail: 'The files it copies most likely changed (no list of changed files was given to name them).',
+      };
+    }
+  }
+  const fromNow = fromTextOf(report, step.stageKey);
+  const fromThen = opts.baseline ? fromTextOf(opts.baseline, step.stageKey) : null;
+  if (fromNow && fromThen && fromNow !== fromThen) {
+    return {
+      ...base,
+      kind: 'base-image-changed',
+      confidence: 'certain',
+      detail: `The base image changed: ${fromNow.replace(/^FROM /, '')}.`,
+    };
+  }
+  if (step.instruction === 'RUN' && place) {
+    const scope = argsInScope(place.stage, step.index!);
+    if (scope.length) {
+      const used = referenced(place.inst.text, scope);
+      const args = used.length ? used : scope;
+      return {
+        ...base,
+        args,
+        kind: 'build-arg-changed',
+        confidence: 'likely',
+        detail: `A build-arg it sees changed: ${args.join(', ')} (declared above it).`,
+      };
+    }
+  }
+  return {
+    ...base,
+    kind: 'no-visible-change',
+    confidence: 'likely',
+    detail: 'Nothing visible changed: the cache entry was evicted or not available to this builder.',
+  };
+}
+
+/**
+ * Splits re-run steps into root causes (everything they build on was cached) and cascades (they
+ * re-ran because a step they build on did), explains each root cause and adds up what it cost.
+ * Marks each re-run step's `miss` in the report.
+ */
+export function findRootCauses(report: BuildReport, opts: RootCauseOpts): RootCause[] {
+  const byId = new Map(report.steps.map((s) => [s.id, s]));
+  const roots = new Map<string, string[]>();
+  for (const id of opts.graph.order) {
+    const step = byId.get(id);
+    if (!step || !RERUN.has(step.status)) continue;
+    const upstream = new Set<string>();
+    for (const p of opts.graph.parents.get(id) ?? []) for (const r of roots.get(p) ?? []) upstream.add(r);
+    const mine = upstream.size ? [...upstream] : [id];
+    roots.set(id, mine);
+    step.miss = { role: upstream.size ? 'cascade' : 'root', roots: upstream.size ? mine : [] };
+  }
+  const noneCached = report.totals.counts.cached === 0;
+  const causes: RootCause[] = [];
+  for (const [id, r] of roots) {
+    if (r[0] !== id || r.length !== 1) continue;
+    const step = byId.get(id)!;
+    const cascade = [...roots].filter(([other, rs]) => other !== id && rs.includes(id)).map(([other]) => other);
+    const seconds = [id, ...cascade].reduce((sum, s) => sum + (byId.get(s)?.seconds ?? 0), 0);
+    causes.push({
+      stepId: id,
+      ...explain(step, opts, report, noneCached),
+      cascade,
+      seconds: Math.round(seconds * 1000) / 1000,
+    });
+  }
+  return causes.sort((a, b) => b.seconds - a.seconds);
+}

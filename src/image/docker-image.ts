@@ -1,0 +1,99 @@
+// Reads an image from the local image store through the docker CLI. Never throws: a missing
+// image, a daemon that does not answer or a CLI that cannot run are all "not available", with
+// the reason, because a size that cannot be read must be reported, not crash the report.
+import { execFile } from 'node:child_process';
+import { lastLine } from '../capture/docker-cli.js';
+import { inferEmptyLayer } from './history-text.js';
+import type { HistoryEntry, ImageHistoryResponse, ImageInspectResponse } from './types.js';
+
+const TIMEOUT_MS = 60_000;
+
+type Run = { ok: true; stdout: string } | { ok: false; reason: string };
+
+/** Runs the CLI without a shell (refs are arguments, never interpolated into a command line). */
+export function runCli(docker: string, args: string[], timeoutMs = TIMEOUT_MS): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(docker, args, { timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (!err) return resolve({ ok: true, stdout });
+      const e = err as NodeJS.ErrnoException & { killed?: boolean };
+      if (e.code === 'ENOENT') return resolve({ ok: false, reason: `the docker CLI '${docker}' was not found` });
+      if (e.killed) return resolve({ ok: false, reason: `\`docker ${args[0]} ${args[1] ?? ''}\` timed out` });
+      resolve({ ok: false, reason: lastLine(stderr) || e.message });
+    });
+  });
+}
+
+function notLocal(ref: string, why: string): { available: false; reason: string } {
+  return { available: false, reason: `image ${ref} is not available locally (${why})` };
+}
+
+/** The wire shape of `docker image inspect` (upstream casing), only the fields used. */
+interface InspectJson {
+  Id: string;
+  Size: number;
+  RootFS?: { Layers?: string[] };
+  Os?: string;
+  Architecture?: string;
+  Variant?: string;
+}
+
+/** `docker image inspect`: id, total size in bytes, layer diff ids and platform. */
+export async function inspectImage(docker: string, ref: string, timeoutMs?: number): Promise<ImageInspectResponse> {
+  const r = await runCli(docker, ['image', 'inspect', '--format', '{{json .}}', ref], timeoutMs);
+  if (!r.ok) return notLocal(ref, r.reason);
+  let json: InspectJson;
+  try {
+    json = JSON.parse(r.stdout) as InspectJson;
+  } catch {
+    return notLocal(ref, '`docker image inspect` printed no JSON');
+  }
+  if (typeof json.Size !== 'number') return notLocal(ref, '`docker image inspect` gave no Size');
+  const platform = [json.Os, json.Architecture, json.Variant].filter(Boolean).join('/');
+  return { available: true, id: json.Id, sizeBytes: json.Size, layers: json.RootFS?.Layers ?? [], platform };
+}
+
+/** One line of `docker history --format '{{json .}}'` (upstream casing; Size is a string). */
+interface HistoryJson {
+  CreatedBy: string;
+  Size: string;
+  Comment: string;
+}
+
+/**
+ * Parses `docker history --no-trunc --human=false --format '{{json .}}'` (newest first, one
+ * JSON object a line) into entries oldest first. With `--human=false` Size is the layer's byte
+ * count as a decimal string (the CLI formats the API's int64 with strconv), so it is exact.
+ */
+export function parseHistory(stdout: string): HistoryEntry[] | string {
+  const entries: HistoryEntry[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.trim()) continue;
+    let json: HistoryJson;
+    try {
+      json = JSON.parse(line) as HistoryJson;
+    } catch {
+      return 'a `docker history` line is not JSON';
+    }
+    if (!/^\d+$/.test(json.Size ?? '')) return `a \`docker history\` size is not a byte count ('${json.Size}')`;
+    const sizeBytes = Number(json.Size);
+    const createdBy = json.CreatedBy ?? '';
+    entries.push({ createdBy, sizeBytes, emptyLayer: inferEmptyLayer(createdBy, sizeBytes), comment: json.Comment ?? '' });
+  }
+  return entries.reverse();
+}
+
+/** The image's history, oldest entry first. */
+export async function imageHistory(docker: string, ref: string, timeoutMs?: number): Promise<ImageHistoryResponse> {
+  const args = ['history', '--no-trunc', '--human=false', '--format', '{{json .}}', ref];
+  const r = await runCli(docker, args, timeoutMs);
+  if (!r.ok) return notLocal(ref, r.reason);
+  const entries = parseHistory(r.stdout);
+  if (typeof entries === 'string') return notLocal(ref, entries);
+  return { available: true, entries };
+}
+
+/** Untags (and so deletes, when it was the only tag) a temporary image; returns why not, or null. */
+export async function removeTag(docker: string, tag: string, timeoutMs?: number): Promise<string | null> {
+  const r = await runCli(docker, ['image', 'rm', tag], timeoutMs);
+  return r.ok ? null : r.reason;
+}
