@@ -141,7 +141,8 @@ export function findRootCauses(report: BuildReport, opts: RootCauseOpts): RootCa
     roots.set(id, mine);
     step.miss = { role: upstream.size ? 'cascade' : 'root', roots: upstream.size ? mine : [] };
   }
-  const noneCached = report.totals.counts.cached === 0;
+  // BuildKit 0.8 reports WORKDIR as cached even under --no-cache: it does not count as a cache hit here.
+  const noneCached = !report.steps.some((s) => s.status === 'cached' && s.instruction !== 'WORKDIR');
   const causes: RootCause[] = [];
   for (const [id, r] of roots) {
     if (r[0] !== id || r.length !== 1) continue;
