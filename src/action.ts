@@ -2,7 +2,10 @@ import { createReadStream } from 'node:fs';
 import { access, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { analyzeBuild, readBaseline } from './analysis/index.js';
+import { parseThresholds } from './analysis/thresholds.js';
+import { actionChanges } from './changes-for-action.js';
 import * as core from '@actions/core';
 import { readBuildRecord, readMetadata } from './capture/build-record.js';
 import { detectCaps } from './capture/detect.js';
@@ -55,6 +58,9 @@ async function analyzeMode(inputs: Inputs, redactor: Redactor): Promise<{ parsed
  */
 export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   const started = process.hrtime.bigint();
+  // Checked before the build, so a typo fails in seconds, not after a long build.
+  const thresholds = parseThresholds(inputs['time-threshold'], inputs['size-threshold']);
+  const baseline = inputs['baseline-file'] ? await readBaseline(inputs['baseline-file']) : null;
   const values = sensitiveValues(inputs);
   for (const v of values) core.setSecret(v);
   const redactor = new Redactor(values);
@@ -67,12 +73,14 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
 
   let report: BuildReport;
   let exitCode = 0;
+  let dockerfileParsed: Dockerfile | null = null;
   if (inputs.mode === 'run') {
     const file = inputs.file || join(inputs.context, 'Dockerfile');
     if (!(await readable(inputs.context)))
       throw new Error(`'context' input names '${inputs.context}', which does not exist`);
     if (!(await readable(file))) throw new Error(`Dockerfile '${file}' not found (set the 'file' input)`);
     const dockerfile = await loadDockerfile(inputs.dockerfile || file);
+    dockerfileParsed = dockerfile?.parsed ?? null;
     const build = await captureBuild({
       inputs,
       redactor,
@@ -101,8 +109,24 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     if (inputs.dockerfile && !dockerfile) {
       throw new Error(`'dockerfile' input names '${inputs.dockerfile}', which cannot be read`);
     }
+    dockerfileParsed = dockerfile?.parsed ?? null;
     report = buildReport(parsed, { file, dockerfile });
   }
+  const dockerfilePath = report.dockerfile?.path ?? null;
+  const changes = await actionChanges({
+    changedFiles: inputs['changed-files'],
+    gitBase: inputs['git-base'],
+    repoDir: dockerfilePath ? dirname(resolve(dockerfilePath)) : process.cwd(),
+    dockerfile: dockerfilePath ? resolve(dockerfilePath) : null,
+    warn: (m) => core.warning(m),
+  });
+  await analyzeBuild(report, {
+    dockerfile: dockerfileParsed,
+    contextDir: resolve(inputs.context),
+    changes,
+    baseline,
+    thresholds,
+  });
   if (report.run) {
     // Everything the action did besides the build: detection, capture, sizes, analysis.
     report.run.overheadSeconds = round(Number(process.hrtime.bigint() - started) / 1e9 - report.run.buildSeconds);
@@ -123,12 +147,18 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   );
   core.setOutput('image-size', report.sizes?.image ? String(report.sizes.image.sizeBytes) : '');
   core.setOutput('complete', String(report.complete));
+  core.setOutput('regressions', String(report.comparison?.regressions ?? 0));
+  core.setOutput('baseline-found', String(Boolean(report.comparison)));
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderMarkdown(report)).write();
   core.info(
     `${report.totals.steps} steps: ${report.totals.counts.cached} cached, ${report.totals.counts.ran} ran; report at ${reportPath}`,
   );
   if (exitCode !== 0 && inputs['fail-on-build-error']) {
     throw new Error(`the build failed (docker exited with ${exitCode}): ${report.errors[0] ?? 'see the log above'}`);
+  }
+  const regressions = report.comparison?.regressions ?? 0;
+  if (regressions && inputs['fail-on-regression']) {
+    throw new Error(`${regressions} regression(s) against the baseline: see the job summary`);
   }
   return report;
 }

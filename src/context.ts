@@ -13,6 +13,12 @@ export interface Inputs extends BuildInputs {
   'report-path': string;
   'fail-on-build-error': boolean;
   'measure-sizes': boolean;
+  'baseline-file': string;
+  'changed-files': string;
+  'git-base': string;
+  'time-threshold': string;
+  'size-threshold': string;
+  'fail-on-regression': boolean;
 }
 
 function bool(name: string, value: string, fallback: boolean): boolean {
@@ -51,5 +57,11 @@ export function getInputs(get: (name: string) => string = (n) => core.getInput(n
     'report-path': get('report-path'),
     'fail-on-build-error': bool('fail-on-build-error', get('fail-on-build-error'), true),
     'measure-sizes': bool('measure-sizes', get('measure-sizes'), true),
+    'baseline-file': get('baseline-file'),
+    'changed-files': get('changed-files'),
+    'git-base': get('git-base'),
+    'time-threshold': get('time-threshold'),
+    'size-threshold': get('size-threshold'),
+    'fail-on-regression': bool('fail-on-regression', get('fail-on-regression'), false),
   };
 }

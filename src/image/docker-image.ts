@@ -77,7 +77,12 @@ export function parseHistory(stdout: string): HistoryEntry[] | string {
     if (!/^\d+$/.test(json.Size ?? '')) return `a \`docker history\` size is not a byte count ('${json.Size}')`;
     const sizeBytes = Number(json.Size);
     const createdBy = json.CreatedBy ?? '';
-    entries.push({ createdBy, sizeBytes, emptyLayer: inferEmptyLayer(createdBy, sizeBytes), comment: json.Comment ?? '' });
+    entries.push({
+      createdBy,
+      sizeBytes,
+      emptyLayer: inferEmptyLayer(createdBy, sizeBytes),
+      comment: json.Comment ?? '',
+    });
   }
   return entries.reverse();
 }

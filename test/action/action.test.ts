@@ -39,3 +39,42 @@ describe('dist/action.js (analyze mode)', () => {
     expect(errorLines(r)).toHaveLength(1);
   });
 });
+
+describe('dist/action.js with a baseline', () => {
+  const dockerfile = fixture('dockerfiles', 'node-app', 'Dockerfile');
+
+  test('regressions are counted, and fail the step only when asked', async () => {
+    const base = await runAction({ 'log-file': fixture('recorded', 'node-app-warm.plain.log'), dockerfile });
+    expect(base.outputs['baseline-found']).toBe('false');
+    const inputs = {
+      'log-file': fixture('recorded', 'node-app-edit.plain.log'),
+      dockerfile,
+      'baseline-file': base.outputs['report-path'],
+      'changed-files': fixture('dockerfiles', 'node-app', 'src', 'util.js'),
+      context: fixture('dockerfiles', 'node-app'),
+    };
+    const r = await runAction(inputs);
+    expect(r.status).toBe(0);
+    expect(r.outputs).toMatchObject({ 'baseline-found': 'true', regressions: '3' });
+    const report = JSON.parse(readFileSync(r.outputs['report-path'], 'utf8'));
+    expect(report.analysis.rootCauses[0]).toMatchObject({
+      stepId: 'build#1',
+      kind: 'content-changed',
+      files: ['src/util.js'],
+    });
+    expect(r.summary).toMatch(/### Why steps re-ran/);
+
+    const strict = await runAction({ ...inputs, 'fail-on-regression': 'true' });
+    expect(strict.status).toBe(1);
+    expect(errorLines(strict)).toEqual(['::error::3 regression(s) against the baseline: see the job summary']);
+  });
+
+  test('a bad threshold fails before anything runs', async () => {
+    const r = await runAction({ 'log-file': fixture('recorded', 'node-app-warm.plain.log'), 'time-threshold': 'soon' });
+    expect(r.status).toBe(1);
+    // % is escaped as %25 in workflow commands.
+    expect(errorLines(r)).toEqual([
+      `::error::'time-threshold' must be like "20%25", "5s" or "20%25,5s" but got 'soon'`,
+    ]);
+  });
+});

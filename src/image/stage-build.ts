@@ -1,0 +1,65 @@
+// Gets the image of an intermediate stage without rebuilding anything: the caller's build of
+// `--target <stage>` under a temporary tag, whose progress log must show every step CACHED.
+// The temporary tag is removed whatever happens, so no image the user did not ask for is left.
+import { randomBytes } from 'node:crypto';
+import { buildReport } from '../model/build-report.js';
+import type { Dockerfile } from '../dockerfile/parse.js';
+import { parseText } from '../progress/index.js';
+import { removeTag } from './docker-image.js';
+import type { BuildStage } from './types.js';
+
+export const DEFAULT_TAG_REPOSITORY = 'buildkit-cache-analytics-stage';
+
+/** A tag no one else uses: `<repository>:<stage>-<random>`. */
+export function temporaryTag(stage: string, repository = DEFAULT_TAG_REPOSITORY): string {
+  const name = stage.replace(/[^\w.-]/g, '-').slice(0, 100);
+  return `${repository}:${name}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Why the stage build's log does not prove an all-cached build, or null when it does. */
+export function notAllCached(text: string, dockerfile: Dockerfile): string | null {
+  const parsed = parseText(text);
+  const report = buildReport(parsed, { dockerfile: { path: '', parsed: dockerfile } });
+  const rebuilt = report.steps.filter((s) => s.status !== 'cached' && s.status !== 'source');
+  if (rebuilt.length) return `would rebuild: ${rebuilt.length} step(s) not in the build cache`;
+  if (!parsed.vertices.length) return 'the stage build printed no BuildKit progress: nothing proves it was all cached';
+  return null;
+}
+
+export interface StageImageOpts {
+  docker: string;
+  buildStage: BuildStage;
+  dockerfile: Dockerfile;
+  stage: string;
+  tag: string;
+  timeoutMs?: number;
+}
+
+export interface StageImageResponse<T> {
+  /** What `use` returned, or why the stage image could not be used. */
+  result: { ok: true; value: T } | { ok: false; reason: string };
+  /** Why the temporary tag could not be removed, or null. */
+  cleanup: string | null;
+}
+
+/** Builds the stage under `tag`, hands the tag to `use` when the build was all cached, then removes the tag. */
+export async function withStageImage<T>(
+  opts: StageImageOpts,
+  use: (tag: string) => Promise<T>,
+): Promise<StageImageResponse<T>> {
+  let built: { ok: boolean; text: string } | null = null;
+  let result: StageImageResponse<T>['result'];
+  try {
+    built = await opts.buildStage(opts.stage, opts.tag);
+    const why = notAllCached(built.text, opts.dockerfile);
+    if (why) result = { ok: false, reason: why };
+    else if (!built.ok) result = { ok: false, reason: 'the stage build failed' };
+    else result = { ok: true, value: await use(opts.tag) };
+  } catch (err) {
+    result = { ok: false, reason: `the stage build could not run: ${(err as Error).message}` };
+  }
+  const removed = await removeTag(opts.docker, opts.tag, opts.timeoutMs);
+  // A build that failed may have tagged nothing: "No such image" is then not worth a warning.
+  const cleanup = removed && (built?.ok || !/no such image/i.test(removed)) ? removed : null;
+  return { result, cleanup: cleanup && `temporary tag ${opts.tag} could not be removed: ${cleanup}` };
+}
