@@ -87,3 +87,72 @@ describe('mapSteps', () => {
     expect(report.steps[0].lines).toBeNull();
   });
 });
+
+describe('mapSteps on the shapes BuildKit prints', () => {
+  const DOCKERFILE = [
+    'ARG BASE=alpine:3.20', //                                    1
+    'FROM ${BASE} AS build', //                                   2
+    'WORKDIR /src', //                                            3
+    'RUN --mount=type=cache,target=/root/.npm \\', //             4
+    '    npm ci', //                                              5
+    'COPY <<EOF /etc/motd', //                                    6
+    'hello', //                                                   7
+    'EOF', //                                                     8
+    '', //                                                        9
+    'FROM build AS test', //                                      10
+    'RUN npm test', //                                            11
+    '', //                                                        12
+    'FROM scratch', //                                            13
+    'COPY --from=build /src/dist /', //                           14
+  ].join('\n');
+  const parsed = parseDockerfile(DOCKERFILE);
+
+  test.each([
+    ['[build 1/4] FROM docker.io/library/alpine:3.20', 'build#1', { start: 2, end: 2 }],
+    ['[build 3/4] RUN --mount=type=cache,target=/root/.npm npm ci', 'build#3', { start: 4, end: 5 }],
+    ['[build 4/4] COPY <<EOF /etc/motd', 'build#4', { start: 6, end: 8 }],
+    ['[test 1/1] RUN npm test', 'test#1', { start: 11, end: 11 }],
+    [
+      '[linux/arm64 build 3/4] RUN --mount=type=cache,target=/root/.npm npm ci',
+      'linux/arm64/build#3',
+      { start: 4, end: 5 },
+    ],
+    [
+      '[api linux/amd64 stage-2 2/2] COPY --from=build /src/dist /',
+      'api/linux/amd64/stage-2#2',
+      { start: 14, end: 14 },
+    ],
+  ])('%s', (name, id, lines) => {
+    const log = `#1 [api internal] load build definition from Dockerfile\n#1 DONE 0.0s\n\n#2 ${name}\n#2 DONE 1.0s\n`;
+    const report = buildReport(parseText(log), { dockerfile: { path: 'Dockerfile', parsed } });
+    expect(report.dockerfile!.unmapped).toEqual([]);
+    expect(report.steps[0]).toMatchObject({ id, lines });
+  });
+
+  test('an instruction that does not match its place is reported, not guessed', () => {
+    const report = buildReport(parseText('#1 [build 3/4] COPY . .\n#1 DONE 1.0s\n'), {
+      dockerfile: { path: 'Dockerfile', parsed },
+    });
+    expect(report.dockerfile!.unmapped).toEqual([
+      { id: 'build#3', reason: 'step 3 is RUN in the Dockerfile, COPY in the log' },
+    ]);
+  });
+
+  test('the FROM of an ARG-parameterised base resolves the ARG default (or a given build-arg)', () => {
+    expect(parsed.stages[0].base).toBe('alpine:3.20');
+    expect(parseDockerfile(DOCKERFILE, { buildArgs: { BASE: 'debian:12' } }).stages[0].base).toBe('debian:12');
+    expect(parsed.stages[1]).toMatchObject({ base: 'build', baseIsStage: true });
+  });
+
+  test('RUN --mount from= and COPY --from are what a step reads', () => {
+    const df = parseDockerfile(
+      'FROM a AS x\nRUN true\nFROM b\nRUN --mount=type=bind,from=x,target=/x cat /x/y\nCOPY --from=x /a /b\nCOPY src/ ./\n',
+    );
+    expect(df.stages[1].steps.map((s) => [s.keyword, s.from, s.sources])).toEqual([
+      ['FROM', [], []],
+      ['RUN', ['x'], []],
+      ['COPY', ['x'], []],
+      ['COPY', [], ['src/']],
+    ]);
+  });
+});
