@@ -19,8 +19,16 @@ export const MB = 1e6;
 /** Prefix sizes (MB) written besides the full files, to show memory does not grow with input size. */
 export const PREFIX_MB = [1, 50];
 // Files whose change changes the output: a new version of any of them forces a new generation.
-const GENERATOR_FILES = ['generate.ts', 'plain-source.ts', 'plain-gen.ts', 'rawjson-source.ts', 'rawjson-gen.ts',
-  'log-payload.ts', 'prefix.ts', 'writer.ts'];
+const GENERATOR_FILES = [
+  'generate.ts',
+  'plain-source.ts',
+  'plain-gen.ts',
+  'rawjson-source.ts',
+  'rawjson-gen.ts',
+  'log-payload.ts',
+  'prefix.ts',
+  'writer.ts',
+];
 
 export interface InputFile {
   format: 'plain' | 'rawjson';
@@ -66,12 +74,16 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
   const targetVertices = opts.targetVertices ?? 2000;
   const plainFiles = plainSourceFiles(ROOT);
   const rawFiles = rawJsonSourceFiles(ROOT);
-  const key = keyOf([...plainFiles, ...rawFiles, ...GENERATOR_FILES.map((f) => join(BENCH_DIR, f))], targetBytes,
-    targetVertices);
+  const key = keyOf(
+    [...plainFiles, ...rawFiles, ...GENERATOR_FILES.map((f) => join(BENCH_DIR, f))],
+    targetBytes,
+    targetVertices,
+  );
   const manifestPath = join(OUT_DIR, 'manifest.json');
   const previous = opts.force ? null : reusable(manifestPath, key);
   if (previous) {
-    for (const f of previous.files) log(`reusing ${rel(f.path)} (${(f.bytes / MB).toFixed(1)} MB, same size and sources)`);
+    for (const f of previous.files)
+      log(`reusing ${rel(f.path)} (${(f.bytes / MB).toFixed(1)} MB, same size and sources)`);
     return previous;
   }
   mkdirSync(OUT_DIR, { recursive: true });
@@ -79,23 +91,39 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
   const plainSources = plainFiles.map(readPlainSource);
   const plainPath = join(OUT_DIR, 'plain.log');
   const t0 = performance.now();
-  const plain = await writePlain(plainPath, plainSources, targetBytes,
-    planPlain(plainSources, targetBytes, targetVertices));
-  log(`generated ${rel(plainPath)}: ${(plain.bytes / MB).toFixed(1)} MB, ${plain.vertices} vertices, ` +
-    `${plain.plan.copies} copies of ${plainSources.length} logs, log runs x${plain.plan.logRepeat} ` +
-    `(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  const plain = await writePlain(
+    plainPath,
+    plainSources,
+    targetBytes,
+    planPlain(plainSources, targetBytes, targetVertices),
+  );
+  log(
+    `generated ${rel(plainPath)}: ${(plain.bytes / MB).toFixed(1)} MB, ${plain.vertices} vertices, ` +
+      `${plain.plan.copies} copies of ${plainSources.length} logs, log runs x${plain.plan.logRepeat} ` +
+      `(${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
 
   const rawSources = rawFiles.map(readRawJsonSource);
   const rawPath = join(OUT_DIR, 'rawjson.rawjson');
   const t1 = performance.now();
-  const raw = await writeRawJson(rawPath, rawSources, targetBytes, planRawJson(rawSources, targetBytes,
-    targetVertices), new Chunker(payloadText(plainSources)));
-  log(`generated ${rel(rawPath)}: ${(raw.bytes / MB).toFixed(1)} MB, ${raw.vertices} vertices, ` +
-    `${raw.plan.copies} copies of ${rawSources.length} recordings, ${raw.plan.bytesPerSite} B of added logs per ` +
-    `printing vertex (${((performance.now() - t1) / 1000).toFixed(1)} s)`);
+  const raw = await writeRawJson(
+    rawPath,
+    rawSources,
+    targetBytes,
+    planRawJson(rawSources, targetBytes, targetVertices),
+    new Chunker(payloadText(plainSources)),
+  );
+  log(
+    `generated ${rel(rawPath)}: ${(raw.bytes / MB).toFixed(1)} MB, ${raw.vertices} vertices, ` +
+      `${raw.plan.copies} copies of ${rawSources.length} recordings, ${raw.plan.bytesPerSite} B of added logs per ` +
+      `printing vertex (${((performance.now() - t1) / 1000).toFixed(1)} s)`,
+  );
 
   const files: InputFile[] = [];
-  for (const [format, path, bytes] of [['plain', plainPath, plain.bytes], ['rawjson', rawPath, raw.bytes]] as const) {
+  for (const [format, path, bytes] of [
+    ['plain', plainPath, plain.bytes],
+    ['rawjson', rawPath, raw.bytes],
+  ] as const) {
     for (const mb of PREFIX_MB) {
       const to = path.replace(/(\.\w+)$/, `-${mb}mb$1`);
       files.push({ format, scale: `${mb}MB`, path: to, bytes: copyPrefix(path, to, mb * MB) });
@@ -103,7 +131,10 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
     files.push({ format, scale: 'full', path, bytes });
   }
   const manifest: Manifest = {
-    key, targetBytes, targetVertices, files,
+    key,
+    targetBytes,
+    targetVertices,
+    files,
     plain: { sources: plainFiles.map(rel), vertices: plain.vertices, plan: plain.plan, composition: plain.composition },
     rawjson: { sources: rawFiles.map(rel), vertices: raw.vertices, plan: raw.plan, composition: raw.composition },
   };
@@ -130,7 +161,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.log(`\n${kind} composition:`);
     const total = m.files.find((f) => f.format === kind && f.scale === 'full')!.bytes;
     for (const [k, v] of Object.entries(c)) {
-      console.log(`  ${k.padEnd(52)} ${String(v.lines).padStart(10)} lines ${((100 * v.bytes) / total).toFixed(1).padStart(5)}% of bytes`);
+      console.log(
+        `  ${k.padEnd(52)} ${String(v.lines).padStart(10)} lines ${((100 * v.bytes) / total).toFixed(1).padStart(5)}% of bytes`,
+      );
     }
   }
 }

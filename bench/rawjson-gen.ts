@@ -69,7 +69,7 @@ export async function writeRawJson(
           const { vertex, timestamp } = src.sites[site];
           const v = JSON.stringify(rename(vertex));
           const ts = JSON.stringify(timestamp);
-          for (let written = 0; written < plan.bytesPerSite; ) {
+          for (let written = 0; written < plan.bytesPerSite;) {
             const parts: string[] = [];
             const n = 1 + (entries % MAX_ENTRIES);
             for (let e = 0; e < n; e++, entries++) {
