@@ -27,9 +27,10 @@ async function readable(path: string): Promise<boolean> {
   );
 }
 
-async function loadDockerfile(path: string): Promise<{ path: string; parsed: Dockerfile } | null> {
+async function loadDockerfile(path: string): Promise<{ path: string; parsed: Dockerfile; text: string } | null> {
   if (!(await readable(path))) return null;
-  return { path, parsed: parseDockerfile(await readFile(path, 'utf8')) };
+  const text = await readFile(path, 'utf8');
+  return { path, parsed: parseDockerfile(text), text };
 }
 
 /** analyze mode: a saved log, or a build record read back from BuildKit's history. */
@@ -73,14 +74,14 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
 
   let report: BuildReport;
   let exitCode = 0;
-  let dockerfileParsed: Dockerfile | null = null;
+  let dockerfileSource: { path: string; parsed: Dockerfile; text: string } | null = null;
   if (inputs.mode === 'run') {
     const file = inputs.file || join(inputs.context, 'Dockerfile');
     if (!(await readable(inputs.context)))
       throw new Error(`'context' input names '${inputs.context}', which does not exist`);
     if (!(await readable(file))) throw new Error(`Dockerfile '${file}' not found (set the 'file' input)`);
     const dockerfile = await loadDockerfile(inputs.dockerfile || file);
-    dockerfileParsed = dockerfile?.parsed ?? null;
+    dockerfileSource = dockerfile;
     const build = await captureBuild({
       inputs,
       redactor,
@@ -109,7 +110,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     if (inputs.dockerfile && !dockerfile) {
       throw new Error(`'dockerfile' input names '${inputs.dockerfile}', which cannot be read`);
     }
-    dockerfileParsed = dockerfile?.parsed ?? null;
+    dockerfileSource = dockerfile;
     report = buildReport(parsed, { file, dockerfile });
   }
   const dockerfilePath = report.dockerfile?.path ?? null;
@@ -121,7 +122,8 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     warn: (m) => core.warning(m),
   });
   await analyzeBuild(report, {
-    dockerfile: dockerfileParsed,
+    dockerfile: dockerfileSource?.parsed ?? null,
+    dockerfileSource,
     contextDir: resolve(inputs.context),
     changes,
     baseline,

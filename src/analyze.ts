@@ -66,10 +66,11 @@ export async function analyzeLog(
   input: AsyncIterable<string | Uint8Array>,
   opts: AnalyzeOpts,
 ): Promise<AnalyzeResponse> {
-  let dockerfile: { path: string; parsed: Dockerfile } | null = null;
+  let dockerfile: { path: string; parsed: Dockerfile; text: string } | null = null;
   if (opts.dockerfile) {
     try {
-      dockerfile = { path: opts.dockerfile, parsed: parseDockerfile(await readFile(opts.dockerfile, 'utf8')) };
+      const text = await readFile(opts.dockerfile, 'utf8');
+      dockerfile = { path: opts.dockerfile, parsed: parseDockerfile(text), text };
     } catch {
       throw new Error(`cannot read the Dockerfile '${opts.dockerfile}'`);
     }
@@ -80,7 +81,14 @@ export async function analyzeLog(
   const parsed = await parseStream(input, opts.progress);
   const report = buildReport(parsed, { file: opts.file, dockerfile });
   const contextDir = opts.context ? resolve(opts.context) : opts.dockerfile ? dirname(resolve(opts.dockerfile)) : null;
-  await analyzeBuild(report, { dockerfile: dockerfile?.parsed ?? null, contextDir, changes, baseline, thresholds });
+  await analyzeBuild(report, {
+    dockerfile: dockerfile?.parsed ?? null,
+    dockerfileSource: dockerfile,
+    contextDir,
+    changes,
+    baseline,
+    thresholds,
+  });
   const notices: string[] = [];
   const unmapped = report.dockerfile?.unmapped ?? [];
   if (unmapped.length) {

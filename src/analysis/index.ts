@@ -9,9 +9,12 @@ import { criticalPath } from './critical-path.js';
 import { buildGraph } from './graph.js';
 import { findRootCauses } from './root-causes.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
+import { suggest } from './suggest/index.js';
 
 export interface AnalyzeBuildOpts {
   dockerfile: Dockerfile | null;
+  /** The Dockerfile's path (as given) and text: suggestions are edits of it. */
+  dockerfileSource?: { path: string; text: string } | null;
   /** Absolute path of the build context: COPY sources and .dockerignore are read against it. */
   contextDir?: string | null;
   changes?: ChangeSet;
@@ -58,7 +61,16 @@ export async function analyzeBuild(report: BuildReport, opts: AnalyzeBuildOpts):
     graph: graph.basis,
     criticalPath: criticalPath(report, graph),
     rootCauses,
+    suggestions: [],
     changes: { source: changes.source, files: changes.files.length, dockerfileLines: changes.dockerfileLines !== null },
   };
+  if (opts.dockerfile && opts.dockerfileSource) {
+    report.analysis.suggestions = suggest(report, {
+      file: opts.dockerfileSource.path,
+      text: opts.dockerfileSource.text,
+      dockerfile: opts.dockerfile,
+      contextDir: opts.contextDir ?? null,
+    });
+  }
   if (opts.baseline) report.comparison = compareReports(report, opts.baseline, opts.thresholds ?? DEFAULT_THRESHOLDS);
 }

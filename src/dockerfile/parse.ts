@@ -37,6 +37,8 @@ export interface DockerfileStage {
   steps: DockerfileInstruction[];
   /** ARGs declared inside the stage: in scope for the steps after them. */
   args: DockerfileArg[];
+  /** Every instruction after FROM, numbered or not (ENV, USER, CMD...), in order. */
+  instructions: DockerfileInstruction[];
 }
 
 export interface Dockerfile {
@@ -93,6 +95,7 @@ export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {})
       from: [],
     };
     const current = stages[stages.length - 1];
+    if (current && keyword !== 'FROM') current.instructions.push(step);
     if (keyword === 'ARG') {
       const [name, value] = (args[0] ?? '').split(/=(.*)/s);
       if (!name) continue;
@@ -118,6 +121,7 @@ export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {})
         from: step,
         steps: baseIsStage ? [] : [step],
         args: [],
+        instructions: [],
       });
       continue;
     }

@@ -18,7 +18,7 @@ export interface BuildReportOpts {
   /** Clock for `generatedAt` (tests pin it). */
   now?: Date;
   /** The parsed Dockerfile and its path: steps are tied to lines, shared steps filed under one stable id. */
-  dockerfile?: { path: string; parsed: Dockerfile } | null;
+  dockerfile?: { path: string; parsed: Dockerfile; text?: string } | null;
 }
 
 const SLOWEST = 10;

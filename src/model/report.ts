@@ -105,6 +105,27 @@ export interface RootCause {
   seconds: number;
 }
 
+/** A change to the Dockerfile (or .dockerignore) that keeps the cache, with its edit and what it would save. */
+export interface Suggestion {
+  /** Rule id, e.g. `manifest-order`. */
+  rule: string;
+  title: string;
+  /** The file the edit is for (the Dockerfile, or a new .dockerignore), as given. */
+  file: string;
+  /** Lines it concerns (1-based, inclusive). */
+  lines: { start: number; end: number };
+  /** Why, in one sentence. */
+  why: string;
+  /** The edit as a unified diff that applies cleanly to the file. */
+  diff: string;
+  /** `data`: the analysed build shows the cost; `static`: a rule of thumb without evidence in this build. */
+  evidence: 'data' | 'static';
+  /** Time the edit would have saved on the analysed build (the cascade it would have avoided), when known. */
+  savedSeconds: number | null;
+  /** Steps the edit keeps cached (ids). */
+  protects: string[];
+}
+
 export interface CriticalPath {
   /** Sum of the path's step times: the least the build could take with this much parallelism. */
   seconds: number;
@@ -116,6 +137,8 @@ export interface Analysis {
   graph: 'rawjson' | 'dockerfile' | 'order';
   criticalPath: CriticalPath;
   rootCauses: RootCause[];
+  /** Suggestions, data-backed first, then by time saved. */
+  suggestions: Suggestion[];
   /** What was known of the change that set the misses off. */
   changes: { source: 'git' | 'list' | 'none'; files: number; dockerfileLines: boolean };
 }

@@ -20,3 +20,12 @@ export function escapeMarkdown(text: string): string {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'@`]/g, entity);
 }
+
+/** A fenced code block that its content cannot close: the fence is longer than any backtick run inside. */
+export function fence(content: string, lang = ''): string {
+  const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+  const marks = '`'.repeat(Math.max(3, longest + 1));
+  // eslint-disable-next-line no-control-regex
+  const clean = content.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
+  return `${marks}${lang}\n${clean.replace(/\n$/, '')}\n${marks}`;
+}

@@ -1,8 +1,10 @@
 import type { BuildReport, Step } from '../model/report.js';
-import { escapeHtml, escapeMarkdown } from './escape.js';
+import { escapeHtml, escapeMarkdown, fence } from './escape.js';
 import { bytes, lastFrame, oneLine, percent, seconds } from './format.js';
 
 const TAIL_LINES = 10;
+/** Suggestions shown in markdown; all of them are in the JSON report. */
+const TOP_SUGGESTIONS = 3;
 
 function cell(text: string, max = 80): string {
   return escapeMarkdown(oneLine(text, max));

@@ -100,6 +100,20 @@ function analysisLines(report: BuildReport, byId: Map<string, Step>): string[] {
       );
     }
   }
+  if (a.suggestions.length) {
+    out.push('', `Suggestions (${a.suggestions.length}, ranked by what they would have saved on this build):`);
+    a.suggestions.forEach((sug, i) => {
+      const gain =
+        sug.savedSeconds !== null
+          ? `saves ${seconds(sug.savedSeconds)} on this build`
+          : sug.evidence === 'data'
+            ? 'seen in this build'
+            : 'rule of thumb, not seen in this build';
+      out.push(`  ${i + 1}. [${sug.rule}] ${sug.title} (lines ${sug.lines.start}-${sug.lines.end}; ${gain})`);
+      out.push(`     ${oneLine(sug.why, 200)}`);
+      for (const line of sug.diff.trimEnd().split('\n')) out.push(`     ${line}`);
+    });
+  }
   if (a.criticalPath.steps.length) {
     const path = a.criticalPath.steps.map((p) => `${p.id} ${seconds(p.seconds)} (${percent(p.share)})`).join(' -> ');
     out.push('', `Critical path ${seconds(a.criticalPath.seconds)} (graph from ${a.graph}): ${path}`);

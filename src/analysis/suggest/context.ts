@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dockerfile, DockerfileInstruction, DockerfileStage } from '../../dockerfile/parse.js';
+import type { BuildReport, Step, Suggestion } from '../../model/report.js';
+import { Lines, unifiedDiff } from './text.js';
+
+/** What every rule reads: the Dockerfile (text and parsed), the analysed report, the context. */
+export class RuleContext {
+  readonly lines: Lines;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly dockerfile: Dockerfile,
+    readonly report: BuildReport,
+    readonly contextDir: string | null,
+  ) {
+    this.lines = new Lines(text);
+  }
+
+  /** The report's step for an instruction (the slowest, when several platforms built it). */
+  step(inst: DockerfileInstruction): Step | null {
+    const all = this.report.steps.filter((s) => s.lines?.start === inst.lines.start);
+    return all.sort((a, b) => (b.seconds ?? 0) - (a.seconds ?? 0))[0] ?? null;
+  }
+
+  /** True when the file exists in the build context; null when the context is unknown. */
+  inContext(relative: string): boolean | null {
+    return this.contextDir ? existsSync(join(this.contextDir, relative)) : null;
+  }
+
+  /** Steps of a stage between two instructions, exclusive, in order. */
+  between(stage: DockerfileStage, a: DockerfileInstruction, b: DockerfileInstruction): DockerfileInstruction[] {
+    return stage.instructions.filter((i) => i.lines.start > a.lines.end && i.lines.end < b.lines.start);
+  }
+
+  /** The root cause that made a step re-run, when it did. */
+  rootOf(step: Step | null): Step | null {
+    if (!step?.miss) return null;
+    const id = step.miss.role === 'root' ? step.id : step.miss.roots[0];
+    return this.report.steps.find((s) => s.id === id) ?? null;
+  }
+
+  suggestion(s: Omit<Suggestion, 'file' | 'diff'> & { after: string; file?: string; before?: string }): Suggestion {
+    const file = s.file ?? this.file;
+    const { after, before, ...rest } = s;
+    return { ...rest, file, diff: unifiedDiff(file, before ?? this.text, after) };
+  }
+}
+
+/** Seconds of steps that re-ran, when they did. */
+export function reranSeconds(steps: (Step | null)[]): number {
+  return steps.reduce((sum, s) => sum + (s && (s.status === 'ran' || s.status === 'error') ? (s.seconds ?? 0) : 0), 0);
+}

@@ -1,0 +1,66 @@
+import { createPatch } from 'diff';
+import type { DockerfileInstruction } from '../../dockerfile/parse.js';
+
+/** The command of a RUN without `RUN` and its `--flags`. */
+export function runCommand(inst: DockerfileInstruction): string {
+  return inst.text.replace(/^RUN\s+/i, '').replace(/^(?:--\S+\s+)+/, '');
+}
+
+export function mounts(inst: DockerfileInstruction): string[] {
+  return [...inst.text.matchAll(/--mount=(\S+)/g)].map((m) => m[1]);
+}
+
+/** The destination of a COPY/ADD (its last argument). */
+export function copyDest(inst: DockerfileInstruction): string {
+  const parts = inst.text.split(/\s+/);
+  return parts[parts.length - 1];
+}
+
+/** A Dockerfile as lines, edited by whole instructions (1-based line numbers of the original). */
+export class Lines {
+  readonly lines: string[];
+  constructor(readonly original: string) {
+    this.lines = original.split('\n');
+  }
+
+  slice(range: { start: number; end: number }): string[] {
+    return this.lines.slice(range.start - 1, range.end);
+  }
+
+  /** The text with `range` moved to just before line `before` (before < range.start). */
+  moveUp(range: { start: number; end: number }, before: number, insert: string[] = []): string {
+    const l = this.lines;
+    const moved = l.slice(range.start - 1, range.end);
+    return [
+      ...l.slice(0, before - 1),
+      ...insert,
+      ...moved,
+      ...l.slice(before - 1, range.start - 1),
+      ...l.slice(range.end),
+    ].join('\n');
+  }
+
+  /** The text with `range` moved to just before line `before` (before > range.end). */
+  moveDown(range: { start: number; end: number }, before: number): string {
+    const l = this.lines;
+    return [
+      ...l.slice(0, range.start - 1),
+      ...l.slice(range.end, before - 1),
+      ...l.slice(range.start - 1, range.end),
+      ...l.slice(before - 1),
+    ].join('\n');
+  }
+
+  replace(range: { start: number; end: number }, replacement: string[]): string {
+    return [...this.lines.slice(0, range.start - 1), ...replacement, ...this.lines.slice(range.end)].join('\n');
+  }
+
+  insert(before: number, added: string[]): string {
+    return [...this.lines.slice(0, before - 1), ...added, ...this.lines.slice(before - 1)].join('\n');
+  }
+}
+
+/** A unified diff of one file, as `git apply` and `patch -p0` read it. */
+export function unifiedDiff(file: string, before: string, after: string): string {
+  return createPatch(file, before, after, '', '', { context: 3 }).replace(/^Index: .*\n=+\n/, '');
+}

@@ -1,0 +1,210 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applied, suggestStatic } from '../../support/suggest-helpers.js';
+
+const rules = (text: string, ctx: string | null = null) => suggestStatic(text, ctx).map((s) => s.rule);
+
+describe('manifest-order', () => {
+  test.each([
+    [
+      'npm',
+      'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n',
+      'COPY package.json package-lock.json* ./\nRUN npm ci\nCOPY . .\nRUN npm run build',
+    ],
+    [
+      'yarn',
+      'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN yarn install --frozen-lockfile\n',
+      'COPY package.json yarn.lock* ./\nRUN yarn install --frozen-lockfile\nCOPY . .',
+    ],
+    [
+      'pnpm',
+      'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN pnpm install --frozen-lockfile\n',
+      'COPY package.json pnpm-lock.yaml* ./\nRUN pnpm install --frozen-lockfile\nCOPY . .',
+    ],
+    [
+      'pip',
+      'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n',
+      'COPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .',
+    ],
+    [
+      'poetry',
+      'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN poetry install --no-root\n',
+      'COPY pyproject.toml poetry.lock* ./\nRUN poetry install --no-root\nCOPY . .',
+    ],
+    [
+      'uv',
+      'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN uv sync --frozen\n',
+      'COPY pyproject.toml uv.lock* ./\nRUN uv sync --frozen\nCOPY . .',
+    ],
+    [
+      'go',
+      'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /app .\n',
+      'COPY go.mod go.sum* ./\nRUN go mod download\nCOPY . .',
+    ],
+    [
+      'bundler',
+      'FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\n',
+      'COPY Gemfile Gemfile.lock* ./\nRUN bundle install\nCOPY . .',
+    ],
+    [
+      'composer',
+      'FROM composer:2\nWORKDIR /app\nCOPY . .\nRUN composer install --no-dev\n',
+      'COPY composer.json composer.lock* ./\nRUN composer install --no-dev\nCOPY . .',
+    ],
+    [
+      'maven offline',
+      'FROM maven:3\nWORKDIR /app\nCOPY . .\nRUN mvn -B dependency:go-offline\nRUN mvn -B package\n',
+      'COPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY . .',
+    ],
+    [
+      'cargo',
+      'FROM rust:1\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n',
+      'COPY Cargo.toml Cargo.lock* ./\nRUN cargo fetch\nCOPY . .\nRUN cargo build --release',
+    ],
+    [
+      'maven package',
+      'FROM maven:3\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n',
+      'COPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY . .\nRUN mvn -B package',
+    ],
+    [
+      'gradle',
+      'FROM gradle:8\nWORKDIR /app\nCOPY . .\nRUN gradle build --no-daemon\n',
+      'COPY build.gradle* settings.gradle* gradle.properties* ./\nRUN gradle dependencies --no-daemon\nCOPY . .\nRUN gradle build --no-daemon',
+    ],
+  ])('%s: fires, and its diff applies to give the manifests-first order', (_name, before, expected) => {
+    const found = suggestStatic(before).filter((s) => s.rule === 'manifest-order');
+    expect(found).toHaveLength(1);
+    expect(applied(before, found[0])).toContain(expected);
+    expect(found[0].evidence).toBe('static');
+  });
+
+  test.each([
+    [
+      'install after the manifests, sources after',
+      'FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n',
+    ],
+    ['a global install needs no manifests', 'FROM node:20\nCOPY . .\nRUN npm install -g pnpm\n'],
+    ['a WORKDIR between would change the COPY', 'FROM node:20\nCOPY . .\nWORKDIR /app\nRUN npm ci\n'],
+    ['a RUN between may need the sources', 'FROM node:20\nCOPY . .\nRUN ./prepare.sh\nRUN npm ci\n'],
+    ['no install at all', 'FROM node:20\nCOPY . .\nRUN node build.js\n'],
+  ])('silent: %s', (_name, text) => {
+    expect(rules(text)).not.toContain('manifest-order');
+  });
+
+  test('with the context known, only the manifests that exist are copied', () => {
+    const ctx = mkdtempSync(join(tmpdir(), 'bca-ctx-'));
+    writeFileSync(join(ctx, 'package.json'), '{}');
+    writeFileSync(join(ctx, 'package-lock.json'), '{}');
+    const before = 'FROM node:20\nCOPY . .\nRUN npm ci\n';
+    const [s] = suggestStatic(before, ctx).filter((x) => x.rule === 'manifest-order');
+    expect(applied(before, s)).toBe('FROM node:20\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n');
+  });
+});
+
+describe('arg-placement', () => {
+  test('an ARG above RUNs that do not use it moves down to its first use', () => {
+    const before =
+      'FROM alpine\nARG VERSION\nRUN apk add --no-cache curl\nRUN make deps\nRUN echo $VERSION > /version\n';
+    const [s] = suggestStatic(before).filter((x) => x.rule === 'arg-placement');
+    expect(applied(before, s)).toBe(
+      'FROM alpine\nRUN apk add --no-cache curl\nRUN make deps\nARG VERSION\nRUN echo $VERSION > /version\n',
+    );
+    expect(s.lines).toEqual({ start: 2, end: 5 });
+  });
+
+  test.each([
+    ['declared just before its use', 'FROM alpine\nRUN make deps\nARG VERSION\nRUN echo $VERSION\n'],
+    ['only COPYs between', 'FROM alpine\nARG VERSION\nCOPY a /a\nRUN echo ${VERSION}\n'],
+    ['never used in the file (a script may read it)', 'FROM alpine\nARG VERSION\nRUN make\n'],
+  ])('silent: %s', (_name, text) => {
+    expect(rules(text)).not.toContain('arg-placement');
+  });
+});
+
+describe('copy-order', () => {
+  test('sources copied above a system install: the install moves above', () => {
+    const before =
+      'FROM debian:12\nWORKDIR /app\nCOPY src/ ./src/\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nRUN make -C src\n';
+    const [s] = suggestStatic(before).filter((x) => x.rule === 'copy-order');
+    expect(applied(before, s)).toBe(
+      'FROM debian:12\nWORKDIR /app\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nCOPY src/ ./src/\nRUN make -C src\n',
+    );
+  });
+
+  test.each([
+    ['the RUN reads the copied files', 'FROM alpine\nCOPY setup.sh /setup.sh\nRUN chmod +x /setup.sh\n'],
+    ['the RUN is the build', 'FROM alpine\nCOPY src/ /src/\nRUN make -C /src\n'],
+    ['an ENV between may matter', 'FROM alpine\nCOPY src/ /src/\nENV X=1\nRUN apk add --no-cache curl\n'],
+  ])('silent: %s', (_name, text) => {
+    expect(rules(text)).not.toContain('copy-order');
+  });
+});
+
+describe('cache-mount', () => {
+  test.each([
+    ['RUN npm ci', 'RUN --mount=type=cache,target=/root/.npm npm ci'],
+    [
+      'RUN pip install --no-cache-dir -r requirements.txt',
+      'RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt',
+    ],
+    ['RUN go mod download', 'RUN --mount=type=cache,target=/go/pkg/mod go mod download'],
+  ])('%s', (run, expected) => {
+    const before = `FROM x\nWORKDIR /app\nCOPY a b ./\n${run}\n`;
+    const [s] = suggestStatic(before).filter((x) => x.rule === 'cache-mount');
+    expect(applied(before, s)).toContain(expected);
+  });
+
+  test.each([
+    ['already mounted', 'FROM x\nRUN --mount=type=cache,target=/root/.npm npm ci\n'],
+    ['a non-root USER moves the cache', 'FROM x\nUSER node\nRUN npm ci\n'],
+  ])('silent: %s', (_name, text) => {
+    expect(rules(text)).not.toContain('cache-mount');
+  });
+});
+
+describe('package layers', () => {
+  test('apt-get update alone is merged into the install', () => {
+    const before = 'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n';
+    const [s] = suggestStatic(before).filter((x) => x.rule === 'apt-update-alone');
+    expect(applied(before, s)).toBe(
+      'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n',
+    );
+  });
+
+  test('apt lists are removed in the same RUN', () => {
+    const before = 'FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl\n';
+    const [s] = suggestStatic(before).filter((x) => x.rule === 'apt-cleanup');
+    expect(applied(before, s)).toBe(
+      'FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\n',
+    );
+  });
+
+  test('apk add gets --no-cache', () => {
+    const before = 'FROM alpine\nRUN apk add curl git\n';
+    const [s] = suggestStatic(before).filter((x) => x.rule === 'apk-no-cache');
+    expect(applied(before, s)).toBe('FROM alpine\nRUN apk add --no-cache curl git\n');
+  });
+
+  test.each([
+    [
+      'the canonical apt RUN',
+      'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n',
+    ],
+    ['apk with --no-cache', 'FROM alpine\nRUN apk add --no-cache curl\n'],
+  ])('silent: %s', (_name, text) => {
+    expect(rules(text)).toEqual([]);
+  });
+});
+
+describe('dockerignore', () => {
+  test('a context with .git and COPY . . and no .dockerignore', () => {
+    const ctx = mkdtempSync(join(tmpdir(), 'bca-ctx-'));
+    mkdirSync(join(ctx, '.git'));
+    mkdirSync(join(ctx, 'node_modules'));
+    const [s] = suggestStatic('FROM node:20\nCOPY . .\n', ctx).filter((x) => x.rule === 'dockerignore');
+    expect(applied('', s)).toBe('.git\nnode_modules\n');
+    writeFileSync(join(ctx, '.dockerignore'), '.git\n');
+    expect(rules('FROM node:20\nCOPY . .\n', ctx)).not.toContain('dockerignore');
+  });
+});
