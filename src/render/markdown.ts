@@ -95,6 +95,22 @@ function rootCauseSection(report: BuildReport): string[] {
       );
     }
   }
+  if (a.suggestions.length) {
+    out.push('', `### Suggestions`, '');
+    for (const sug of a.suggestions.slice(0, TOP_SUGGESTIONS)) {
+      const gain =
+        sug.savedSeconds !== null
+          ? ` · would have saved ${seconds(sug.savedSeconds)}`
+          : sug.evidence === 'static'
+            ? ' · rule of thumb, not seen in this build'
+            : '';
+      const where = `${cell(sug.file, 60)} lines ${sug.lines.start}–${sug.lines.end}${gain}`;
+      out.push(`**${cell(sug.title, 100)}** (${where})`, '', cell(sug.why, 300), '', fence(sug.diff, 'diff'), '');
+    }
+    if (a.suggestions.length > TOP_SUGGESTIONS) {
+      out.push(`${a.suggestions.length - TOP_SUGGESTIONS} more in the JSON report.`);
+    }
+  }
   if (a.criticalPath.steps.length) {
     const path = a.criticalPath.steps
       .map((p) => `${cell(p.id, 40)} ${seconds(p.seconds)} (${percent(p.share)})`)
