@@ -37,6 +37,12 @@ function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
     const before = stage.steps.filter((s) => s.lines.end < install.lines.start);
     const broad = before.filter(isBroadCopy).pop();
     if (!broad) continue; // the sources come after the install: fine
+    // Dependencies already installed above the sources: a second install after them (e.g. `uv sync`
+    // installing the project itself) needs the sources.
+    const installedAbove = before.some(
+      (s) => s.lines.end < broad.lines.start && s.keyword === 'RUN' && ecosystemOf(runCommand(s))?.name === eco.name,
+    );
+    if (installedAbove) continue;
     const manifests = manifestsFor(eco, command, ctx);
     if (!manifests.length) continue;
     const between = ctx.between(stage, broad, install);
