@@ -18,6 +18,7 @@ import type { BuildReport } from './model/report.js';
 import { parseStream } from './progress/index.js';
 import type { ParsedBuild } from './progress/types.js';
 import { renderMarkdown } from './render/markdown.js';
+import { measureImage } from './image/measure.js';
 import { captureBuild } from './run-mode.js';
 
 async function readable(path: string): Promise<boolean> {
@@ -101,6 +102,18 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
       image: build.image,
     };
     core.setOutput('progress-file', build.progressFile);
+    if (inputs['measure-sizes'] && dockerfile) {
+      report.sizes = await core.group('Measuring image sizes', () =>
+        measureImage(report, {
+          docker: inputs.docker,
+          image: build.exitCode === 0 ? build.image : null,
+          dockerfile: dockerfile.parsed,
+          target: inputs.target || null,
+          buildStage: build.buildStage ?? undefined,
+        }),
+      );
+      for (const w of report.sizes.warnings) core.warning(w);
+    }
   } else {
     const { parsed, file } = await analyzeMode(inputs, redactor);
     if (parsed.vertices.length === 0)

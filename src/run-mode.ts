@@ -30,8 +30,27 @@ export interface CaptureResponse {
   args: string[];
   /** Image id from `--iidfile`, or the metadata file's digest. */
   image: string | null;
-  /** Re-runs the same build for one stage, tagged, for measuring its size (no push, no cache export). */
-  buildStage: (stage: string, tag: string) => Promise<{ ok: boolean; text: string }>;
+  /** Re-runs the same build for one stage, tagged, for measuring its size (no push, no cache export);
+   *  null when that could rebuild (the build used --no-cache). */
+  buildStage: ((stage: string, tag: string) => Promise<{ ok: boolean; text: string }>) | null;
+}
+
+/** Flags of extra-args a stage build for measuring must not repeat: they push, export, or rebuild. */
+const UNSAFE_FLAGS = new Set(['--push', '--no-cache', '--load']);
+const UNSAFE_WITH_VALUE = new Set(['--output', '-o', '--cache-to', '--tag', '-t', '--metadata-file', '--iidfile']);
+
+export function stageExtraArgs(extra: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < extra.length; i++) {
+    const [flag] = extra[i].split('=');
+    if (UNSAFE_FLAGS.has(flag)) continue;
+    if (UNSAFE_WITH_VALUE.has(flag)) {
+      if (!extra[i].includes('=')) i++;
+      continue;
+    }
+    out.push(extra[i]);
+  }
+  return out;
 }
 
 /** Runs the user's build once and captures its progress; the exit status is kept, not thrown. */
@@ -62,7 +81,14 @@ export async function captureBuild(opts: CaptureOpts): Promise<CaptureResponse> 
       const stageSecrets = await writeSecrets(inputs.secrets);
       const dir = await mkdtemp(join(tmpdir(), 'bca-stage-'));
       try {
-        const stageInputs: BuildInputs = { ...inputs, tags: [tag], push: false, load: caps.buildx, 'cache-to': [] };
+        const stageInputs: BuildInputs = {
+          ...inputs,
+          tags: [tag],
+          push: false,
+          load: caps.buildx,
+          'cache-to': [],
+          'extra-args': stageExtraArgs(inputs['extra-args']),
+        };
         const cmd = buildCommand(
           stageInputs,
           { ...caps, rawjson: false },
@@ -93,7 +119,7 @@ export async function captureBuild(opts: CaptureOpts): Promise<CaptureResponse> 
       progressFile,
       args: command.args,
       image: iid || metadata?.configDigest || null,
-      buildStage,
+      buildStage: inputs['extra-args'].includes('--no-cache') ? null : buildStage,
     };
   } finally {
     await secrets.cleanup();

@@ -41,87 +41,80 @@ function fromTextOf(report: BuildReport, stageKey: string): string | null {
   return report.steps.find((s) => s.stageKey === stageKey && s.instruction === 'FROM')?.text ?? null;
 }
 
-function explain(
-  step: Step,
-  opts: RootCauseOpts,
-  report: BuildReport,
-  noneCached: boolean,
-): Omit<RootCause, 'stepId' | 'cascade' | 'seconds'> {
-  const base = { files: [] as string[], args: [] as string[] };
+type Explanation = Omit<RootCause, 'stepId' | 'cascade' | 'seconds'>;
+
+function cause(
+  kind: RootCause['kind'],
+  confidence: RootCause['confidence'],
+  detail: string,
+  extra: Partial<Explanation> = {},
+): Explanation {
+  return { kind, confidence, detail, files: [], args: [], ...extra };
+}
+
+/**
+ * Why a root step re-ran. Evidence first (changed lines, a changed base image, changed files the
+ * COPY takes), then inference: ARGs in scope of a RUN, a build where nothing was cached, a COPY
+ * without a list of changed files.
+ */
+function explain(step: Step, opts: RootCauseOpts, report: BuildReport, noneCached: boolean): Explanation {
   const place = instructionOf(step, opts.dockerfile);
-  if (noneCached) {
-    return {
-      ...base,
-      kind: 'no-visible-change',
-      confidence: 'likely',
-      detail: 'Nothing in this build was cached: a new builder, --no-cache, or an evicted cache.',
-    };
-  }
   const old = opts.baseline?.steps.find((s) => s.id === step.id);
   const linesChanged =
     place &&
     opts.changes.dockerfileLines &&
     [...opts.changes.dockerfileLines].some((l) => l >= place.inst.lines.start && l <= place.inst.lines.end);
   if (linesChanged || (old && old.text !== step.text && !/\*\*\*/.test(step.text + old.text))) {
-    return {
-      ...base,
-      kind: 'instruction-changed',
-      confidence: 'certain',
-      detail: `The instruction itself changed${place ? ` (Dockerfile line ${place.inst.lines.start})` : ''}.`,
-    };
-  }
-  if ((step.instruction === 'COPY' || step.instruction === 'ADD') && place && place.inst.sources.length) {
-    if (opts.changes.source !== 'none' && opts.copyMatcher) {
-      const files = opts.copyMatcher.match(place.inst.sources, opts.changes.files);
-      if (files.length) {
-        const named = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
-        return {
-          ...base,
-          files,
-          kind: 'content-changed',
-          confidence: 'certain',
-          detail: `Files it copies changed: ${named}.`,
-        };
-      }
-    } else {
-      return {
-        ...base,
-        kind: 'content-changed',
-        confidence: 'likely',
-        detail: 'The files it copies most likely changed (no list of changed files was given to name them).',
-      };
-    }
+    const where = place ? ` (Dockerfile line ${place.inst.lines.start})` : '';
+    return cause('instruction-changed', 'certain', `The instruction itself changed${where}.`);
   }
   const fromNow = fromTextOf(report, step.stageKey);
   const fromThen = opts.baseline ? fromTextOf(opts.baseline, step.stageKey) : null;
   if (fromNow && fromThen && fromNow !== fromThen) {
-    return {
-      ...base,
-      kind: 'base-image-changed',
-      confidence: 'certain',
-      detail: `The base image changed: ${fromNow.replace(/^FROM /, '')}.`,
-    };
+    return cause('base-image-changed', 'certain', `The base image changed: ${fromNow.replace(/^FROM /, '')}.`);
+  }
+  const isCopy =
+    (step.instruction === 'COPY' || step.instruction === 'ADD') && place !== null && place.inst.sources.length > 0;
+  const changesKnown = opts.changes.source !== 'none' && opts.copyMatcher !== null;
+  if (isCopy && changesKnown && !noneCached) {
+    const files = opts.copyMatcher!.match(place!.inst.sources, opts.changes.files);
+    if (files.length) {
+      const named = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
+      return cause('content-changed', 'certain', `Files it copies changed: ${named}.`, { files });
+    }
   }
   if (step.instruction === 'RUN' && place) {
     const scope = argsInScope(place.stage, step.index!);
     if (scope.length) {
       const used = referenced(place.inst.text, scope);
       const args = used.length ? used : scope;
-      return {
-        ...base,
-        args,
-        kind: 'build-arg-changed',
-        confidence: 'likely',
-        detail: `A build-arg it sees changed: ${args.join(', ')} (declared above it).`,
-      };
+      return cause(
+        'build-arg-changed',
+        'likely',
+        `A build-arg it sees changed: ${args.join(', ')} (declared above it).`,
+        { args },
+      );
     }
   }
-  return {
-    ...base,
-    kind: 'no-visible-change',
-    confidence: 'likely',
-    detail: 'Nothing visible changed: the cache entry was evicted or not available to this builder.',
-  };
+  if (noneCached) {
+    return cause(
+      'no-visible-change',
+      'likely',
+      'Nothing in this build was cached: a new builder, --no-cache, or an evicted cache.',
+    );
+  }
+  if (isCopy && !changesKnown) {
+    return cause(
+      'content-changed',
+      'likely',
+      'The files it copies most likely changed (no list of changed files was given to name them).',
+    );
+  }
+  return cause(
+    'no-visible-change',
+    'likely',
+    'Nothing visible changed: the cache entry was evicted or not available to this builder.',
+  );
 }
 
 /**

@@ -19,7 +19,7 @@ function stageName(stage: DockerfileStage): string {
 }
 
 function labelOf(p: Place): string {
-  return `${stageName(p.stage)} ${p.index}/${p.stage.steps.length}`;
+  return `${stageName(p.stage)} ${p.index}/${p.stage.total}`;
 }
 
 /** True when both stages start from the same base and steps 1..index are the same: BuildKit then runs them once. */
@@ -36,7 +36,7 @@ function samePrefix(a: DockerfileStage, b: DockerfileStage, index: number): bool
 function relabel(step: Step, to: Place): void {
   step.stage = stageName(to.stage);
   step.index = to.index;
-  step.count = to.stage.steps.length;
+  step.count = to.stage.total;
   step.stageKey = stageKeyOf(step);
   step.id = stepIdOf(step.stageKey, step.index, step.text);
   step.lines = { ...to.stage.steps[to.index - 1].lines };

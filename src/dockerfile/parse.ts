@@ -35,6 +35,8 @@ export interface DockerfileStage {
   from: DockerfileInstruction;
   /** The numbered steps, as BuildKit numbers them: FROM first when the base is an image, then RUN/COPY/ADD/WORKDIR. */
   steps: DockerfileInstruction[];
+  /** The `n` of BuildKit's `[stage i/n]`: the steps plus those it counts but never numbers (`WORKDIR /`). */
+  total: number;
   /** ARGs declared inside the stage: in scope for the steps after them. */
   args: DockerfileArg[];
   /** Every instruction after FROM, numbered or not (ENV, USER, CMD...), in order. */
@@ -113,13 +115,16 @@ export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {})
       const asIndex = args.findIndex((a) => a.toUpperCase() === 'AS');
       const name = asIndex >= 0 ? (args[asIndex + 1] ?? '').toLowerCase() || null : null;
       const baseIsStage = stages.some((s) => s.name !== null && s.name === image.toLowerCase());
+      // FROM is a step of its own only for an image: not for a stage, and not for scratch.
+      const counted = !baseIsStage && image.toLowerCase() !== 'scratch';
       stages.push({
         position: stages.length,
         name,
         base: baseIsStage ? image.toLowerCase() : image,
         baseIsStage,
         from: step,
-        steps: baseIsStage ? [] : [step],
+        steps: counted ? [step] : [],
+        total: counted ? 1 : 0,
         args: [],
         instructions: [],
       });
@@ -137,6 +142,9 @@ export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {})
         if (m) step.from.push(m[1].toLowerCase());
       }
     }
+    current.total++;
+    // Seen on BuildKit 0.8: `WORKDIR /` changes nothing, gets no vertex and no number, yet counts in `n`.
+    if (keyword === 'WORKDIR' && args.length === 1 && args[0] === '/') continue;
     current.steps.push(step);
   }
   return { stages, globalArgs };

@@ -39,12 +39,8 @@ export class SizeCollector {
       const found = stepsAt(this.report, this.dockerfile, m.stage, m.index);
       const steps = found.filter((s) => isInstruction(s, m.inst));
       if (!steps.length) {
-        this.unmapped.set(
-          found[0]?.id ?? key,
-          found.length
-            ? `the report's step is not the Dockerfile's instruction at line ${m.inst.lines.start}`
-            : `the report has no step ${stageNameOf(m.stage)} ${m.index} (line ${m.inst.lines.start})`,
-        );
+        const where = `${stageNameOf(m.stage)} ${m.index}`;
+        this.unmapped.set(key, `the report has no step ${where} that is the instruction at line ${m.inst.lines.start}`);
       }
       for (const step of steps) {
         if (step.sizeBytes !== null && step.sizeBytes !== m.sizeBytes) {

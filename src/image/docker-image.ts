@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { lastLine } from '../capture/docker-cli.js';
 import { inferEmptyLayer } from './history-text.js';
-import type { HistoryEntry, ImageHistoryResponse, ImageInspectResponse } from './types.js';
+import type { HistoryEntry, ImageHistoryResponse, ImageInspectResponse, ImageReader } from './types.js';
 
 const TIMEOUT_MS = 60_000;
 
@@ -37,19 +37,23 @@ interface InspectJson {
   Variant?: string;
 }
 
-/** `docker image inspect`: id, total size in bytes, layer diff ids and platform. */
-export async function inspectImage(docker: string, ref: string, timeoutMs?: number): Promise<ImageInspectResponse> {
-  const r = await runCli(docker, ['image', 'inspect', '--format', '{{json .}}', ref], timeoutMs);
-  if (!r.ok) return notLocal(ref, r.reason);
+/** Parses `docker image inspect --format '{{json .}}'` output. */
+export function parseInspect(ref: string, stdout: string): ImageInspectResponse {
   let json: InspectJson;
   try {
-    json = JSON.parse(r.stdout) as InspectJson;
+    json = JSON.parse(stdout) as InspectJson;
   } catch {
     return notLocal(ref, '`docker image inspect` printed no JSON');
   }
   if (typeof json.Size !== 'number') return notLocal(ref, '`docker image inspect` gave no Size');
   const platform = [json.Os, json.Architecture, json.Variant].filter(Boolean).join('/');
   return { available: true, id: json.Id, sizeBytes: json.Size, layers: json.RootFS?.Layers ?? [], platform };
+}
+
+/** `docker image inspect`: id, total size in bytes, layer diff ids and platform. */
+export async function inspectImage(docker: string, ref: string, timeoutMs?: number): Promise<ImageInspectResponse> {
+  const r = await runCli(docker, ['image', 'inspect', '--format', '{{json .}}', ref], timeoutMs);
+  return r.ok ? parseInspect(ref, r.stdout) : notLocal(ref, r.reason);
 }
 
 /** One line of `docker history --format '{{json .}}'` (upstream casing; Size is a string). */
@@ -101,4 +105,13 @@ export async function imageHistory(docker: string, ref: string, timeoutMs?: numb
 export async function removeTag(docker: string, tag: string, timeoutMs?: number): Promise<string | null> {
   const r = await runCli(docker, ['image', 'rm', tag], timeoutMs);
   return r.ok ? null : r.reason;
+}
+
+/** The docker CLI as an ImageReader. */
+export function dockerImages(docker: string, timeoutMs?: number): ImageReader {
+  return {
+    inspect: (ref) => inspectImage(docker, ref, timeoutMs),
+    history: (ref) => imageHistory(docker, ref, timeoutMs),
+    remove: (tag) => removeTag(docker, tag, timeoutMs),
+  };
 }

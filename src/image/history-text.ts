@@ -146,8 +146,3 @@ export function mismatch(entry: ReadEntry, inst: DockerfileInstruction, shell: s
         : copyMatches(entry.body, inst);
   return same ? null : `the history's ${entry.keyword} is not this instruction's`;
 }
-
-/** `WORKDIR /` makes no layer and BuildKit 0.8 gives it no step number. */
-export function makesNoStep(inst: DockerfileInstruction): boolean {
-  return inst.keyword === 'WORKDIR' && argsOf(inst) === '/';
-}

@@ -3,12 +3,12 @@
 // An image built for a stage holds, oldest first: its base image's entries, then the entries of
 // every stage it is built FROM (root first), then its own. So the history is read from the end
 // backwards against the chain's instructions, also from the end. Only layer entries (RUN, COPY,
-// ADD, WORKDIR) are paired; config-only entries (ENV, CMD, ...) are 0 bytes and are skipped, since
-// the parsed Dockerfile does not list those instructions. Each pair must agree in order, keyword
-// and text: at the first disagreement the instructions from there back are left unmapped, with
-// the reason, rather than paired by guess.
+// ADD, WORKDIR) are paired with the numbered steps; config-only entries (ENV, CMD, ...) make no
+// layer and weigh 0 bytes, so they are stepped over. Each pair must agree in order, keyword and
+// text: at the first disagreement the instructions from there back are left unmapped, with the
+// reason, rather than paired by guess.
 import type { Dockerfile, DockerfileInstruction, DockerfileStage } from '../dockerfile/parse.js';
-import { makesNoStep, mismatch, readEntry, shellsOf } from './history-text.js';
+import { mismatch, readEntry, shellsOf } from './history-text.js';
 import type { HistoryEntry } from './types.js';
 
 export interface NumberedStep {
@@ -71,8 +71,8 @@ export function stageChain(dockerfile: Dockerfile, stage: DockerfileStage): Dock
 export function numberedSteps(stage: DockerfileStage): NumberedStep[] {
   let n = 0;
   return stage.steps.map((inst) => {
-    const numbered = !(inst.keyword === 'FROM' && isScratch(stage)) && !makesNoStep(inst);
-    return { stage, index: numbered ? ++n : null, inst };
+    // parse.ts already leaves out what BuildKit 0.8 does not number (FROM scratch, WORKDIR /).
+    return { stage, index: ++n, inst };
   });
 }
 
@@ -98,14 +98,6 @@ export function mapLayers(entries: HistoryEntry[], dockerfile: Dockerfile, stage
     if (failure) break;
     sizes.set(expected[j], entries[i].sizeBytes);
   }
-  // What is left before the chain's first instruction is the base image (and 0-byte config entries).
-  const root = chain[0];
-  const before = entries.slice(0, i + 1);
-  if (!failure && isScratch(root) && before.some((_, k) => read[k].kind !== 'metadata')) {
-    failure = 'the history has entries before the first instruction of a FROM scratch stage';
-  }
-  const baseBytes = failure ? null : sum(before);
-
   const unmapped: UnmappedStep[] = [];
   if (failure) {
     const at = expected[j];
@@ -114,6 +106,16 @@ export function mapLayers(entries: HistoryEntry[], dockerfile: Dockerfile, stage
       unmapped.push({ ...e, reason: `a later instruction (${label(at)}) does not match the history` });
     }
   }
+  // What is left before the chain's first instruction is the base image (and 0-byte config entries).
+  const root = chain[0];
+  const before = entries.slice(0, i + 1);
+  if (!failure && isScratch(root) && before.some((_, k) => read[k].kind !== 'metadata')) {
+    // More layers than the Dockerfile explains: this is not the image of these instructions.
+    failure = 'the history has entries before the first instruction of a FROM scratch stage';
+    sizes.clear();
+    for (const e of expected) unmapped.push({ ...e, reason: failure });
+  }
+  const baseBytes = failure ? null : sum(before);
   const steps: MappedStep[] = expected.filter((e) => sizes.has(e)).map((e) => ({ ...e, sizeBytes: sizes.get(e)! }));
   const from = numberedSteps(root).find((n) => n.inst.keyword === 'FROM' && n.index !== null);
   if (from) {

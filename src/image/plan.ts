@@ -2,10 +2,9 @@
 // built, the ones that did not finish (asking for them would rebuild), and the stage keys. Pure.
 import type { BuildReport } from '../model/report.js';
 import { stageKeyOf } from '../model/step-id.js';
-import { stageFor } from '../dockerfile/map-steps.js';
-import type { Dockerfile, DockerfileStage } from '../dockerfile/parse.js';
+import { findStage, type Dockerfile, type DockerfileStage } from '../dockerfile/parse.js';
 import { stageChain } from './map-layers.js';
-import { builtStages, stageNameOf } from './report-steps.js';
+import { builtStages, ownStage, stageNameOf } from './report-steps.js';
 
 export interface MeasurePlan {
   /** Why nothing per stage can be measured (e.g. several platforms in one report), or null. */
@@ -23,15 +22,14 @@ const FINISHED = new Set(['cached', 'ran', 'source']);
 
 function findTarget(dockerfile: Dockerfile, target: string | null | undefined): DockerfileStage | null {
   const { stages } = dockerfile;
-  if (!target) return stages[stages.length - 1] ?? null;
-  return stages.find((s) => s.name === target.toLowerCase() || `stage-${s.position}` === target) ?? null;
+  return target ? findStage(dockerfile, target) : (stages[stages.length - 1] ?? null);
 }
 
 function unfinishedStages(report: BuildReport, dockerfile: Dockerfile): Map<DockerfileStage, string> {
   const own = new Map<DockerfileStage, string>();
   for (const step of report.steps) {
-    if (step.index === null || FINISHED.has(step.status)) continue;
-    const stage = stageFor(step, dockerfile);
+    if (FINISHED.has(step.status)) continue;
+    const stage = ownStage(step, dockerfile);
     if (stage && !own.has(stage)) own.set(stage, `its step ${step.id} ended '${step.status}' in this build`);
   }
   const out = new Map<DockerfileStage, string>();
@@ -43,17 +41,19 @@ function unfinishedStages(report: BuildReport, dockerfile: Dockerfile): Map<Dock
 }
 
 export function planMeasure(report: BuildReport, dockerfile: Dockerfile, target?: string | null): MeasurePlan {
-  const labelled = report.steps.filter((s) => s.index !== null);
-  const groups = new Set(labelled.map((s) => `${s.target ?? ''} ${s.platform ?? ''}`.trim()));
+  // Only steps whose label fits this Dockerfile (see ownStage).
+  const labelled = report.steps.filter((s) => ownStage(s, dockerfile) !== null);
+  const groups = new Set(labelled.map((s) => [s.target, s.platform].filter(Boolean).join(' ') || '(default)'));
   const problem =
     groups.size > 1
       ? `the build has ${groups.size} targets or platforms (${[...groups].join(', ')}); a local image holds one`
       : null;
   const first = labelled[0] ?? { target: null, platform: null };
   const keys = new Map<DockerfileStage, string>();
-  for (const step of labelled) {
-    const df = stageFor(step, dockerfile);
-    if (df && !keys.has(df)) keys.set(df, step.stageKey);
+  // A label that names the stage first: a shared vertex can carry a concurrent build's unnamed label.
+  for (const step of [...labelled].sort((a, b) => Number(a.stage === null) - Number(b.stage === null))) {
+    const df = ownStage(step, dockerfile)!;
+    if (!keys.has(df)) keys.set(df, step.stageKey);
   }
   const keyOf = (stage: DockerfileStage): string =>
     keys.get(stage) ?? stageKeyOf({ target: first.target, platform: first.platform, stage: stageNameOf(stage) });

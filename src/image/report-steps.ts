@@ -4,14 +4,29 @@
 import type { BuildReport, Step } from '../model/report.js';
 import { stageFor } from '../dockerfile/map-steps.js';
 import type { Dockerfile, DockerfileInstruction, DockerfileStage } from '../dockerfile/parse.js';
+import { numberedSteps } from './map-layers.js';
 
 export const stageNameOf = (stage: DockerfileStage): string => stage.name ?? `stage-${stage.position}`;
+
+/**
+ * The Dockerfile stage a labelled report step is a step of, or null when its label does not fit
+ * this Dockerfile. Concurrent builds on one BuildKit share identical vertices (a FROM of the same
+ * image) and the log can print another build's label for them (`[1/6] FROM ...` seen in a
+ * multi-stage build): such a step is nobody's here. So an unnamed label only fits a single-stage
+ * file, and the Dockerfile's step at that number must be that instruction.
+ */
+export function ownStage(step: Step, dockerfile: Dockerfile): DockerfileStage | null {
+  if (step.index === null || (step.stage === null && dockerfile.stages.length > 1)) return null;
+  const stage = stageFor(step, dockerfile);
+  const inst = stage && numberedSteps(stage).find((n) => n.index === step.index)?.inst;
+  return inst && isInstruction(step, inst) ? stage : null;
+}
 
 /** The report's steps labelled `[<stage> <index>/n]`, or sharing that label. */
 export function stepsAt(report: BuildReport, dockerfile: Dockerfile, stage: DockerfileStage, index: number): Step[] {
   const shared = `${stageNameOf(stage)} ${index}/`;
   return report.steps.filter(
-    (s) => (s.index === index && stageFor(s, dockerfile) === stage) || s.sharedWith.some((l) => l.startsWith(shared)),
+    (s) => (s.index === index && ownStage(s, dockerfile) === stage) || s.sharedWith.some((l) => l.startsWith(shared)),
   );
 }
 
@@ -35,8 +50,7 @@ export function isInstruction(step: Step, inst: DockerfileInstruction): boolean 
 export function builtStages(report: BuildReport, dockerfile: Dockerfile): Set<DockerfileStage> {
   const out = new Set<DockerfileStage>();
   for (const step of report.steps) {
-    if (step.index === null) continue;
-    const own = stageFor(step, dockerfile);
+    const own = ownStage(step, dockerfile);
     if (own) out.add(own);
     for (const label of step.sharedWith) {
       const other = stageFor({ stage: label.replace(/ \d+\/\d+$/, '') }, dockerfile);

@@ -5,8 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { buildReport } from '../model/build-report.js';
 import type { Dockerfile } from '../dockerfile/parse.js';
 import { parseText } from '../progress/index.js';
-import { removeTag } from './docker-image.js';
-import type { BuildStage } from './types.js';
+import type { BuildStage, ImageReader, StageBuildResponse } from './types.js';
 
 export const DEFAULT_TAG_REPOSITORY = 'buildkit-cache-analytics-stage';
 
@@ -27,12 +26,11 @@ export function notAllCached(text: string, dockerfile: Dockerfile): string | nul
 }
 
 export interface StageImageOpts {
-  docker: string;
+  images: ImageReader;
   buildStage: BuildStage;
   dockerfile: Dockerfile;
   stage: string;
   tag: string;
-  timeoutMs?: number;
 }
 
 export interface StageImageResponse<T> {
@@ -47,19 +45,24 @@ export async function withStageImage<T>(
   opts: StageImageOpts,
   use: (tag: string) => Promise<T>,
 ): Promise<StageImageResponse<T>> {
-  let built: { ok: boolean; text: string } | null = null;
-  let result: StageImageResponse<T>['result'];
+  let built: StageBuildResponse;
   try {
     built = await opts.buildStage(opts.stage, opts.tag);
-    const why = notAllCached(built.text, opts.dockerfile);
-    if (why) result = { ok: false, reason: why };
-    else if (!built.ok) result = { ok: false, reason: 'the stage build failed' };
-    else result = { ok: true, value: await use(opts.tag) };
   } catch (err) {
-    result = { ok: false, reason: `the stage build could not run: ${(err as Error).message}` };
+    // The contract says resolve, but a caller's bug must not cost the rest of the report.
+    const result = { ok: false as const, reason: `the stage build could not run: ${(err as Error).message}` };
+    return { result, cleanup: await removeTag(opts, false) };
   }
-  const removed = await removeTag(opts.docker, opts.tag, opts.timeoutMs);
+  const why = notAllCached(built.text, opts.dockerfile) ?? (built.ok ? null : 'the stage build failed');
+  const result: StageImageResponse<T>['result'] = why
+    ? { ok: false, reason: why }
+    : { ok: true, value: await use(opts.tag) };
+  return { result, cleanup: await removeTag(opts, built.ok) };
+}
+
+async function removeTag(opts: StageImageOpts, tagged: boolean): Promise<string | null> {
+  const why = await opts.images.remove(opts.tag);
   // A build that failed may have tagged nothing: "No such image" is then not worth a warning.
-  const cleanup = removed && (built?.ok || !/no such image/i.test(removed)) ? removed : null;
-  return { result, cleanup: cleanup && `temporary tag ${opts.tag} could not be removed: ${cleanup}` };
+  if (!why || (!tagged && /no such image/i.test(why))) return null;
+  return `temporary tag ${opts.tag} could not be removed: ${why}`;
 }

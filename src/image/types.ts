@@ -35,6 +35,14 @@ export type ImageInspectResponse =
 
 export type ImageHistoryResponse = { available: true; entries: HistoryEntry[] } | { available: false; reason: string };
 
+/** Reads images from the local image store; the docker CLI by default (docker-image.ts), a fake in unit tests. */
+export interface ImageReader {
+  inspect(ref: string): Promise<ImageInspectResponse>;
+  history(ref: string): Promise<ImageHistoryResponse>;
+  /** Removes a tag; resolves with why it could not, or null. */
+  remove(tag: string): Promise<string | null>;
+}
+
 export interface StageBuildResponse {
   /** The build exited 0. */
   ok: boolean;
@@ -70,31 +78,8 @@ export interface MeasureImageOpts {
   tagRepository?: string;
   /** Per docker CLI call (inspect, history, rmi). */
   timeoutMs?: number;
+  /** How images are read; by default the docker CLI at `docker`. */
+  images?: ImageReader;
 }
 
-/** The size of one stage's image. */
-export interface StageSize {
-  /** The report's stage key. */
-  key: string;
-  /** What the image of `--target <stage>` weighs: `docker image inspect`'s Size. */
-  totalBytes: number;
-  /** What the stage's own instructions add over its base (image or stage); null when not all could be mapped. */
-  addedBytes: number | null;
-  /** The image whose history gave the sizes: the final image, or a temporary stage build. */
-  measuredFrom: 'image' | 'stage-build';
-}
-
-/** What image sizes were measured, and what was not, with why. */
-export interface SizeReport {
-  image: { ref: string; sizeBytes: number } | null;
-  /** Stage keys whose size is known to the byte. */
-  measured: string[];
-  notMeasured: { stage: string; reason: string }[];
-  stages: StageSize[];
-  /** Report steps whose layer could not be tied to a history entry, with why (their sizeBytes stays null). */
-  unmappedSteps: { id: string; reason: string }[];
-  /** Things that went wrong without costing a measurement (a temporary tag that could not be removed). */
-  warnings: string[];
-}
-
-export type { Dockerfile };
+export type { SizeReport, StageSize } from '../model/report.js';

@@ -199,11 +199,29 @@ export interface RunInfo {
   image: string | null;
 }
 
+/** The size of one stage's image. */
+export interface StageSize {
+  /** The report's stage key. */
+  key: string;
+  /** What the image of `--target <stage>` weighs: `docker image inspect`'s Size. */
+  totalBytes: number;
+  /** What the stage's own instructions add over its base (image or stage); null when not all could be mapped. */
+  addedBytes: number | null;
+  /** The image whose history gave the sizes: the final image, or a temporary stage build. */
+  measuredFrom: 'image' | 'stage-build';
+}
+
 /** What image sizes were measured, and what was not, with why. */
 export interface SizeReport {
   image: { ref: string; sizeBytes: number } | null;
+  /** Stage keys whose size is known to the byte. */
   measured: string[];
   notMeasured: { stage: string; reason: string }[];
+  stages: StageSize[];
+  /** Report steps whose layer could not be tied to a history entry, with why (their sizeBytes stays null). */
+  unmappedSteps: { id: string; reason: string }[];
+  /** Things that went wrong without costing a measurement (a temporary tag that could not be removed). */
+  warnings: string[];
 }
 
 export interface BuildReport {

@@ -31,10 +31,14 @@ export function renderMarkdown(report: BuildReport): string {
       (t.wallSeconds === null ? `vertex time ${seconds(t.stepSeconds)}` : `wall time ${seconds(t.wallSeconds)}`),
   );
   for (const reason of report.incompleteReasons) out.push('', `> ${cell(reason, 200)}`);
-  out.push('', '| Stage | Steps | Cached | Ran | Errors | Cache hits | Time |', '|---|---:|---:|---:|---:|---:|---:|');
+  out.push(
+    '',
+    '| Stage | Steps | Cached | Ran | Errors | Cache hits | Time | Size |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const s of report.stages) {
     out.push(
-      `| ${cell(s.key, 60)} | ${s.steps} | ${s.counts.cached} | ${s.counts.ran} | ${s.counts.error} | ${percent(s.cachedRatio)} | ${seconds(s.seconds)} |`,
+      `| ${cell(s.key, 60)} | ${s.steps} | ${s.counts.cached} | ${s.counts.ran} | ${s.counts.error} | ${percent(s.cachedRatio)} | ${seconds(s.seconds)} | ${bytes(s.sizeBytes)} |`,
     );
   }
   const byId = new Map(report.steps.map((s) => [s.id, s]));
@@ -79,6 +83,9 @@ export function renderMarkdown(report: BuildReport): string {
   }
   out.push('</details>');
   if (t.contextBytes !== null) out.push('', `Build context sent: ${bytes(t.contextBytes)}.`);
+  if (report.sizes?.image) out.push('', `Image size: ${bytes(report.sizes.image.sizeBytes)}.`);
+  for (const n of report.sizes?.notMeasured ?? [])
+    out.push('', `Size of ${cell(n.stage, 60)} not measured: ${cell(n.reason, 200)}`);
   return out.join('\n') + '\n';
 }
 

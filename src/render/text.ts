@@ -13,11 +13,12 @@ function stepLine(step: Step): string {
   const time = step.status === 'cached' || step.status === 'source' ? '' : seconds(step.seconds);
   const share = step.share === null || step.status === 'source' ? '' : percent(step.share);
   const where = step.lines ? `L${step.lines.start}` : '';
+  const size = step.sizeBytes !== null ? `  [${bytes(step.sizeBytes)}]` : '';
   const shared = step.sharedWith.length ? `  [ran once, also for ${step.sharedWith.join(', ')}]` : '';
   const miss = step.miss
     ? `  (${step.miss.role === 'root' ? 'root cause' : `cascade of ${step.miss.roots.join(', ')}`})`
     : '';
-  return `  ${idx.padStart(6)}  ${step.status.padEnd(10)} ${time.padStart(7)} ${share.padStart(4)}  ${where.padEnd(5)}${oneLine(step.text, 90)}${shared}${miss}`;
+  return `  ${idx.padStart(6)}  ${step.status.padEnd(10)} ${time.padStart(7)} ${share.padStart(4)}  ${where.padEnd(5)}${oneLine(step.text, 90)}${size}${shared}${miss}`;
 }
 
 /** The terminal report: per stage and per step, then the slowest re-runs, errors and warnings. */
@@ -40,6 +41,11 @@ export function renderText(report: BuildReport): string {
     `Time: ${wall}; vertex time ${seconds(t.stepSeconds)} (stages overlap); shares are of ${t.shareBasis === 'wall' ? 'wall time' : 'vertex time'}`,
   );
   if (t.contextBytes !== null) out.push(`Build context sent: ${bytes(t.contextBytes)}`);
+  if (report.sizes) {
+    const img = report.sizes.image;
+    out.push(`Image: ${img ? `${bytes(img.sizeBytes)} (${img.ref})` : 'not measured'}`);
+    for (const n of report.sizes.notMeasured) out.push(`  size of ${n.stage} not measured: ${oneLine(n.reason, 140)}`);
+  }
 
   for (const stage of report.stages) {
     const declared =

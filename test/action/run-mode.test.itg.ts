@@ -3,7 +3,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import type { BuildReport } from '../../src/model/report.js';
 import { errorLines, runAction, type ActionRun } from '../support/action-runner.js';
-import { DOCKER, dockerAvailable, pruneBuildCache } from '../support/docker.js';
+import { DOCKER, docker, dockerAvailable, pruneBuildCache } from '../support/docker.js';
 import { applyEdit, copyContext, removeImages } from '../support/run-phases.js';
 
 const available = dockerAvailable();
@@ -60,6 +60,14 @@ describeDocker('action run mode (real engine)', () => {
       'stage-2#3': 'cached',
     });
     expect(warm.outputs['cache-hit-ratio']).toBe('1.0000');
+    // Sizes: the final image and the stages under it, to the byte of what docker says.
+    const inspected = JSON.parse(docker(['image', 'inspect', 'bca-itg/action:node-app']).stdout)[0];
+    expect(warmReport.sizes?.image).toEqual({ ref: expect.any(String), sizeBytes: inspected.Size });
+    expect(warm.outputs['image-size']).toBe(String(inspected.Size));
+    expect(warmReport.sizes?.measured).toEqual(expect.arrayContaining(['stage-2', 'build', 'deps']));
+    expect(warmReport.stages.find((st) => st.key === 'stage-2')?.sizeBytes).toBe(inspected.Size);
+    // Measuring built nothing new and left no temporary tag behind.
+    expect(docker(['images', '--format', '{{.Repository}}:{{.Tag}}']).stdout).not.toMatch(/bca-stage|buildkit-cache-analytics-stage/);
     const overhead = warmReport.run!.overheadSeconds! / warmReport.run!.buildSeconds;
     console.log(
       `run mode, warm build: build ${warmReport.run!.buildSeconds}s, action overhead ${warmReport.run!.overheadSeconds}s (${(overhead * 100).toFixed(1)}% of the build)`,

@@ -117,9 +117,10 @@ describe('mapSteps on the shapes BuildKit prints', () => {
       'linux/arm64/build#3',
       { start: 4, end: 5 },
     ],
+    // FROM scratch is no step: the COPY is 1/1.
     [
-      '[api linux/amd64 stage-2 2/2] COPY --from=build /src/dist /',
-      'api/linux/amd64/stage-2#2',
+      '[api linux/amd64 stage-2 1/1] COPY --from=build /src/dist /',
+      'api/linux/amd64/stage-2#1',
       { start: 14, end: 14 },
     ],
   ])('%s', (name, id, lines) => {
@@ -154,5 +155,24 @@ describe('mapSteps on the shapes BuildKit prints', () => {
       ['COPY', ['x'], []],
       ['COPY', [], ['src/']],
     ]);
+  });
+});
+
+describe('numbering as BuildKit 0.8 does it', () => {
+  test('`WORKDIR /` counts in n but gets no number; every step of a real build maps (fixtures/image)', () => {
+    const path = fixture('dockerfiles', 'sizes-instructions', 'Dockerfile');
+    const parsed = parseDockerfile(readFileSync(path, 'utf8'));
+    expect(parsed.stages[0].total).toBe(12);
+    expect(parsed.stages[0].steps).toHaveLength(11);
+    const report = buildReport(parseText(readFileSync(fixture('image', 'sizes-instructions', 'build.plain.log'))), {
+      dockerfile: { path, parsed },
+    });
+    expect(report.dockerfile!.unmapped).toEqual([]);
+    expect(report.steps.find((s) => s.text === 'WORKDIR rel')?.lines).toEqual({ start: 12, end: 12 });
+  });
+
+  test('FROM scratch is no step', () => {
+    const parsed = parseDockerfile('FROM busybox AS b\nRUN true\nFROM scratch\nCOPY --from=b /bin/busybox /busybox\n');
+    expect(parsed.stages[1]).toMatchObject({ total: 1, steps: [expect.objectContaining({ keyword: 'COPY' })] });
   });
 });

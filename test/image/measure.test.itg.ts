@@ -173,9 +173,17 @@ function layerSize(image: Image, text: string): number {
   return hits[0].sizeBytes;
 }
 
-function dockerfileOf(name: string): Dockerfile {
-  return parseDockerfile(readFileSync(join(DOCKERFILES_DIR, name, 'Dockerfile'), 'utf8'));
+/** The scenario's Dockerfile, or the one in a (rewritten) context copy. */
+function dockerfileOf(name: string, context = join(DOCKERFILES_DIR, name)): Dockerfile {
+  return parseDockerfile(readFileSync(join(context, 'Dockerfile'), 'utf8'));
 }
+
+/**
+ * The engine is shared: builds of other suites that run at the same time share identical vertices
+ * with ours (a FROM of the same image) and BuildKit then prints their labels (`[1/6] FROM ...`)
+ * in our logs. Our builds start from a private alias of the base image, so no vertex is shared.
+ */
+const PRIVATE_BASE = `bca-itg-sizes/busybox:${RUN_ID}`;
 
 function reportOf(log: string, dockerfile: Dockerfile): BuildReport {
   return buildReport(parseText(log), { dockerfile: { path: 'Dockerfile', parsed: dockerfile } });
@@ -188,16 +196,22 @@ describeDocker('measureImage on the real engine', () => {
   beforeAll(() => {
     if (!available) throw new Error('no Docker engine: .ci/docker-up.sh must run first');
     if (!baseImagePresent()) throw new Error(`no ${BASE_IMAGE} image: run .ci/docker-up.sh first`);
+    cli(['tag', BASE_IMAGE, PRIVATE_BASE]);
   });
 
   afterAll(() => {
     removeImages(tags);
+    // Not forced: only the alias goes, the shared base image keeps its own tag.
+    docker(['image', 'rm', PRIVATE_BASE]);
     for (const c of contexts) rmSync(c, { recursive: true, force: true });
   });
 
+  /** A copy of the scenario's context whose Dockerfile starts from the private base alias. */
   function newContext(name: string): string {
     const dir = copyContext(name);
     contexts.push(dir);
+    const file = join(dir, 'Dockerfile');
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(BASE_IMAGE, PRIVATE_BASE));
     return dir;
   }
 
@@ -215,7 +229,7 @@ describeDocker('measureImage on the real engine', () => {
   }
 
   describe.each(CASES)('$name', (c) => {
-    const dockerfile = dockerfileOf(c.name);
+    let dockerfile: Dockerfile;
     const finalTag = `bca-itg-sizes/${c.name}:final-${RUN_ID}`;
     const calls: { stage: string; tag: string; log: string }[] = [];
     const images = new Map<string, Image>();
@@ -226,6 +240,7 @@ describeDocker('measureImage on the real engine', () => {
 
     beforeAll(async () => {
       const context = newContext(c.name);
+      dockerfile = dockerfileOf(c.name, context);
       tags.push(finalTag);
       // --no-cache: every step runs here, so the stage builds below must find them in the cache.
       const built = await buildPlain({ context, tag: finalTag, noCache: true, buildArgs: c.buildArgs });
@@ -322,8 +337,8 @@ describeDocker('measureImage on the real engine', () => {
 
   test('a stage build that runs steps is not used, and its tag is removed all the same', async () => {
     const c = CASES[0];
-    const dockerfile = dockerfileOf(c.name);
     const context = newContext(c.name);
+    const dockerfile = dockerfileOf(c.name, context);
     const tag = `bca-itg-sizes/${c.name}:rebuild-${RUN_ID}`;
     tags.push(tag);
     const built = await buildPlain({ context, tag });

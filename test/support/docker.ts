@@ -51,7 +51,13 @@ export function baseImagePresent(): boolean {
 export function pruneBuildCache(): void {
   const r = docker(['builder', 'prune', '-af'], 120_000);
   if (r.status !== 0) throw new Error(`docker builder prune failed: ${r.stderr}`);
+  // Seen on Docker 20.10 / BuildKit 0.8: the prune returns while its clean-up still runs, and the
+  // first build after it then loses its fresh cache records (the next build misses them, about 1 in 2).
+  // Waiting before the next build avoided it in every run (a build within ~0 s after it did not).
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, PRUNE_SETTLE_MS);
 }
+
+const PRUNE_SETTLE_MS = 2000;
 
 export function plainBuildArgs(opts: BuildOptions): string[] {
   const args = ['build', '--progress=plain', '-f', join(opts.context, opts.dockerfile ?? 'Dockerfile'), '-t', opts.tag];

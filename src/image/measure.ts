@@ -1,0 +1,111 @@
+// Measures what the built image costs, per stage and per layer, and writes it into the report.
+// The final image is read as it is; an intermediate stage the target builds on is read from a
+// temporary build of `--target <stage>` that must come entirely from the build cache. Whatever
+// cannot be read exactly goes to `notMeasured` with the reason: a size is never estimated.
+import type { BuildReport } from '../model/report.js';
+import type { DockerfileStage } from '../dockerfile/parse.js';
+import { SizeCollector } from './apply-sizes.js';
+import { dockerImages } from './docker-image.js';
+import { mapLayers, stageChain, type LayerMap } from './map-layers.js';
+import { planMeasure, type MeasurePlan } from './plan.js';
+import { temporaryTag, withStageImage } from './stage-build.js';
+import type { ImageReader, MeasureImageOpts, SizeReport } from './types.js';
+
+export type { MeasureImageOpts, SizeReport } from './types.js';
+
+type Opts = MeasureImageOpts & { images: ImageReader };
+
+/** Reads one image and maps its history onto the stage it was built for; a string says why not. */
+async function readImage(
+  opts: Opts,
+  ref: string,
+  stage: DockerfileStage,
+  sizes: SizeCollector,
+): Promise<{ map: LayerMap; sizeBytes: number } | string> {
+  const inspect = await opts.images.inspect(ref);
+  if (!inspect.available) return inspect.reason;
+  const history = await opts.images.history(ref);
+  if (!history.available) return history.reason;
+  const map = mapLayers(history.entries, opts.dockerfile, stage);
+  // Cross-checks of what the CLI said; a disagreement is worth saying, not worth a lost size.
+  if (map.totalBytes !== inspect.sizeBytes) {
+    sizes.warn(`image ${ref}: its history adds up to ${map.totalBytes} bytes, inspect says ${inspect.sizeBytes}`);
+  }
+  const layers = history.entries.filter((e) => !e.emptyLayer).length;
+  if (layers !== inspect.layers.length) {
+    sizes.warn(`image ${ref}: ${layers} history entries look like layers, the image has ${inspect.layers.length}`);
+  }
+  return { map, sizeBytes: inspect.sizeBytes };
+}
+
+async function measureFinal(opts: Opts, plan: MeasurePlan, report: BuildReport, sizes: SizeCollector) {
+  const { target } = plan;
+  if (!target) {
+    sizes.warn(`the target '${opts.target}' is no stage of the Dockerfile: no stage of the image measured`);
+    return;
+  }
+  if (!opts.image) {
+    return sizes.skip(target, 'no local image: the build left none (push-only, several platforms without load)');
+  }
+  // A tag can still name an older image when this build failed: that image is not this build's.
+  if (report.failed || plan.unfinished.has(target)) {
+    return sizes.skip(target, `the build did not finish, so ${opts.image} is not its image`);
+  }
+  const read = await readImage(opts, opts.image, target, sizes);
+  if (typeof read === 'string') return sizes.skip(target, read);
+  sizes.image = { ref: opts.image, sizeBytes: read.sizeBytes };
+  if (plan.problem) return sizes.skip(target, plan.problem);
+  sizes.apply(read.map, 'image');
+}
+
+async function measureStage(opts: Opts, plan: MeasurePlan, stage: DockerfileStage, sizes: SizeCollector) {
+  if (plan.problem) return sizes.skip(stage, plan.problem);
+  const unfinished = plan.unfinished.get(stage);
+  if (unfinished) return sizes.skip(stage, `${unfinished}; building it again would rebuild`);
+  if (!opts.buildStage) {
+    return sizes.skip(stage, 'intermediate stages are measured only when the action runs the build');
+  }
+  // BuildKit 0.8 answers `--target stage-1` with "target stage stage-1 could not be found".
+  if (stage.name === null)
+    return sizes.skip(stage, 'an unnamed stage cannot be built on its own (--target needs a name)');
+  const name = stage.name;
+  const tag = temporaryTag(name, opts.tagRepository);
+  const { result, cleanup } = await withStageImage(
+    { images: opts.images, buildStage: opts.buildStage, dockerfile: opts.dockerfile, stage: name, tag },
+    (t) => readImage(opts, t, stage, sizes),
+  );
+  if (cleanup) sizes.warn(cleanup);
+  if (!result.ok) return sizes.skip(stage, result.reason);
+  if (typeof result.value === 'string') return sizes.skip(stage, result.value);
+  sizes.apply(result.value.map, 'stage-build');
+  if (!sizes.isMeasured(stage)) sizes.skip(stage, 'its history does not match the Dockerfile');
+}
+
+/**
+ * Fills `step.sizeBytes` and `stage.sizeBytes` in the report from the images' histories, and
+ * says what was measured and what was not. Never throws for a missing image or a failed docker
+ * call; `buildStage` is called only for stages whose steps all finished in this build.
+ */
+export async function measureImage(report: BuildReport, options: MeasureImageOpts): Promise<SizeReport> {
+  const opts: Opts = { ...options, images: options.images ?? dockerImages(options.docker, options.timeoutMs) };
+  const { dockerfile } = opts;
+  const plan = planMeasure(report, dockerfile, opts.target);
+  const sizes = new SizeCollector(report, dockerfile, plan.keyOf);
+  await measureFinal(opts, plan, report, sizes);
+
+  const targetChain = plan.target ? stageChain(dockerfile, plan.target) : [];
+  // Latest first: a stage's image also measures the stages it is built FROM.
+  const intermediate = [...plan.built]
+    .filter((s) => s !== plan.target && (!plan.target || s.position < plan.target.position))
+    .sort((a, b) => b.position - a.position);
+  for (const stage of intermediate) {
+    if (!sizes.isMeasured(stage)) await measureStage(opts, plan, stage, sizes);
+  }
+  for (const stage of dockerfile.stages) {
+    if (targetChain.includes(stage) && !sizes.isMeasured(stage)) {
+      sizes.skip(stage, 'the target image could not be split at this stage');
+    }
+    if (!plan.built.has(stage)) sizes.skip(stage, 'not built in this build: the target does not use it');
+  }
+  return sizes.result();
+}
