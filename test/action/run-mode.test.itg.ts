@@ -67,7 +67,9 @@ describeDocker('action run mode (real engine)', () => {
     expect(warmReport.sizes?.measured).toEqual(expect.arrayContaining(['stage-2', 'build', 'deps']));
     expect(warmReport.stages.find((st) => st.key === 'stage-2')?.sizeBytes).toBe(inspected.Size);
     // Measuring built nothing new and left no temporary tag behind.
-    expect(docker(['images', '--format', '{{.Repository}}:{{.Tag}}']).stdout).not.toMatch(/bca-stage|buildkit-cache-analytics-stage/);
+    expect(docker(['images', '--format', '{{.Repository}}:{{.Tag}}']).stdout).not.toMatch(
+      /bca-stage|buildkit-cache-analytics-stage/,
+    );
     const overhead = warmReport.run!.overheadSeconds! / warmReport.run!.buildSeconds;
     console.log(
       `run mode, warm build: build ${warmReport.run!.buildSeconds}s, action overhead ${warmReport.run!.overheadSeconds}s (${(overhead * 100).toFixed(1)}% of the build)`,
