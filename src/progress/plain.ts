@@ -1,3 +1,4 @@
+import { detach } from '../util/detach.js';
 import { LineSplitter } from '../util/lines.js';
 import { parseSize, splitTimestamp, stripAnsi } from './text.js';
 import { VertexStore, warningFrom, type VertexState } from './vertex-store.js';
@@ -113,7 +114,7 @@ export class PlainParser {
   private vertexLine(n: number, rest: string, ms: number | null): void {
     if (n === 0) {
       const m = BUILDER.exec(rest);
-      if (m) this.builder = { name: m[1], driver: m[2] };
+      if (m) this.builder = { name: detach(m[1]), driver: detach(m[2]) };
       return;
     }
     const first = !this.seenVertexLine;
@@ -126,7 +127,7 @@ export class PlainParser {
     if (logLen === 0 && this.prevBlank && !isEnding(rest)) {
       // A header: a new vertex, or one the printer returns to.
       if (!v) v = this.store.getOrCreate(key, n);
-      if (v.name === null) v.name = rest;
+      if (v.name === null) v.name = detach(rest);
       this.current = v;
       VertexStore.touch(v, ms);
       return;
@@ -146,7 +147,7 @@ export class PlainParser {
     if (rest === 'CACHED') return this.ending(v, 'cached');
     if (rest === 'CANCELED') return this.ending(v, 'canceled');
     if (rest.startsWith('ERROR')) {
-      v.error = rest.replace(/^ERROR:?\s*/, '');
+      v.error = detach(rest.replace(/^ERROR:?\s*/, ''));
       return this.ending(v, 'error');
     }
     if (rest.startsWith('DONE')) {
@@ -161,7 +162,7 @@ export class PlainParser {
       return;
     }
     if (v.digest === null && /^sha256:[0-9a-f]{64}$/.test(rest)) {
-      v.digest = rest;
+      v.digest = detach(rest);
       return;
     }
     VertexStore.setProgress(v, parseStatus(rest));
@@ -169,6 +170,7 @@ export class PlainParser {
 
   private ending(v: VertexState, outcome: VertexState['outcome']): void {
     v.outcome = outcome;
+    VertexStore.settle(v);
     this.current = null;
     if (outcome === 'error') this.lastErrored = v;
   }
@@ -187,7 +189,7 @@ export class PlainParser {
     if (this.section === 'errorBox') {
       // ` > [4/9] RUN make:` heads the box; the rest repeats the failing step's log tail.
       const head = /^ > (.*):$/.exec(line);
-      if (head && this.lastErrored && this.lastErrored.name === null) this.lastErrored.name = head[1];
+      if (head && this.lastErrored && this.lastErrored.name === null) this.lastErrored.name = detach(head[1]);
       return;
     }
     if (line === BOX_RULE) {
@@ -196,12 +198,12 @@ export class PlainParser {
     }
     if (this.section === 'sourceBox') return; // Dockerfile excerpt around the failing line
     if (line.startsWith('ERROR')) {
-      this.errors.push(line.replace(/^ERROR:?\s*/, ''));
+      this.errors.push(detach(line.replace(/^ERROR:?\s*/, '')));
       return;
     }
     if (BARE_ERROR.test(line)) {
       // Docker 20.10's CLI ends a failed build with the error alone, without `ERROR:`.
-      this.errors.push(line);
+      this.errors.push(detach(line));
       return;
     }
     if (WARNINGS_FOUND.test(line)) {

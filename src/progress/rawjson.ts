@@ -160,6 +160,7 @@ export class RawJsonParser {
     else if (w.cached === true) v.outcome = 'cached';
     else if (completed !== null) v.outcome = 'done';
     else v.outcome = 'unfinished';
+    VertexStore.settle(v);
   }
 
   private status(s: WireStatus): void {

@@ -1,9 +1,12 @@
+import { detach } from '../util/detach.js';
 import { classify, parseLabel, targetOf } from './label.js';
 import type { BuildWarning, Interval, Vertex, VertexOutcome, VertexProgress } from './types.js';
 
 /** Log lines kept per vertex, and characters kept per line: the report shows a tail, never a whole log. */
 export const LOG_TAIL_LINES = 20;
-export const LOG_LINE_CHARS = 2000;
+/** A step that finished well keeps a shorter tail: tails of thousands of steps would otherwise grow with the log. */
+export const LOG_TAIL_LINES_DONE = 5;
+export const LOG_LINE_CHARS = 1000;
 const MAX_PROGRESS_IDS = 64;
 const MAX_WARNINGS = 50;
 
@@ -74,7 +77,16 @@ export class VertexStore {
   static addLog(v: VertexState, line: string): void {
     v.logLines++;
     if (v.tail.length >= LOG_TAIL_LINES) v.tail.shift();
+    // Not detached here (most lines fall out of the tail at once): settle() detaches what stays.
     v.tail.push(line.length > LOG_LINE_CHARS ? line.slice(0, LOG_LINE_CHARS) + '…' : line);
+  }
+
+  /** Called when a vertex ends: a step that ended well needs only the end of its output. */
+  static settle(v: VertexState): void {
+    if ((v.outcome === 'done' || v.outcome === 'cached') && v.tail.length > LOG_TAIL_LINES_DONE) {
+      v.tail.splice(0, v.tail.length - LOG_TAIL_LINES_DONE);
+    }
+    for (let i = 0; i < v.tail.length; i++) v.tail[i] = detach(v.tail[i]);
   }
 
   static touch(v: VertexState, ms: number | null): void {
@@ -85,11 +97,12 @@ export class VertexStore {
 
   static setProgress(v: VertexState, p: VertexProgress): void {
     if (!v.progress.has(p.id) && v.progress.size >= MAX_PROGRESS_IDS) return;
-    v.progress.set(p.id, p);
+    const id = detach(p.id); // the map's key too: a slice would pin the chunk it came from
+    v.progress.set(id, { ...p, id });
   }
 
   static addWarning(v: VertexState, message: string): void {
-    if (v.warnings.length < MAX_WARNINGS && !v.warnings.includes(message)) v.warnings.push(message);
+    if (v.warnings.length < MAX_WARNINGS && !v.warnings.includes(message)) v.warnings.push(detach(message));
   }
 
   /** Resolves every vertex: labels (with the bake targets the whole log revealed), kinds, merged intervals. */
@@ -125,7 +138,7 @@ export class VertexStore {
             ? null
             : s.lastMs,
         error: s.error,
-        logTail: s.tail,
+        logTail: s.tail.map(detach),
         logLines: s.logLines,
         progress: [...s.progress.values()],
         warnings: s.warnings,
@@ -150,5 +163,5 @@ export function mergeIntervals(runs: Map<number, number>): Interval[] {
 /** Parses BuildKit's `(line N)` suffix of a lint warning. */
 export function warningFrom(message: string, vertexKey: string | null): BuildWarning {
   const m = /\(line (\d+)\)\s*$/.exec(message);
-  return { message, line: m ? Number(m[1]) : null, vertexKey };
+  return { message: detach(message), line: m ? Number(m[1]) : null, vertexKey };
 }

@@ -1,0 +1,58 @@
+// One measured case in its own process, so peak RSS belongs to it alone:
+// `node --import tsx bench/worker.ts <case> <file>` prints {seconds, bytes, lines, maxRssMB}.
+import { createReadStream, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { buildReport } from '../src/model/build-report.js';
+import { createParser, parseFile } from '../src/progress/index.js';
+
+type Case = 'floor-plain' | 'floor-rawjson' | 'parse-plain' | 'parse-rawjson' | 'auto';
+
+/** The floor: read the file, decode, split lines (and JSON.parse each line for rawjson). */
+async function floor(file: string, json: boolean): Promise<number> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let lines = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const text = rest + decoder.write(chunk as Buffer);
+    let start = 0;
+    let nl = text.indexOf('\n');
+    while (nl !== -1) {
+      if (json) {
+        try {
+          JSON.parse(text.slice(start, nl));
+        } catch {
+          // non-JSON lines are part of the real streams
+        }
+      }
+      lines++;
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    rest = text.slice(start);
+  }
+  return lines;
+}
+
+async function parse(file: string, format: 'plain' | 'rawjson'): Promise<number> {
+  const parser = createParser(format);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) parser.push(chunk as Buffer);
+  const parsed = parser.end();
+  buildReport(parsed);
+  return parsed.lines;
+}
+
+async function main(): Promise<void> {
+  const [which, file] = process.argv.slice(2) as [Case, string];
+  const started = process.hrtime.bigint();
+  let lines: number;
+  if (which === 'floor-plain') lines = await floor(file, false);
+  else if (which === 'floor-rawjson') lines = await floor(file, true);
+  else if (which === 'parse-plain') lines = await parse(file, 'plain');
+  else if (which === 'parse-rawjson') lines = await parse(file, 'rawjson');
+  else lines = (await parseFile(file)).lines;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const out = { seconds, bytes: statSync(file).size, lines, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+await main();
