@@ -8,7 +8,7 @@ import { copyDest, runCommand } from './text.js';
 const SYSTEM =
   /^(?:(?:apt-get|apt|yum|dnf|microdnf|zypper)(?: -\S+)* (?:update|install|upgrade|clean)|apk(?: -\S+)* (?:add|update|upgrade)|curl |wget |useradd |adduser |groupadd |addgroup |mkdir |chmod |chown |ln |rm -rf \/(?:var|tmp)|echo |pip3? install (?!-r|--requirement|\.|-e)\S|npm (?:install|i) -g )/;
 
-function isSystemSetup(command: string): boolean {
+export function isSystemSetup(command: string): boolean {
   const parts = command
     .split(/&&|;/)
     .map((p) => p.trim().replace(/\\$/, '').trim())
@@ -16,7 +16,7 @@ function isSystemSetup(command: string): boolean {
   return parts.length > 0 && parts.every((p) => SYSTEM.test(p));
 }
 
-function mentions(command: string, inst: DockerfileInstruction): boolean {
+export function mentionsCopy(command: string, inst: DockerfileInstruction): boolean {
   const names = [...inst.sources, copyDest(inst)]
     .map((p) => p.replace(/^\.\//, '').replace(/\/$/, ''))
     .filter((p) => p && p !== '.' && p !== '/');
@@ -32,10 +32,10 @@ export function copyOrder(ctx: RuleContext): Suggestion[] {
       const cause = copyStep ? ctx.report.analysis?.rootCauses.find((c) => c.stepId === copyStep.id) : undefined;
       for (const run of stage.steps.filter((s) => s.keyword === 'RUN' && s.lines.start > copy.lines.end)) {
         const command = runCommand(run);
-        if (ecosystemOf(command) || !isSystemSetup(command) || mentions(command, copy)) continue;
+        if (ecosystemOf(command) || !isSystemSetup(command) || mentionsCopy(command, copy)) continue;
         const between = ctx.between(stage, copy, run);
         if (between.some((i) => i.keyword !== 'COPY' && i.keyword !== 'ADD')) break;
-        if (between.some((i) => mentions(command, i))) break;
+        if (between.some((i) => mentionsCopy(command, i))) break;
         const runStep = ctx.step(run);
         const dataBacked = cause?.kind === 'content-changed' && ctx.rootOf(runStep)?.id === copyStep?.id;
         out.push(

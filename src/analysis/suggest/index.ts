@@ -6,10 +6,23 @@ import { RuleContext } from './context.js';
 import { copyOrder } from './copy-order.js';
 import { dockerignore } from './dockerignore.js';
 import { manifestOrder } from './manifest-order.js';
+import { mergeRuns } from './merge-runs.js';
+import { multiStage } from './multi-stage.js';
 import { packageLayers } from './package-layers.js';
+import { splitRun } from './split-run.js';
 
 /** The rules in the order they are listed when nothing else tells them apart. */
-export const RULES = [manifestOrder, argPlacement, copyOrder, dockerignore, cacheMount, packageLayers];
+export const RULES = [
+  manifestOrder,
+  argPlacement,
+  copyOrder,
+  splitRun,
+  dockerignore,
+  multiStage,
+  cacheMount,
+  packageLayers,
+  mergeRuns,
+];
 
 export interface SuggestOpts {
   file: string;

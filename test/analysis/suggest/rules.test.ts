@@ -208,3 +208,60 @@ describe('dockerignore', () => {
     expect(rules('FROM node:20\nCOPY . .\n', ctx)).not.toContain('dockerignore');
   });
 });
+
+describe('split-run', () => {
+  test('system setup chained with work on the copied files is split above the COPY', () => {
+    const before =
+      'FROM debian:12\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y make && make build\n';
+    const [s] = suggestStatic(before).filter((x) => x.rule === 'split-run');
+    expect(applied(before, s)).toBe(
+      'FROM debian:12\nWORKDIR /app\nRUN apt-get update \\\n    && apt-get install -y make\nCOPY . .\nRUN make build\n',
+    );
+  });
+
+  test.each([
+    ['the build comes first', 'FROM debian:12\nCOPY . .\nRUN make build && apt-get install -y curl\n'],
+    ['a shell condition', 'FROM debian:12\nCOPY . .\nRUN apt-get install -y make || true && make\n'],
+    ['nothing stable in it', 'FROM debian:12\nCOPY . .\nRUN make && make install\n'],
+  ])('silent: %s', (_name, text) => {
+    expect(rules(text)).not.toContain('split-run');
+  });
+});
+
+describe('multi-stage and merge-runs need the build data', () => {
+  const DOCKERFILE =
+    'FROM node:20\nWORKDIR /app\nRUN apt-get update && apt-get install -y build-essential python3-dev && rm -rf /var/lib/apt/lists/*\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nRUN npm prune --omit=dev\nCMD ["node", "dist/index.js"]\n';
+
+  test('static: silent', () => {
+    expect(rules(DOCKERFILE)).not.toContain('multi-stage');
+    expect(rules(DOCKERFILE)).not.toContain('merge-runs');
+  });
+
+  test('with a measured 300 MB tools layer: a build stage, and the app copied into a clean one', async () => {
+    const { buildReport } = await import('../../../src/model/build-report.js');
+    const { parseText } = await import('../../../src/progress/index.js');
+    const { parseDockerfile } = await import('../../../src/dockerfile/parse.js');
+    const log = [
+      '#1 [1/8] FROM docker.io/library/node:20\n#1 DONE 0.1s\n',
+      '#2 [2/8] WORKDIR /app\n#2 CACHED\n',
+      '#3 [3/8] RUN apt-get update && apt-get install -y build-essential python3-dev && rm -rf /var/lib/apt/lists/*\n#3 CACHED\n',
+      '#4 [6/8] COPY . .\n#4 DONE 0.2s\n',
+      '#5 [7/8] RUN npm run build\n#5 DONE 20.0s\n',
+      '#6 [8/8] RUN npm prune --omit=dev\n#6 DONE 3.0s\n',
+    ].join('\n');
+    const parsed = parseDockerfile(DOCKERFILE);
+    const report = buildReport(parseText(log), { dockerfile: { path: 'Dockerfile', parsed } });
+    report.steps.find((s) => s.id === '(default)#3')!.sizeBytes = 300_000_000;
+    report.steps.find((s) => s.id === '(default)#6')!.miss = { role: 'root', roots: [] };
+    report.steps.find((s) => s.id === '(default)#7')!.miss = { role: 'cascade', roots: ['(default)#6'] };
+    report.steps.find((s) => s.id === '(default)#8')!.miss = { role: 'cascade', roots: ['(default)#6'] };
+    const found = suggestStatic(DOCKERFILE, null, report);
+    const multi = found.find((s) => s.rule === 'multi-stage')!;
+    expect(applied(DOCKERFILE, multi)).toBe(
+      DOCKERFILE.replace('FROM node:20\n', 'FROM node:20 AS build\n') +
+        '\nFROM node:20\nWORKDIR /app\nCOPY --from=build /app /app\nCMD ["node", "dist/index.js"]\n',
+    );
+    const merge = found.find((s) => s.rule === 'merge-runs')!;
+    expect(applied(DOCKERFILE, merge)).toContain('RUN npm run build \\\n    && npm prune --omit=dev\n');
+  });
+});
