@@ -7,7 +7,8 @@ import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { buildReport } from '../../src/model/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
-import { dockerAvailable } from '../support/docker.js';
+import { measureImage } from '../../src/image/measure.js';
+import { buildPlain, DOCKER, dockerAvailable } from '../support/docker.js';
 import { applyEdit, copyContext, record, removeImages } from '../support/run-phases.js';
 
 const available = dockerAvailable();
@@ -62,4 +63,44 @@ describeDocker('baseline comparison of real builds', () => {
     expect(edited.added).toEqual([]);
     expect(edited.removed).toEqual([]);
   }, 120_000);
+
+  test('a stage that grew by 5 MB is a size regression, with its step, stage and image', async () => {
+    if (!available) throw new Error('no Docker engine: .ci/docker-up.sh must run first');
+    const sizesCtx = copyContext('sizes-chain');
+    try {
+      const measured = async (fill: string): Promise<BuildReport> => {
+        const tag = `bca-itg/compare-sizes:fill${fill}`;
+        tags.push(tag);
+        const buildArgs = { FILL: fill };
+        const r = await record('compare-sizes', `fill${fill}`, 'plain', { context: sizesCtx, tag, buildArgs }, logDir);
+        if (!r.ok) throw new Error(`build failed: ${r.text.slice(-1000)}`);
+        const path = join(sizesCtx, 'Dockerfile');
+        const parsed = parseDockerfile(readFileSync(path, 'utf8'));
+        const report = buildReport(parseText(r.text), { file: r.file, dockerfile: { path, parsed } });
+        report.sizes = await measureImage(report, {
+          docker: DOCKER,
+          image: tag,
+          dockerfile: parsed,
+          buildStage: async (stage, stageTag) => {
+            const b = await buildPlain({ context: sizesCtx, tag: stageTag, buildArgs, target: stage });
+            return { ok: b.exitCode === 0, text: b.log };
+          },
+        });
+        return report;
+      };
+      const small = await measured('5');
+      const big = await measured('10');
+      const c = compareReports(big, small);
+      const fill = c.steps.find((s) => s.text.startsWith('RUN dd if=/dev/zero of=/app/fill.bin'))!;
+      expect(fill.regressions).toContain('bigger');
+      expect(fill.sizeBytes.to! - fill.sizeBytes.from!).toBe(5 * 1024 * 1024);
+      const base = c.stages.find((s) => s.key === 'base')!;
+      expect(base.regressions).toEqual(['bigger']);
+      expect(base.sizeBytes.to! - base.sizeBytes.from!).toBe(5 * 1024 * 1024);
+      expect(c.image.bigger).toBe(true);
+      expect(c.image.sizeBytes.to! - c.image.sizeBytes.from!).toBe(5 * 1024 * 1024);
+    } finally {
+      rmSync(sizesCtx, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
