@@ -7,6 +7,9 @@ import { Lines, unifiedDiff } from './text.js';
 /** What every rule reads: the Dockerfile (text and parsed), the analysed report, the context. */
 export class RuleContext {
   readonly lines: Lines;
+  /** Report steps by the first Dockerfile line they were mapped to, slowest first (several platforms). */
+  private readonly byLine = new Map<number, Step[]>();
+  private readonly byId: Map<string, Step>;
 
   constructor(
     readonly file: string,
@@ -16,12 +19,19 @@ export class RuleContext {
     readonly contextDir: string | null,
   ) {
     this.lines = new Lines(text);
+    this.byId = new Map(report.steps.map((s) => [s.id, s]));
+    for (const step of report.steps) {
+      if (!step.lines) continue;
+      const list = this.byLine.get(step.lines.start) ?? [];
+      list.push(step);
+      this.byLine.set(step.lines.start, list);
+    }
+    for (const list of this.byLine.values()) list.sort((a, b) => (b.seconds ?? 0) - (a.seconds ?? 0));
   }
 
   /** The report's step for an instruction (the slowest, when several platforms built it). */
   step(inst: DockerfileInstruction): Step | null {
-    const all = this.report.steps.filter((s) => s.lines?.start === inst.lines.start);
-    return all.sort((a, b) => (b.seconds ?? 0) - (a.seconds ?? 0))[0] ?? null;
+    return this.byLine.get(inst.lines.start)?.[0] ?? null;
   }
 
   /** True when the file exists in the build context; null when the context is unknown. */
@@ -38,7 +48,7 @@ export class RuleContext {
   rootOf(step: Step | null): Step | null {
     if (!step?.miss) return null;
     const id = step.miss.role === 'root' ? step.id : step.miss.roots[0];
-    return this.report.steps.find((s) => s.id === id) ?? null;
+    return this.byId.get(id) ?? null;
   }
 
   suggestion(s: Omit<Suggestion, 'file' | 'diff'> & { after: string; file?: string; before?: string }): Suggestion {

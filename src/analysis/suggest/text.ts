@@ -60,7 +60,29 @@ export class Lines {
   }
 }
 
-/** A unified diff of one file, as `git apply` and `patch -p0` read it. */
+const CONTEXT = 3;
+
+/**
+ * A unified diff of one file, as `git apply` and `patch -p0` read it. Edits are local, so only the
+ * changed window (plus context) is diffed: diffing whole files made thousands of suggestions on a
+ * long Dockerfile quadratic.
+ */
 export function unifiedDiff(file: string, before: string, after: string): string {
-  return createPatch(file, before, after, '', '', { context: 3 }).replace(/^Index: .*\n=+\n/, '');
+  const a = before.split('\n');
+  const b = after.split('\n');
+  let pre = 0;
+  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
+  let suf = 0;
+  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  const start = Math.max(0, pre - CONTEXT);
+  const keepEnd = Math.max(0, suf - CONTEXT);
+  if (start === 0 && keepEnd === 0)
+    return createPatch(file, before, after, '', '', { context: CONTEXT }).replace(/^Index: .*\n=+\n/, '');
+  // Windows that stop before the end keep a final newline, so no "no newline at end of file" marker appears.
+  const window = (lines: string[]) => lines.slice(start, lines.length - keepEnd).join('\n') + (keepEnd > 0 ? '\n' : '');
+  const patch = createPatch(file, window(a), window(b), '', '', { context: CONTEXT }).replace(/^Index: .*\n=+\n/, '');
+  return patch.replace(/^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@/gm, (_m, x, xs = '', y, ys = '') => {
+    const shift = (n: string) => String(Number(n) === 0 ? start : Number(n) + start);
+    return `@@ -${shift(x)}${xs} +${shift(y)}${ys} @@`;
+  });
 }
