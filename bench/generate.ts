@@ -17,7 +17,7 @@ export const ROOT = dirname(BENCH_DIR);
 export const OUT_DIR = join(BENCH_DIR, 'out');
 export const MB = 1e6;
 /** Prefix sizes (MB) written besides the full files, to show memory does not grow with input size. */
-export const PREFIX_MB = [1, 50];
+export const PREFIX_MB = [1, 100];
 // Files whose change changes the output: a new version of any of them forces a new generation.
 const GENERATOR_FILES = [
   'generate.ts',

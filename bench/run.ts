@@ -1,11 +1,12 @@
 // `npm run bench`: parse throughput against the floor and peak memory against input size, measured
 // side by side in one run on inputs generated from the real logs (bench/generate.ts). Prints a
 // table and writes bench/results.json. Figures are reported, never asserted (DESIGN.md §7).
-import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpus, tmpdir } from 'node:os';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BENCH_DIR, generate, rel } from './generate.js';
+import { BENCH_DIR, generate, rel, ROOT as ROOT_DIR } from './generate.js';
+import { writeSteps } from './steps-gen.js';
 
 const RUNS = 3;
 const TARGET_RATIO = 0.6;
@@ -17,10 +18,11 @@ interface Measure {
   maxRssMB: number;
 }
 
-function measure(which: string, file: string): Measure {
+function measure(which: string, file: string, extra?: string): Measure {
   let best = null as Measure | null;
   for (let i = 0; i < RUNS; i++) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'worker.ts'), which, file], {
+    const args = ['--import', 'tsx', join(BENCH_DIR, 'worker.ts'), which, file, ...(extra ? [extra] : [])];
+    const out = execFileSync(process.execPath, args, {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
     });
@@ -32,7 +34,9 @@ function measure(which: string, file: string): Measure {
   return best!;
 }
 
-const manifest = await generate();
+// 1 GB by default (`--mb 210` for a quicker run): memory must stay flat up to there.
+const mbArg = process.argv.indexOf('--mb');
+const manifest = await generate({ targetMB: mbArg === -1 ? 1000 : Number(process.argv[mbArg + 1]) });
 const rows: Record<string, unknown>[] = [];
 const mbps = (m: Measure) => m.bytes / 1e6 / m.seconds;
 
@@ -76,6 +80,72 @@ for (const format of ['plain', 'rawjson'] as const) {
   }
 }
 
+// The whole pipeline (parse + map + analyse + render) on builds of 500, 2,000 and 10,000 steps, and a
+// bake build of 30 targets on two platforms.
+const OUT = join(BENCH_DIR, 'out');
+for (const input of [
+  writeSteps(OUT, 500),
+  writeSteps(OUT, 2000),
+  writeSteps(OUT, 10000),
+  writeSteps(OUT, 20, { targets: 30, platforms: ['linux/amd64', 'linux/arm64'] }),
+]) {
+  const m = measure('pipeline', input.log, input.dockerfile);
+  rows.push({
+    format: 'plain',
+    case: `pipeline, ${input.steps} steps${input.name.includes('bake') ? ' (30 bake targets x 2 platforms)' : ''}`,
+    input: rel(input.log),
+    inputMB: +(m.bytes / 1e6).toFixed(1),
+    seconds: +m.seconds.toFixed(3),
+    MBps: null,
+    ratioToFloor: null,
+    peakRssMB: +m.maxRssMB.toFixed(0),
+    verdict: input.steps === 2000 ? (m.seconds < 1 ? 'PASS' : 'BELOW') : '',
+  });
+}
+
+// Start-up of the bundled entries, and the size of dist/.
+const tiny = rel(join(ROOT_DIR, 'fixtures', 'recorded', 'node-app-edit.plain.log'));
+const startup = [
+  ['dist/cli.js --version', [join(ROOT_DIR, 'dist', 'cli.js'), '--version'], {}],
+  [
+    'dist/action.js (analyze a 2 kB log)',
+    [join(ROOT_DIR, 'dist', 'action.js')],
+    { 'INPUT_LOG-FILE': tiny, RUNNER_TEMP: tmpdir() },
+  ],
+] as [string, string[], Record<string, string>][];
+for (const [name, args, env] of startup) {
+  const times: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t = process.hrtime.bigint();
+    spawnSync(process.execPath, args, { cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: 'ignore' });
+    times.push(Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  const median = times.sort((a, b) => a - b)[5];
+  rows.push({
+    format: '',
+    case: `start-up: ${name} (median of 10)`,
+    input: '',
+    inputMB: null,
+    seconds: +median.toFixed(3),
+    MBps: null,
+    ratioToFloor: null,
+    peakRssMB: null,
+    verdict: median < 0.3 ? 'PASS' : 'BELOW',
+  });
+}
+const distBytes = readdirSync(join(ROOT_DIR, 'dist')).reduce((n, f) => n + statSync(join(ROOT_DIR, 'dist', f)).size, 0);
+rows.push({
+  format: '',
+  case: 'dist/ size (MB)',
+  input: '',
+  inputMB: +(distBytes / 1e6).toFixed(2),
+  seconds: null,
+  MBps: null,
+  ratioToFloor: null,
+  peakRssMB: null,
+  verdict: distBytes < 10e6 ? 'PASS' : 'BELOW',
+});
+
 console.table(rows);
 const results = {
   date: new Date().toISOString(),
@@ -86,5 +156,5 @@ const results = {
 };
 writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(
-  `bench/results.json written; target: parsers at ≥ ${TARGET_RATIO} of the floor, memory flat in input size.`,
+  `bench/results.json written. Targets: parsers ≥ ${TARGET_RATIO} of the floor; memory flat (1 GB within 200 MB); 2,000-step pipeline < 1 s; start-up < 300 ms; dist/ < 10 MB.`,
 );

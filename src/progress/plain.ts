@@ -18,12 +18,15 @@ const ERROR_BOX_RULE = '------';
 
 type Section = 'progress' | 'errorBox' | 'warnings' | 'sourceBox';
 
-/** True for `12.34 text` / `8527.6` / `0.443 ` — a log line's seconds-since-start prefix. */
-function logPrefixLength(rest: string): number {
-  let i = 0;
+/**
+ * For `12.34 text` / `8527.6` / `0.443 ` (a log line's seconds-since-start prefix) starting at
+ * `from`: the index where the log text begins; 0 when it is no log line.
+ */
+function logPrefixLength(rest: string, from: number): number {
+  let i = from;
   const n = rest.length;
   while (i < n && rest.charCodeAt(i) >= 48 && rest.charCodeAt(i) <= 57) i++;
-  if (i === 0 || i >= n || rest.charCodeAt(i) !== 46) return 0;
+  if (i === from || i >= n || rest.charCodeAt(i) !== 46) return 0;
   const dot = ++i;
   while (i < n && rest.charCodeAt(i) >= 48 && rest.charCodeAt(i) <= 57) i++;
   if (i === dot) return 0;
@@ -39,6 +42,7 @@ function logPrefixLength(rest: string): number {
  */
 export class PlainParser {
   private readonly store = new VertexStore();
+  private readonly byNumber = new Map<number, VertexState>();
   private readonly splitter = new LineSplitter((line, overlong) => this.line(line, overlong));
   private builder: ParsedBuild['builder'] = null;
   private readonly blockWarnings: BuildWarning[] = [];
@@ -99,10 +103,14 @@ export class PlainParser {
       return;
     }
     if (line.charCodeAt(0) === 35) {
+      // `#N`: the number is read digit by digit, no substring made (this runs for every log line).
       let i = 1;
-      while (i < line.length && line.charCodeAt(i) >= 48 && line.charCodeAt(i) <= 57) i++;
+      let n = 0;
+      for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) n = n * 10 + (c - 48);
       if (i > 1 && (i === line.length || line.charCodeAt(i) === 32)) {
-        this.vertexLine(Number(line.slice(1, i)), line.slice(i + 1), ms);
+        const logLen = logPrefixLength(line, i + 1);
+        if (logLen > 0 && !this.prevBlank) this.logLine(n, line.slice(logLen), ms);
+        else this.vertexLine(n, line.slice(i + 1), ms);
         this.prevBlank = false;
         return;
       }
@@ -120,20 +128,19 @@ export class PlainParser {
     const first = !this.seenVertexLine;
     this.seenVertexLine = true;
     this.section = 'progress';
-    const key = `#${n}`;
-    let v = this.store.get(key);
-    const logLen = logPrefixLength(rest);
+    let v = this.byNumber.get(n);
+    const logLen = logPrefixLength(rest, 0);
 
     if (logLen === 0 && this.prevBlank && !isEnding(rest)) {
       // A header: a new vertex, or one the printer returns to.
-      if (!v) v = this.store.getOrCreate(key, n);
+      if (!v) v = this.create(n);
       if (v.name === null) v.name = detach(rest);
       this.current = v;
       VertexStore.touch(v, ms);
       return;
     }
     if (first) this.tail = true; // the log starts inside a vertex: it is a tail
-    if (!v) v = this.store.getOrCreate(key, n);
+    if (!v) v = this.create(n);
     VertexStore.touch(v, ms);
 
     if (logLen > 0) {
@@ -166,6 +173,23 @@ export class PlainParser {
       return;
     }
     VertexStore.setProgress(v, parseStatus(rest));
+  }
+
+  /** The hot path: `#N <secs> text` of a vertex already open. */
+  private logLine(n: number, text: string, ms: number | null): void {
+    let v = this.byNumber.get(n);
+    if (!this.seenVertexLine) this.tail = true; // the log starts inside a vertex: it is a tail
+    this.seenVertexLine = true;
+    this.section = 'progress';
+    if (!v) v = this.create(n);
+    if (ms !== null) VertexStore.touch(v, ms);
+    VertexStore.addLog(v, text);
+  }
+
+  private create(n: number): VertexState {
+    const v = this.store.getOrCreate(`#${n}`, n);
+    this.byNumber.set(n, v);
+    return v;
   }
 
   private ending(v: VertexState, outcome: VertexState['outcome']): void {
