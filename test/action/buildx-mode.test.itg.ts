@@ -1,25 +1,16 @@
 // The rawjson capture path (buildx), on this machine's real engine: the `docker` input points at
 // test/support/fake-buildx/docker, which runs builds through the Engine API and prints BuildKit's
 // real status stream as buildx --progress=rawjson does (Debian's docker has no buildx).
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BuildReport } from '../../src/model/report.js';
-import { runAction, type ActionRun } from '../support/action-runner.js';
-import { dockerAvailable, pruneBuildCache } from '../support/docker.js';
+import { reportOf, runAction, statuses } from '../support/action-runner.js';
+import { describeWithDocker, dockerAvailable, pruneBuildCache } from '../support/docker.js';
 import { rootDir } from '../support/fixtures.js';
 import { applyEdit, copyContext, removeImages } from '../support/run-phases.js';
 
 const FAKE_BUILDX = join(rootDir, 'test', 'support', 'fake-buildx', 'docker');
 const available = dockerAvailable();
-const describeDocker = available || process.env.CI ? describe : describe.skip;
-
-function reportOf(run: ActionRun): BuildReport {
-  return JSON.parse(readFileSync(run.outputs['report-path'], 'utf8')) as BuildReport;
-}
-
-function statuses(report: BuildReport): Record<string, string> {
-  return Object.fromEntries(report.steps.map((s) => [s.id, s.status]));
-}
+const describeDocker = describeWithDocker(available);
 
 describeDocker('action with buildx: rawjson capture (real engine)', () => {
   const ctx = copyContext('node-app');

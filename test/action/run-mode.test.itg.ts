@@ -1,21 +1,12 @@
 // The bundled action in run mode against the real engine: it runs the build itself, and its
 // report must say what BuildKit did. Needs .ci/docker-up.sh's engine (CI starts it).
 import { readFileSync, rmSync } from 'node:fs';
-import type { BuildReport } from '../../src/model/report.js';
-import { errorLines, runAction, type ActionRun } from '../support/action-runner.js';
-import { DOCKER, docker, dockerAvailable, pruneBuildCache } from '../support/docker.js';
+import { errorLines, reportOf, runAction, statuses } from '../support/action-runner.js';
+import { describeWithDocker, DOCKER, docker, dockerAvailable, pruneBuildCache } from '../support/docker.js';
 import { applyEdit, copyContext, removeImages } from '../support/run-phases.js';
 
 const available = dockerAvailable();
-const describeDocker = available || process.env.CI ? describe : describe.skip;
-
-function reportOf(run: ActionRun): BuildReport {
-  return JSON.parse(readFileSync(run.outputs['report-path'], 'utf8')) as BuildReport;
-}
-
-function statuses(report: BuildReport): Record<string, string> {
-  return Object.fromEntries(report.steps.map((s) => [s.id, s.status]));
-}
+const describeDocker = describeWithDocker(available);
 
 describeDocker('action run mode (real engine)', () => {
   const tags: string[] = [];

@@ -8,11 +8,11 @@ import { buildReport } from '../../src/model/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 import { measureImage } from '../../src/image/measure.js';
-import { buildPlain, DOCKER, dockerAvailable } from '../support/docker.js';
+import { buildPlain, describeWithDocker, DOCKER, dockerAvailable } from '../support/docker.js';
 import { applyEdit, copyContext, record, removeImages } from '../support/run-phases.js';
 
 const available = dockerAvailable();
-const describeDocker = available || process.env.CI ? describe : describe.skip;
+const describeDocker = describeWithDocker(available);
 
 describeDocker('baseline comparison of real builds', () => {
   const logDir = mkdtempSync(join(tmpdir(), 'bca-itg-compare-'));

@@ -9,11 +9,11 @@ import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { buildReport } from '../../src/model/build-report.js';
 import type { BuildReport, RootCause } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
-import { dockerAvailable, pruneBuildCache } from '../support/docker.js';
+import { describeWithDocker, dockerAvailable, pruneBuildCache } from '../support/docker.js';
 import { applyEdit, copyContext, record, removeImages, type Format } from '../support/run-phases.js';
 
 const available = dockerAvailable();
-const describeDocker = available || process.env.CI ? describe : describe.skip;
+const describeDocker = describeWithDocker(available);
 const FORMATS: Format[] = ['plain', 'rawjson'];
 
 interface Build {

@@ -12,13 +12,21 @@ import { parseText } from '../../src/progress/index.js';
 import { measureImage } from '../../src/image/measure.js';
 import { dockerImages } from '../../src/image/docker-image.js';
 import type { BuildStage, ImageReader, SizeReport } from '../../src/image/types.js';
-import { BASE_IMAGE, DOCKER, baseImagePresent, buildPlain, docker, dockerAvailable } from '../support/docker.js';
+import {
+  BASE_IMAGE,
+  baseImagePresent,
+  buildPlain,
+  describeWithDocker,
+  DOCKER,
+  docker,
+  dockerAvailable,
+} from '../support/docker.js';
 import { copyContext, removeImages } from '../support/run-phases.js';
 import { DOCKERFILES_DIR } from '../support/scenarios.js';
 import { fixture } from '../support/fixtures.js';
 
 const available = dockerAvailable();
-const describeDocker = available || process.env.CI ? describe : describe.skip;
+const describeDocker = describeWithDocker(available);
 const RECORD = process.env.BCA_RECORD_IMAGE_FIXTURES === '1';
 const RUN_ID = `${process.pid}-${Date.now().toString(36)}`;
 /** The temporary stage tags of this run: unique, so a leftover is ours. */

@@ -8,7 +8,7 @@ import { buildReport } from '../../src/model/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
-import { baseImagePresent, dockerAvailable, dockerServerVersion } from '../support/docker.js';
+import { baseImagePresent, describeWithDocker, dockerAvailable, dockerServerVersion } from '../support/docker.js';
 import {
   copyContext,
   record,
@@ -34,7 +34,7 @@ if (!available) {
   );
 }
 // In CI the engine is always started (.ci/run): there a missing engine fails the run instead of skipping.
-const describeDocker = available || process.env.CI ? describe : describe.skip;
+const describeDocker = describeWithDocker(available);
 
 /** Parses with format detection, so a misdetected log fails the format check below. */
 function report(r: Recorded): BuildReport {

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BuildReport } from '../../src/model/report.js';
 import { rootDir } from './fixtures.js';
 
 export interface ActionRun {
@@ -46,4 +47,14 @@ export function runAction(inputs: Record<string, string>, env: NodeJS.ProcessEnv
 /** The `::error::` lines of a run (GitHub's workflow commands). */
 export function errorLines(run: ActionRun): string[] {
   return run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+}
+
+/** The JSON report a run wrote (its `report-path` output). */
+export function reportOf(run: ActionRun): BuildReport {
+  return JSON.parse(readFileSync(run.outputs['report-path'], 'utf8')) as BuildReport;
+}
+
+/** Step id → status of a report. */
+export function statuses(report: BuildReport): Record<string, string> {
+  return Object.fromEntries(report.steps.map((s) => [s.id, s.status]));
 }

@@ -82,3 +82,8 @@ export function buildPlain(opts: BuildOptions): Promise<PlainBuild> {
     child.on('close', (code) => resolve({ exitCode: code ?? -1, log: Buffer.concat(chunks).toString('utf8') }));
   });
 }
+
+/** Integration suites run against the real engine; in CI a missing engine fails them instead of skipping. */
+export function describeWithDocker(available: boolean): jest.Describe {
+  return available || process.env.CI ? describe : describe.skip;
+}

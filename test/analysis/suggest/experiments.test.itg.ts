@@ -11,12 +11,12 @@ import { parseDockerfile } from '../../../src/dockerfile/parse.js';
 import { buildReport } from '../../../src/model/build-report.js';
 import type { BuildReport, Suggestion } from '../../../src/model/report.js';
 import { parseText } from '../../../src/progress/index.js';
-import { buildPlain, DOCKER, dockerAvailable, pruneBuildCache } from '../../support/docker.js';
+import { buildPlain, describeWithDocker, DOCKER, dockerAvailable, pruneBuildCache } from '../../support/docker.js';
 import { removeImages } from '../../support/run-phases.js';
 import { fixture } from '../../support/fixtures.js';
 
 const available = dockerAvailable();
-const describeDocker = available || process.env.CI ? describe : describe.skip;
+const describeDocker = describeWithDocker(available);
 
 interface Change {
   /** A file to append to (context-relative), or build args to pass. */
