@@ -126,4 +126,3 @@ export async function captureBuild(opts: CaptureOpts): Promise<CaptureResponse> 
   }
 }
 
-export type { Dockerfile };
