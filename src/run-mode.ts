@@ -7,7 +7,6 @@ import { detectCaps, type DockerCaps } from './capture/detect.js';
 import type { BuildInputs } from './capture/inputs.js';
 import { runBuild } from './capture/run-build.js';
 import { writeSecrets } from './capture/secrets.js';
-import type { Dockerfile } from './dockerfile/parse.js';
 import type { Redactor } from './model/redact.js';
 import type { ParsedBuild } from './progress/types.js';
 import { createParser } from './progress/index.js';
