@@ -124,4 +124,3 @@ export async function captureBuild(opts: CaptureOpts): Promise<CaptureResponse> 
     await secrets.cleanup();
   }
 }
-

@@ -35,3 +35,8 @@ export function lastFrame(line: string): string {
   const cr = line.lastIndexOf('\r');
   return cr === -1 ? line : line.slice(cr + 1);
 }
+
+/** A stage's steps in Dockerfile order (the log's order is the order they finished in). */
+export function stageSteps<T extends { stageKey: string; index: number | null }>(steps: T[], key: string): T[] {
+  return steps.filter((s) => s.stageKey === key).sort((a, b) => (a.index ?? Infinity) - (b.index ?? Infinity));
+}

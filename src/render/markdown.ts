@@ -1,6 +1,6 @@
 import type { BuildReport, Step } from '../model/report.js';
 import { escapeHtml, escapeMarkdown, fence } from './escape.js';
-import { bytes, lastFrame, oneLine, percent, seconds } from './format.js';
+import { bytes, lastFrame, oneLine, percent, seconds, stageSteps } from './format.js';
 
 const TAIL_LINES = 10;
 /** Suggestions shown in markdown; all of them are in the JSON report. */
@@ -78,7 +78,7 @@ export function renderMarkdown(report: BuildReport): string {
       '| Step | Status | Time | Share | Line | Instruction |',
       '|---|---|---:|---:|---:|---|',
     );
-    for (const step of report.steps) if (step.stageKey === s.key) out.push(stepRow(step));
+    for (const step of stageSteps(report.steps, s.key)) out.push(stepRow(step));
     out.push('');
   }
   out.push('</details>');

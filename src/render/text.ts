@@ -1,5 +1,5 @@
 import type { BuildReport, Step } from '../model/report.js';
-import { bytes, lastFrame, oneLine, percent, seconds } from './format.js';
+import { bytes, lastFrame, oneLine, percent, seconds, stageSteps } from './format.js';
 
 const TAIL_LINES = 10;
 
@@ -54,9 +54,7 @@ export function renderText(report: BuildReport): string {
     out.push(
       `Stage ${stage.key}: ${stage.steps} steps${declared}, cache hits ${percent(stage.cachedRatio)}, ${seconds(stage.seconds)}`,
     );
-    for (const step of report.steps) {
-      if (step.stageKey === stage.key) out.push(stepLine(step));
-    }
+    for (const step of stageSteps(report.steps, stage.key)) out.push(stepLine(step));
   }
 
   const byId = new Map(report.steps.map((s) => [s.id, s]));
