@@ -92,10 +92,16 @@ export class PlainParser {
   private line(raw: string, overlong: boolean): void {
     this.lines++;
     if (overlong) this.problem(this.lines, 'line is longer than 1 MiB; only its start was read');
-    const { ms, rest } = splitTimestamp(raw);
-    if (ms !== null) {
-      if (this.firstMs === null) this.firstMs = ms;
-      this.lastMs = ms;
+    // Only a line starting with a digit can carry a GitHub Actions timestamp.
+    const c = raw.charCodeAt(0);
+    let ms: number | null = null;
+    let rest = raw;
+    if (c >= 48 && c <= 57) {
+      ({ ms, rest } = splitTimestamp(raw));
+      if (ms !== null) {
+        if (this.firstMs === null) this.firstMs = ms;
+        this.lastMs = ms;
+      }
     }
     const line = stripAnsi(rest);
     if (line.length === 0 || (line.charCodeAt(0) === 32 && line.trim() === '')) {

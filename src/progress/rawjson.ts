@@ -1,7 +1,7 @@
-import { StringDecoder } from 'node:string_decoder';
+import { Utf8Pieces } from '../util/utf8.js';
 import { LineSplitter } from '../util/lines.js';
 import { splitTimestamp, stripAnsi } from './text.js';
-import { VertexStore, warningFrom, type VertexState } from './vertex-store.js';
+import { LOG_TAIL_LINES, VertexStore, warningFrom, type VertexState } from './vertex-store.js';
 import type { BuildProblem, BuildWarning, ParsedBuild } from './types.js';
 
 const MAX_PROBLEMS = 20;
@@ -59,7 +59,7 @@ export class RawJsonParser {
   private readonly store = new VertexStore();
   private readonly splitter = new LineSplitter((line, overlong) => this.line(line, overlong));
   /** Per vertex: the unfinished last log line and a decoder holding a cut UTF-8 character. */
-  private readonly partial = new Map<string, { text: string; decoder: StringDecoder }>();
+  private readonly partial = new Map<string, { text: string; decoder: Utf8Pieces }>();
   private readonly warnings: BuildWarning[] = [];
   private readonly errors: string[] = [];
   private readonly problems: BuildProblem[] = [];
@@ -101,7 +101,8 @@ export class RawJsonParser {
   private line(raw: string, overlong: boolean): void {
     this.lines++;
     if (overlong) return this.unreadableLine('line is longer than 1 MiB; skipped');
-    const line = splitTimestamp(raw).rest;
+    // Nearly every line is a bare JSON object: no timestamp to split off, nothing to allocate first.
+    const line = raw.charCodeAt(0) === 123 ? raw : splitTimestamp(raw).rest;
     const start = line.indexOf('{');
     if (start === -1 || line.slice(0, start).trim() !== '') return this.textLine(line);
     let msg: unknown;
@@ -179,10 +180,20 @@ export class RawJsonParser {
     const v = this.store.getOrCreate(l.vertex, null, l.vertex);
     let p = this.partial.get(l.vertex);
     if (!p) {
-      p = { text: '', decoder: new StringDecoder('utf8') };
+      p = { text: '', decoder: new Utf8Pieces() };
       this.partial.set(l.vertex, p);
     }
-    const text = p.text + p.decoder.write(Buffer.from(l.data, 'base64'));
+    let bytes = Buffer.from(l.data, 'base64');
+    // Only the tail is kept: lines before the last LOG_TAIL_LINES of a record are counted, not decoded.
+    const cut = tailStart(bytes, LOG_TAIL_LINES + 1);
+    if (cut > 0) {
+      VertexStore.countLogs(v, countNewlines(bytes, cut));
+      bytes = bytes.subarray(cut);
+      p.text = '';
+      p.decoder = new Utf8Pieces(); // what it held belonged to a line just counted
+    }
+    const decoded = p.decoder.write(bytes);
+    const text = p.text ? p.text + decoded : decoded;
     const parts = text.split('\n');
     p.text = parts.pop() ?? '';
     if (p.text.length > 1 << 16) p.text = p.text.slice(-(1 << 16)); // a line that never ends stays bounded
@@ -196,6 +207,22 @@ export class RawJsonParser {
     if (key) VertexStore.addWarning(this.store.getOrCreate(key, null, key), message);
     this.warnings.push(warningFrom(message, key));
   }
+}
+
+/** Byte offset just after the newline that has `lines` newlines after it (itself included); 0 when fewer. */
+function tailStart(bytes: Buffer, lines: number): number {
+  let at = bytes.length;
+  for (let k = 0; k < lines; k++) {
+    at = bytes.lastIndexOf(10, at - 1);
+    if (at <= 0) return 0;
+  }
+  return at + 1;
+}
+
+function countNewlines(bytes: Buffer, end: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1 && i < end; i = bytes.indexOf(10, i + 1)) n++;
+  return n;
 }
 
 function stripCr(line: string): string {

@@ -74,6 +74,12 @@ export class VertexStore {
     return this.byKey.values();
   }
 
+  /** Lines seen but not kept: they are older than anything that follows, so the tail restarts. */
+  static countLogs(v: VertexState, lines: number): void {
+    v.logLines += lines;
+    if (lines > 0) v.tail.length = 0;
+  }
+
   static addLog(v: VertexState, line: string): void {
     v.logLines++;
     if (v.tail.length >= LOG_TAIL_LINES) v.tail.shift();

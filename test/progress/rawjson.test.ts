@@ -98,3 +98,21 @@ describe('RawJsonParser', () => {
     expect(whole.warnings).toEqual([{ message: 'UndefinedVar: x (line 4)', line: 4, stepId: '(default)#1' }]);
   });
 });
+
+test('a big log record: every line counted, the last 20 kept, split records joined across the cut', () => {
+  const v = 'sha256:big';
+  const lines = Array.from({ length: 100 }, (_, i) => `line ${i} ✓`);
+  const text = `${lines.join('\n')}\n`;
+  const cutAt = Buffer.from(text).length - 7; // the second record starts inside the last line
+  const bytes = Buffer.from(text);
+  const log = [
+    line({ vertexes: [{ digest: v, name: '[1/1] RUN noisy', started: T(0) }] }),
+    line({ logs: [{ vertex: v, data: b64('partial start ') }] }),
+    line({ logs: [{ vertex: v, data: bytes.subarray(0, cutAt).toString('base64') }] }),
+    line({ logs: [{ vertex: v, data: bytes.subarray(cutAt).toString('base64') }] }),
+    line({ vertexes: [{ digest: v, name: '[1/1] RUN noisy', started: T(0), completed: T(1) }] }),
+  ].join('\n');
+  const parsed = parseText(log);
+  expect(parsed.vertices[0].logLines).toBe(100);
+  expect(parsed.vertices[0].logTail).toEqual(lines.slice(-5)); // a step that ended well keeps 5
+});
