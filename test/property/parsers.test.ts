@@ -103,6 +103,25 @@ describe.each([
   });
 });
 
+test('plain: vertex blocks in any order keep the invariants, and no vertex is lost', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(...plainLogs), fc.array(fc.nat(), { maxLength: 40 }), (log, swaps) => {
+      const blocks = log.toString('utf8').split('\n\n');
+      swaps.forEach((k, i) => {
+        const a = k % blocks.length;
+        const b = (k + i + 1) % blocks.length;
+        [blocks[a], blocks[b]] = [blocks[b], blocks[a]];
+      });
+      const shuffled = blocks.join('\n\n');
+      const report = buildReport(parseText(shuffled), { now: NOW });
+      checkInvariants(report);
+      // Reordering blocks loses no header: the same vertices are found.
+      expect(parseText(shuffled).vertices.length).toBe(parseText(log).vertices.length);
+    }),
+    RUNS,
+  );
+});
+
 describe('hostile single inputs', () => {
   test.each([
     ['deeply nested JSON', `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`],
