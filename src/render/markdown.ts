@@ -19,44 +19,67 @@ function stepRow(step: Step): string {
   return `| ${idx} | ${step.status} | ${time} | ${share} | ${line} | ${cell(step.text)}${shared} |`;
 }
 
-/** The markdown report (job summary, `--format md`): one pure function, joined once. */
-export function renderMarkdown(report: BuildReport): string {
-  const out: string[] = [];
+/** A part of the markdown report; `importance` 0 is kept first when space is short (a PR comment). */
+export interface Section {
+  name: string;
+  importance: number;
+  lines: string[];
+}
+
+/** Rows listed per table: the JSON report has them all. */
+const MAX_ROWS = 100;
+
+function headerSection(report: BuildReport): Section {
   const t = report.totals;
   const c = t.counts;
   const state = report.failed ? '❌ build failed' : report.complete ? '✅ complete' : '⚠️ incomplete';
-  out.push(`## BuildKit cache analysis`, '');
-  out.push(
+  const lines = [
+    `## BuildKit cache analysis`,
+    '',
     `**${state}** · ${t.steps} steps · ${c.cached} cached · ${c.ran} ran · cache hits **${percent(t.cachedRatio)}** · ` +
       (t.wallSeconds === null ? `vertex time ${seconds(t.stepSeconds)}` : `wall time ${seconds(t.wallSeconds)}`),
-  );
-  for (const reason of report.incompleteReasons) out.push('', `> ${cell(reason, 200)}`);
-  out.push(
+  ];
+  for (const reason of report.incompleteReasons) lines.push('', `> ${cell(reason, 200)}`);
+  return { name: 'verdict', importance: 0, lines };
+}
+
+function stagesSection(report: BuildReport): Section {
+  const lines = [
     '',
     '| Stage | Steps | Cached | Ran | Errors | Cache hits | Time | Size |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-  );
-  for (const s of report.stages) {
-    out.push(
+  ];
+  for (const s of report.stages.slice(0, MAX_ROWS)) {
+    lines.push(
       `| ${cell(s.key, 60)} | ${s.steps} | ${s.counts.cached} | ${s.counts.ran} | ${s.counts.error} | ${percent(s.cachedRatio)} | ${seconds(s.seconds)} | ${bytes(s.sizeBytes)} |`,
     );
   }
+  if (report.stages.length > MAX_ROWS)
+    lines.push('', `${report.stages.length - MAX_ROWS} more stages in the JSON report.`);
+  return { name: 'stages', importance: 3, lines };
+}
+
+function slowestSection(report: BuildReport): Section {
   const byId = new Map(report.steps.map((s) => [s.id, s]));
+  const lines: string[] = [];
   if (report.slowestRan.length) {
-    out.push('', '### Slowest re-run steps', '', '| Time | Share | Step |', '|---:|---:|---|');
+    lines.push('', '### Slowest re-run steps', '', '| Time | Share | Step |', '|---:|---:|---|');
     for (const id of report.slowestRan) {
       const s = byId.get(id)!;
-      out.push(`| ${seconds(s.seconds)} | ${percent(s.share)} | ${cell(s.stageKey, 40)} ${cell(s.text)} |`);
+      lines.push(`| ${seconds(s.seconds)} | ${percent(s.share)} | ${cell(s.stageKey, 40)} ${cell(s.text)} |`);
     }
   }
-  out.push(...comparisonSection(report));
-  out.push(...rootCauseSection(report));
+  return { name: 'slowest steps', importance: 4, lines };
+}
+
+function errorsSection(report: BuildReport): Section {
+  const lines: string[] = [];
   if (report.errors.length) {
-    out.push('', '### Errors', '');
-    for (const e of report.errors) out.push(`- ${cell(e, 300)}`);
+    lines.push('', '### Errors', '');
+    for (const e of report.errors) lines.push(`- ${cell(e, 300)}`);
     for (const s of report.steps.filter((st) => st.status === 'error' && st.logTail.length)) {
       const tail = s.logTail.slice(-TAIL_LINES).map((l) => escapeHtml(oneLine(lastFrame(l), 200)));
-      out.push(
+      lines.push(
         '',
         `<details><summary>Last log lines of ${cell(s.text, 60)}</summary>`,
         '',
@@ -66,65 +89,138 @@ export function renderMarkdown(report: BuildReport): string {
       );
     }
   }
+  return { name: 'errors', importance: 1, lines };
+}
+
+function warningsSection(report: BuildReport): Section {
+  const lines: string[] = [];
   if (report.warnings.length) {
-    out.push('', `### Warnings (${report.warnings.length})`, '');
-    for (const w of report.warnings) out.push(`- ${cell(w.message, 200)}`);
+    lines.push('', `### Warnings (${report.warnings.length})`, '');
+    for (const w of report.warnings.slice(0, MAX_ROWS)) lines.push(`- ${cell(w.message, 200)}`);
   }
-  out.push('', '<details><summary>All steps</summary>', '');
+  return { name: 'warnings', importance: 6, lines };
+}
+
+function allStepsSection(report: BuildReport): Section {
+  const lines = ['', '<details><summary>All steps</summary>', ''];
   for (const s of report.stages) {
-    out.push(
+    lines.push(
       `#### ${cell(s.key, 60)}`,
       '',
       '| Step | Status | Time | Share | Line | Instruction |',
       '|---|---|---:|---:|---:|---|',
     );
-    for (const step of stageSteps(report.steps, s.key)) out.push(stepRow(step));
-    out.push('');
+    for (const step of stageSteps(report.steps, s.key)) lines.push(stepRow(step));
+    lines.push('');
   }
-  out.push('</details>');
-  if (t.contextBytes !== null) out.push('', `Build context sent: ${bytes(t.contextBytes)}.`);
-  if (report.sizes?.image) out.push('', `Image size: ${bytes(report.sizes.image.sizeBytes)}.`);
+  lines.push('</details>');
+  return { name: 'all steps', importance: 8, lines };
+}
+
+function footerSection(report: BuildReport): Section {
+  const lines: string[] = [];
+  if (report.totals.contextBytes !== null) lines.push('', `Build context sent: ${bytes(report.totals.contextBytes)}.`);
+  if (report.sizes?.image) lines.push('', `Image size: ${bytes(report.sizes.image.sizeBytes)}.`);
   for (const n of report.sizes?.notMeasured ?? [])
-    out.push('', `Size of ${cell(n.stage, 60)} not measured: ${cell(n.reason, 200)}`);
-  return out.join('\n') + '\n';
+    lines.push('', `Size of ${cell(n.stage, 60)} not measured: ${cell(n.reason, 200)}`);
+  return { name: 'sizes', importance: 5, lines };
+}
+
+/** The report's sections in display order. */
+export function markdownSections(report: BuildReport): Section[] {
+  return [
+    headerSection(report),
+    stagesSection(report),
+    slowestSection(report),
+    { name: 'regressions', importance: 0, lines: comparisonSection(report) },
+    { name: 'root causes', importance: 1, lines: rootCauseSection(report) },
+    { name: 'suggestions', importance: 1, lines: suggestionSection(report) },
+    { name: 'critical path', importance: 4, lines: criticalPathSection(report) },
+    errorsSection(report),
+    warningsSection(report),
+    allStepsSection(report),
+    footerSection(report),
+  ].filter((s) => s.lines.length);
+}
+
+/** The markdown report (job summary, `--format md`): every section, joined once. */
+export function renderMarkdown(report: BuildReport): string {
+  return `${markdownSections(report)
+    .flatMap((s) => s.lines)
+    .join('\n')}\n`;
+}
+
+/**
+ * The report within `limit` characters (a PR comment: GitHub takes 65,536): the most important
+ * sections first; what does not fit is left out, and the comment says which.
+ */
+export function renderFitted(report: BuildReport, limit: number, head = ''): string {
+  const sections = markdownSections(report);
+  const texts = sections.map((s) => `${s.lines.join('\n')}\n`);
+  const NOTE_ROOM = 300;
+  let used = head.length + NOTE_ROOM;
+  const keep = new Set<number>();
+  const order = sections.map((s, i) => i).sort((a, b) => sections[a].importance - sections[b].importance || a - b);
+  for (const i of order) {
+    if (used + texts[i].length <= limit) {
+      keep.add(i);
+      used += texts[i].length;
+    }
+  }
+  const left = sections.filter((_, i) => !keep.has(i)).map((s) => s.name);
+  const body = texts.filter((_, i) => keep.has(i)).join('');
+  const note = left.length
+    ? `\n_Cut to fit: ${left.join(', ')} left out; the job summary and the JSON report have everything._\n`
+    : '';
+  return head + body + note;
 }
 
 function rootCauseSection(report: BuildReport): string[] {
   const a = report.analysis;
-  if (!a) return [];
-  const out: string[] = [];
-  if (a.rootCauses.length) {
-    out.push('', '### Why steps re-ran', '', '| Step | Cause | Cost | Cascade |', '|---|---|---:|---|');
-    for (const c of a.rootCauses) {
-      const kind = `${c.kind}${c.confidence === 'likely' ? ' (likely)' : ''}`;
-      out.push(
-        `| ${cell(c.stepId, 40)} | ${cell(kind)}: ${cell(c.detail, 200)} | ${seconds(c.seconds)} | ${c.cascade.length ? cell(c.cascade.join(', '), 200) : ''} |`,
-      );
-    }
+  if (!a?.rootCauses.length) return [];
+  const out = ['', '### Why steps re-ran', '', '| Step | Cause | Cost | Cascade |', '|---|---|---:|---|'];
+  for (const c of a.rootCauses.slice(0, MAX_ROWS)) {
+    const kind = `${c.kind}${c.confidence === 'likely' ? ' (likely)' : ''}`;
+    const cascade = c.cascade.length
+      ? cell(
+          c.cascade.slice(0, 20).join(', ') + (c.cascade.length > 20 ? ` and ${c.cascade.length - 20} more` : ''),
+          300,
+        )
+      : '';
+    out.push(`| ${cell(c.stepId, 40)} | ${cell(kind)}: ${cell(c.detail, 200)} | ${seconds(c.seconds)} | ${cascade} |`);
   }
-  if (a.suggestions.length) {
-    out.push('', `### Suggestions`, '');
-    for (const sug of a.suggestions.slice(0, TOP_SUGGESTIONS)) {
-      const gain =
-        sug.savedSeconds !== null
-          ? ` · would have saved ${seconds(sug.savedSeconds)}`
-          : sug.evidence === 'static'
-            ? ' · rule of thumb, not seen in this build'
-            : '';
-      const where = `${cell(sug.file, 60)} lines ${sug.lines.start}–${sug.lines.end}${gain}`;
-      out.push(`**${cell(sug.title, 100)}** (${where})`, '', cell(sug.why, 300), '', fence(sug.diff, 'diff'), '');
-    }
-    if (a.suggestions.length > TOP_SUGGESTIONS) {
-      out.push(`${a.suggestions.length - TOP_SUGGESTIONS} more in the JSON report.`);
-    }
-  }
-  if (a.criticalPath.steps.length) {
-    const path = a.criticalPath.steps
-      .map((p) => `${cell(p.id, 40)} ${seconds(p.seconds)} (${percent(p.share)})`)
-      .join(' → ');
-    out.push('', `**Critical path** ${seconds(a.criticalPath.seconds)}: ${path}`);
-  }
+  if (a.rootCauses.length > MAX_ROWS)
+    out.push('', `${a.rootCauses.length - MAX_ROWS} more root causes in the JSON report.`);
   return out;
+}
+
+function suggestionSection(report: BuildReport): string[] {
+  const a = report.analysis;
+  if (!a?.suggestions.length) return [];
+  const out = ['', `### Suggestions`, ''];
+  for (const sug of a.suggestions.slice(0, TOP_SUGGESTIONS)) {
+    const gain =
+      sug.savedSeconds !== null
+        ? ` · would have saved ${seconds(sug.savedSeconds)}`
+        : sug.evidence === 'static'
+          ? ' · rule of thumb, not seen in this build'
+          : '';
+    const where = `${cell(sug.file, 60)} lines ${sug.lines.start}–${sug.lines.end}${gain}`;
+    out.push(`**${cell(sug.title, 100)}** (${where})`, '', cell(sug.why, 300), '', fence(sug.diff, 'diff'), '');
+  }
+  if (a.suggestions.length > TOP_SUGGESTIONS)
+    out.push(`${a.suggestions.length - TOP_SUGGESTIONS} more in the JSON report.`);
+  return out;
+}
+
+function criticalPathSection(report: BuildReport): string[] {
+  const a = report.analysis;
+  if (!a?.criticalPath.steps.length) return [];
+  const path = a.criticalPath.steps
+    .slice(0, 30)
+    .map((p) => `${cell(p.id, 40)} ${seconds(p.seconds)} (${percent(p.share)})`)
+    .join(' → ');
+  return ['', `**Critical path** ${seconds(a.criticalPath.seconds)}: ${path}`];
 }
 
 function comparisonSection(report: BuildReport): string[] {
@@ -139,12 +235,13 @@ function comparisonSection(report: BuildReport): string[] {
   const rows = c.steps.filter((s) => s.regressions.length);
   if (rows.length) {
     out.push('', '| Step | Regression | Before | Now |', '|---|---|---|---|');
-    for (const s of rows) {
+    for (const s of rows.slice(0, MAX_ROWS)) {
       out.push(
         `| ${cell(s.id, 40)} ${cell(s.text, 60)} | ${s.regressions.join(', ')} | ${s.status.from} ${seconds(s.seconds.from)} | ${s.status.to} ${seconds(s.seconds.to)} |`,
       );
     }
   }
+  if (rows.length > MAX_ROWS) out.push('', `${rows.length - MAX_ROWS} more regressed steps in the JSON report.`);
   if (c.added.length) out.push('', `Added: ${cell(c.added.join(', '), 300)}`);
   if (c.removed.length) out.push('', `Removed: ${cell(c.removed.map((r) => r.id).join(', '), 300)}`);
   for (const e of c.newErrors) out.push('', `New error: ${cell(e, 300)}`);

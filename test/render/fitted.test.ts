@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeSteps } from '../../bench/steps-gen.js';
+import { analyzeBuild } from '../../src/analysis/index.js';
+import { parseDockerfile } from '../../src/dockerfile/parse.js';
+import { buildReport } from '../../src/model/build-report.js';
+import { parseText } from '../../src/progress/index.js';
+import { renderFitted, renderMarkdown } from '../../src/render/markdown.js';
+
+const LIMIT = 60_000;
+
+async function report(logText: string, dockerfileText: string, baseline?: ReturnType<typeof buildReport>) {
+  const parsed = parseDockerfile(dockerfileText);
+  const r = buildReport(parseText(logText), { dockerfile: { path: 'Dockerfile', parsed, text: dockerfileText } });
+  await analyzeBuild(r, {
+    dockerfile: parsed,
+    dockerfileSource: { path: 'Dockerfile', text: dockerfileText },
+    contextDir: null,
+    baseline,
+  });
+  return r;
+}
+
+describe('renderFitted', () => {
+  test('a 3,000-step report fits the limit and still shows the verdict, the regressions and the suggestions', async () => {
+    const input = writeSteps(mkdtempSync(join(tmpdir(), 'bca-fit-')), 3000);
+    const dockerfile = readFileSync(input.dockerfile, 'utf8');
+    const log = readFileSync(input.log, 'utf8');
+    // The baseline had every step cached: each one that ran now is a regression.
+    const baseline = await report(
+      log.replace(/^#(\d+) DONE \d+\.\ds$/gm, (m, n) => (m.includes('DONE 0.0s') ? m : `#${n} CACHED`)),
+      dockerfile,
+    );
+    const now = await report(log, dockerfile, baseline);
+    expect(now.steps).toHaveLength(3000);
+    expect(now.comparison!.regressions).toBeGreaterThan(1000);
+    expect(renderMarkdown(now).length).toBeGreaterThan(LIMIT);
+
+    const head = '<!-- buildkit-cache-analytics:default -->\n';
+    const body = renderFitted(now, LIMIT, head);
+    expect(body.length).toBeLessThanOrEqual(LIMIT);
+    expect(body.startsWith(head)).toBe(true);
+    expect(body).toMatch(/^## BuildKit cache analysis/m);
+    expect(body).toMatch(/\*\*\d+ regression\(s\)\*\*/);
+    expect(body).toMatch(/### Suggestions/);
+    expect(body).toMatch(/_Cut to fit: .*all steps.* left out/);
+  });
+
+  test('a small report is whole, with no cut note', async () => {
+    const r = await report(
+      '#1 [1/2] FROM docker.io/x\n#1 DONE 0.1s\n\n#2 [2/2] RUN make\n#2 DONE 1.0s\n',
+      'FROM x\nRUN make\n',
+    );
+    expect(renderFitted(r, LIMIT)).toBe(renderMarkdown(r));
+  });
+});
