@@ -7,6 +7,7 @@ import { analyzeBuild, readBaseline } from './analysis/index.js';
 import { parseThresholds } from './analysis/thresholds.js';
 import { actionChanges } from './changes-for-action.js';
 import * as core from '@actions/core';
+import * as github from '@actions/github';
 import { readBuildRecord, readMetadata } from './capture/build-record.js';
 import { detectCaps } from './capture/detect.js';
 import { sensitiveValues } from './capture/inputs.js';
@@ -17,7 +18,9 @@ import { Redactor } from './model/redact.js';
 import type { BuildReport } from './model/report.js';
 import { parseStream } from './progress/index.js';
 import type { ParsedBuild } from './progress/types.js';
-import { renderMarkdown } from './render/markdown.js';
+import { renderFitted, renderMarkdown } from './render/markdown.js';
+import { upsertComment } from './publish/comment.js';
+import { statusOf } from './publish/retry.js';
 import { measureImage } from './image/measure.js';
 import { captureBuild } from './run-mode.js';
 
@@ -168,6 +171,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   core.info(
     `${report.totals.steps} steps: ${report.totals.counts.cached} cached, ${report.totals.counts.ran} ran; report at ${reportPath}`,
   );
+  await publishComment(inputs, report);
   if (exitCode !== 0 && inputs['fail-on-build-error']) {
     throw new Error(`the build failed (docker exited with ${exitCode}): ${report.errors[0] ?? 'see the log above'}`);
   }
@@ -180,4 +184,38 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/** GitHub's limit is 65,536 characters; the marker and a margin stay below it. */
+const COMMENT_LIMIT = 60_000;
+
+/** The sticky PR comment. GitHub saying no (a fork's read-only token, 404, 422, 5xx) is a warning, never a failure. */
+async function publishComment(inputs: Inputs, report: BuildReport): Promise<void> {
+  const pr = github.context.payload.pull_request?.number;
+  if (!pr || inputs.comment === 'never') return;
+  if (!inputs['github-token']) {
+    core.warning("No 'github-token': the pull request comment is skipped (the job summary has the report).");
+    return;
+  }
+  try {
+    const { owner, repo } = github.context.repo;
+    const result = await upsertComment({
+      octokit: github.getOctokit(inputs['github-token']),
+      owner,
+      repo,
+      issueNumber: pr,
+      reportId: inputs['report-id'],
+      body: renderFitted(report, COMMENT_LIMIT),
+      mode: inputs.comment,
+      regressions: report.comparison?.regressions ?? 0,
+      retryDelayMs: Number(process.env.BCA_RETRY_DELAY_MS ?? 1000),
+    });
+    core.info(`Pull request comment ${result.action}${result.reason ? `: ${result.reason}` : ''}`);
+    if (result.id !== null) core.setOutput('comment-id', String(result.id));
+  } catch (err) {
+    const status = statusOf(err);
+    core.warning(
+      `Could not comment on the pull request${status ? ` (GitHub answered ${status})` : ''}: ${(err as Error).message}. The job summary and the report are written.`,
+    );
+  }
 }

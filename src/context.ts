@@ -1,5 +1,13 @@
 import * as core from '@actions/core';
 import { lines, list, words, type BuildInputs } from './capture/inputs.js';
+import { COMMENT_MODES, type CommentMode } from './publish/comment.js';
+
+function commentMode(value: string): CommentMode {
+  const v = (value.trim().toLowerCase() || 'auto') as CommentMode;
+  if (!COMMENT_MODES.includes(v))
+    throw new Error(`'comment' input must be auto, always, never or on-regression but got '${value}'`);
+  return v;
+}
 
 export type Mode = 'run' | 'analyze';
 
@@ -19,6 +27,9 @@ export interface Inputs extends BuildInputs {
   'time-threshold': string;
   'size-threshold': string;
   'fail-on-regression': boolean;
+  comment: CommentMode;
+  'report-id': string;
+  'github-token': string;
 }
 
 function bool(name: string, value: string, fallback: boolean): boolean {
@@ -63,5 +74,8 @@ export function getInputs(get: (name: string) => string = (n) => core.getInput(n
     'time-threshold': get('time-threshold'),
     'size-threshold': get('size-threshold'),
     'fail-on-regression': bool('fail-on-regression', get('fail-on-regression'), false),
+    comment: commentMode(get('comment')),
+    'report-id': get('report-id'),
+    'github-token': get('github-token'),
   };
 }
