@@ -19,6 +19,7 @@ import type { BuildReport } from './model/report.js';
 import { parseStream } from './progress/index.js';
 import type { ParsedBuild } from './progress/types.js';
 import { renderFitted, renderMarkdown } from './render/markdown.js';
+import { annotationsFor } from './publish/annotations.js';
 import { upsertComment } from './publish/comment.js';
 import { statusOf } from './publish/retry.js';
 import { measureImage } from './image/measure.js';
@@ -171,6 +172,11 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   core.info(
     `${report.totals.steps} steps: ${report.totals.counts.cached} cached, ${report.totals.counts.ran} ran; report at ${reportPath}`,
   );
+  for (const a of annotationsFor(report)) {
+    const props = { title: a.title, file: a.file, startLine: a.startLine, endLine: a.endLine };
+    if (a.level === 'warning') core.warning(a.message, props);
+    else core.notice(a.message, props);
+  }
   await publishComment(inputs, report);
   if (exitCode !== 0 && inputs['fail-on-build-error']) {
     throw new Error(`the build failed (docker exited with ${exitCode}): ${report.errors[0] ?? 'see the log above'}`);

@@ -63,6 +63,11 @@ describe('dist/action.js with a baseline', () => {
       files: ['src/util.js'],
     });
     expect(r.summary).toMatch(/### Why steps re-ran/);
+    // Regressions are warnings on their Dockerfile lines, with the root cause (':' escaped as %3A).
+    expect(r.stdout).toMatch(
+      /^::warning title=Build regression%3A lost-cache,file=.*node-app\/Dockerfile,line=9,endLine=9::COPY src\/ \.\/src\/ — was cached, now ran\. Root cause: build#1 \(content-changed\)/m,
+    );
+    expect(r.stdout.match(/^::warning title=Build regression/gm)).toHaveLength(3);
 
     const strict = await runAction({ ...inputs, 'fail-on-regression': 'true' });
     expect(strict.status).toBe(1);
