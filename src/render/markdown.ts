@@ -43,20 +43,57 @@ function headerSection(report: BuildReport): Section {
   return { name: 'verdict', importance: 0, lines };
 }
 
+function delta(from: number | null, to: number | null, fmt: (n: number) => string): string {
+  if (from === null || to === null) return '–';
+  const d = to - from;
+  return d === 0 ? '0' : `${d > 0 ? '+' : '−'}${fmt(Math.abs(d))}`;
+}
+
 function stagesSection(report: BuildReport): Section {
+  const changes = new Map((report.comparison?.stages ?? []).map((c) => [c.key, c]));
+  const compare = report.comparison !== undefined;
   const lines = [
     '',
-    '| Stage | Steps | Cached | Ran | Errors | Cache hits | Time | Size |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    `| Stage | Steps | Cached | Ran | Errors | Cache hits | Time | Size |${compare ? ' Δ time | Δ size |' : ''}`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|${compare ? '---:|---:|' : ''}`,
   ];
   for (const s of report.stages.slice(0, MAX_ROWS)) {
+    const c = changes.get(s.key);
+    const deltas = compare
+      ? ` ${c ? delta(c.seconds.from, c.seconds.to, seconds) : 'new'} | ${c ? delta(c.sizeBytes.from, c.sizeBytes.to, bytes) : ''} |`
+      : '';
     lines.push(
-      `| ${cell(s.key, 60)} | ${s.steps} | ${s.counts.cached} | ${s.counts.ran} | ${s.counts.error} | ${percent(s.cachedRatio)} | ${seconds(s.seconds)} | ${bytes(s.sizeBytes)} |`,
+      `| ${cell(s.key, 60)} | ${s.steps} | ${s.counts.cached} | ${s.counts.ran} | ${s.counts.error} | ${percent(s.cachedRatio)} | ${seconds(s.seconds)} | ${bytes(s.sizeBytes)} |${deltas}`,
     );
   }
   if (report.stages.length > MAX_ROWS)
     lines.push('', `${report.stages.length - MAX_ROWS} more stages in the JSON report.`);
   return { name: 'stages', importance: 3, lines };
+}
+
+/** Mermaid can only take plain labels: stage keys keep letters, digits and `./_-`. */
+function chartLabel(key: string): string {
+  return key.replace(/[^\w./-]/g, '_').slice(0, 24);
+}
+
+/** Time per stage as a Mermaid bar chart (GitHub renders it in comments), with the baseline's as a line. */
+function chartSection(report: BuildReport): Section {
+  const stages = report.stages.filter((s) => s.key !== '(external)').slice(0, 20);
+  if (stages.length < 2) return { name: 'chart', importance: 4, lines: [] };
+  const before = new Map((report.comparison?.stages ?? []).map((c) => [c.key, c.seconds.from]));
+  const lines = [
+    '',
+    '```mermaid',
+    'xychart-beta',
+    '    title "Time per stage (s)"',
+    `    x-axis [${stages.map((s) => `"${chartLabel(s.key)}"`).join(', ')}]`,
+    '    y-axis "seconds"',
+    `    bar [${stages.map((s) => s.seconds.toFixed(1)).join(', ')}]`,
+  ];
+  if (report.comparison) lines.push(`    line [${stages.map((s) => (before.get(s.key) ?? 0).toFixed(1)).join(', ')}]`);
+  lines.push('```');
+  if (report.comparison) lines.push('', '_Bars: this build; line: the baseline._');
+  return { name: 'chart', importance: 4, lines };
 }
 
 function slowestSection(report: BuildReport): Section {
@@ -131,6 +168,7 @@ export function markdownSections(report: BuildReport): Section[] {
   return [
     headerSection(report),
     stagesSection(report),
+    chartSection(report),
     slowestSection(report),
     { name: 'regressions', importance: 0, lines: comparisonSection(report) },
     { name: 'root causes', importance: 1, lines: rootCauseSection(report) },
