@@ -72,8 +72,21 @@ function stagesSection(report: BuildReport): Section {
 }
 
 /** Mermaid can only take plain labels: stage keys keep letters, digits and `./_-`. */
-function chartLabel(key: string): string {
-  return key.replace(/[^\w./-]/g, '_').slice(0, 24);
+/**
+ * Mermaid category labels: letters and digits of any script, `. / - _` and spaces survive (nothing that
+ * could end the quoted label or start a directive); long keys keep both ends; duplicates get a number,
+ * since Mermaid draws bars of one category in one slot.
+ */
+function chartLabels(keys: string[]): string[] {
+  const seen = new Map<string, number>();
+  return keys.map((key) => {
+    const chars = [...key.replace(/[^\p{L}\p{N}./ _-]/gu, '_')];
+    let label = chars.length > 24 ? `${chars.slice(0, 11).join('')}…${chars.slice(-12).join('')}` : chars.join('');
+    const n = (seen.get(label) ?? 0) + 1;
+    seen.set(label, n);
+    if (n > 1) label = `${label} ${n}`;
+    return label;
+  });
 }
 
 /** Time per stage as a Mermaid bar chart (GitHub renders it in comments), with the baseline's as a line. */
@@ -86,7 +99,9 @@ function chartSection(report: BuildReport): Section {
     '```mermaid',
     'xychart-beta',
     '    title "Time per stage (s)"',
-    `    x-axis [${stages.map((s) => `"${chartLabel(s.key)}"`).join(', ')}]`,
+    `    x-axis [${chartLabels(stages.map((s) => s.key))
+      .map((l) => `"${l}"`)
+      .join(', ')}]`,
     '    y-axis "seconds"',
     `    bar [${stages.map((s) => s.seconds.toFixed(1)).join(', ')}]`,
   ];
