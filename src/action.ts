@@ -11,6 +11,7 @@ import * as github from '@actions/github';
 import { readBuildRecord, readMetadata } from './capture/build-record.js';
 import { detectCaps } from './capture/detect.js';
 import { sensitiveValues } from './capture/inputs.js';
+import { copyRedacted } from './capture/redact-progress.js';
 import { getInputs, type Inputs } from './context.js';
 import { parseDockerfile, type Dockerfile } from './dockerfile/parse.js';
 import { buildReport } from './model/build-report.js';
@@ -23,6 +24,17 @@ import { annotationsFor } from './publish/annotations.js';
 import { upsertComment } from './publish/comment.js';
 import { statusOf } from './publish/retry.js';
 import { measureImage } from './image/measure.js';
+import { escapeMarkdown } from './render/escape.js';
+import { artifactName, artifactUnavailable, type UploadedArtifact } from './publish/artifact-name.js';
+import {
+  planStore,
+  restoreBaseline,
+  saveBaseline,
+  type CacheApi,
+  type History,
+  type StorePlan,
+} from './publish/baseline-store.js';
+import { writeReportFiles } from './publish/report-files.js';
 import { captureBuild } from './run-mode.js';
 
 async function readable(path: string): Promise<boolean> {
@@ -39,23 +51,29 @@ async function loadDockerfile(path: string): Promise<{ path: string; parsed: Doc
 }
 
 /** analyze mode: a saved log, or a build record read back from BuildKit's history. */
-async function analyzeMode(inputs: Inputs, redactor: Redactor): Promise<{ parsed: ParsedBuild; file: string }> {
+async function analyzeMode(
+  inputs: Inputs,
+  redactor: Redactor,
+  progressFile: string,
+): Promise<{ parsed: ParsedBuild; file: string }> {
   if (inputs['log-file']) {
     if (!(await readable(inputs['log-file']))) {
       throw new Error(`'log-file' input names '${inputs['log-file']}', which does not exist or cannot be read`);
     }
-    return {
-      parsed: await parseStream(createReadStream(inputs['log-file'], { highWaterMark: 1 << 20 })),
-      file: inputs['log-file'],
-    };
+    const [parsed] = await Promise.all([
+      parseStream(createReadStream(inputs['log-file'], { highWaterMark: 1 << 20 })),
+      copyRedacted(inputs['log-file'], progressFile, redactor),
+    ]);
+    return { parsed, file: inputs['log-file'] };
   }
   let ref = inputs['build-ref'];
   if (!ref && inputs['metadata-file']) {
-    ref = (await readMetadata(inputs['metadata-file'])).ref ?? '';
+    ref = (await readMetadata(inputs['metadata-file'], inputs.target)).ref ?? '';
     if (!ref) throw new Error(`'metadata-file' '${inputs['metadata-file']}' has no buildx.build.ref`);
   }
-  const text = await readBuildRecord(inputs.docker, await detectCaps(inputs.docker), ref);
-  return { parsed: await parseStream(Readable.from([redactor.text(text)])), file: `build ${ref}` };
+  const text = redactor.text(await readBuildRecord(inputs.docker, await detectCaps(inputs.docker), ref));
+  await writeFile(progressFile, text);
+  return { parsed: await parseStream(Readable.from([text])), file: `build ${ref}` };
 }
 
 /**
@@ -66,7 +84,8 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   const started = process.hrtime.bigint();
   // Checked before the build, so a typo fails in seconds, not after a long build.
   const thresholds = parseThresholds(inputs['time-threshold'], inputs['size-threshold']);
-  const baseline = inputs['baseline-file'] ? await readBaseline(inputs['baseline-file']) : null;
+  const stored = inputs['baseline-file'] ? null : await restoreStored(inputs);
+  const baseline = inputs['baseline-file'] ? await readBaseline(inputs['baseline-file']) : (stored?.baseline ?? null);
   const values = sensitiveValues(inputs);
   for (const v of values) core.setSecret(v);
   const redactor = new Redactor(values);
@@ -80,6 +99,8 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   let report: BuildReport;
   let exitCode = 0;
   let dockerfileSource: { path: string; parsed: Dockerfile; text: string } | null = null;
+  /** The progress as read, redacted: saved with the report. */
+  let progressFile: string | null = null;
   if (inputs.mode === 'run') {
     const file = inputs.file || join(inputs.context, 'Dockerfile');
     if (!(await readable(inputs.context)))
@@ -95,6 +116,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
       warn: (m) => core.warning(m),
     });
     exitCode = build.exitCode;
+    progressFile = build.progressFile;
     report = buildReport(build.parsed, { file: build.progressFile, dockerfile });
     report.run = {
       cli: build.caps.buildx ? 'buildx' : 'docker build',
@@ -119,7 +141,8 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
       for (const w of report.sizes.warnings) core.warning(w);
     }
   } else {
-    const { parsed, file } = await analyzeMode(inputs, redactor);
+    progressFile = join(workDir, 'progress.log');
+    const { parsed, file } = await analyzeMode(inputs, redactor, progressFile);
     if (parsed.vertices.length === 0)
       throw new Error(`${file} holds no BuildKit progress (empty, or not a plain/rawjson log)`);
     // The Dockerfile: as given, else the one run mode would build, when it exists.
@@ -144,12 +167,14 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     contextDir: resolve(inputs.context),
     changes,
     baseline,
+    history: stored?.history ?? null,
     thresholds,
   });
   if (report.run) {
     // Everything the action did besides the build: detection, capture, sizes, analysis.
     report.run.overheadSeconds = round(Number(process.hrtime.bigint() - started) / 1e9 - report.run.buildSeconds);
   }
+  if (report.comparison && stored?.commit) report.comparison.baseline.commit = stored.commit;
   report = redactor.deep(report);
   for (const u of report.dockerfile?.unmapped ?? [])
     core.warning(`step ${u.id} not found in the Dockerfile: ${u.reason}`);
@@ -168,7 +193,11 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   core.setOutput('complete', String(report.complete));
   core.setOutput('regressions', String(report.comparison?.regressions ?? 0));
   core.setOutput('baseline-found', String(Boolean(report.comparison)));
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderMarkdown(report)).write();
+  core.setOutput('report', reportOutput(report));
+  const artifact = await publishFiles(inputs, report, workDir, progressFile);
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(renderMarkdown(report)).addRaw(artifactLine(artifact), true).write();
+  }
   core.info(
     `${report.totals.steps} steps: ${report.totals.counts.cached} cached, ${report.totals.counts.ran} ran; report at ${reportPath}`,
   );
@@ -178,6 +207,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     else core.notice(a.message, props);
   }
   await publishComment(inputs, report);
+  if (stored?.plan.saveKey) await saveStored(stored, report, exitCode);
   if (exitCode !== 0 && inputs['fail-on-build-error']) {
     throw new Error(`the build failed (docker exited with ${exitCode}): ${report.errors[0] ?? 'see the log above'}`);
   }
@@ -224,4 +254,124 @@ async function publishComment(inputs: Inputs, report: BuildReport): Promise<void
       `Could not comment on the pull request${status ? ` (GitHub answered ${status})` : ''}: ${(err as Error).message}. The job summary and the report are written.`,
     );
   }
+}
+
+interface Stored {
+  cache: CacheApi;
+  plan: StorePlan;
+  reportId: string;
+  baseline: BuildReport | null;
+  history: History;
+  /** The commit the restored baseline was built from. */
+  commit: string | null;
+}
+
+/** The store's plan for this event, and the baseline it restored. The cache service failing is a warning. */
+async function restoreStored(inputs: Inputs): Promise<Stored | null> {
+  if (!inputs['baseline-store']) return null;
+  // Loaded only when used: @actions/cache and the Azure SDK behind it are most of the bundle.
+  const cache = await import('@actions/cache');
+  if (!cache.isFeatureAvailable()) {
+    core.info('No baseline store: the cache service is not available to this job (ACTIONS_RESULTS_URL unset)');
+    return null;
+  }
+  const ctx = github.context;
+  const plan = planStore({
+    eventName: ctx.eventName,
+    ref: ctx.ref,
+    sha: ctx.sha,
+    baseRef: (ctx.payload.pull_request?.base as { ref?: string } | undefined)?.ref ?? null,
+    defaultBranch: (ctx.payload.repository?.default_branch as string | undefined) ?? null,
+    reportId: inputs['report-id'],
+    branches: inputs['baseline-branches'],
+  });
+  const stored: Stored = { cache, plan, reportId: inputs['report-id'], baseline: null, history: EMPTY, commit: null };
+  if (!plan.restore) {
+    core.info(`No baseline: ${plan.reason}`);
+    return stored;
+  }
+  try {
+    const restored = await restoreBaseline(cache, plan, inputs['report-id']);
+    if (!restored) {
+      core.info(`No baseline stored yet for branch '${plan.restore}'`);
+      return stored;
+    }
+    if (!restored.baseline) core.warning(`The stored baseline '${restored.key}' holds no readable report`);
+    const last = restored.history.builds.at(-1);
+    core.info(`Baseline restored from '${restored.key}' (${restored.history.builds.length} build(s) of history)`);
+    return { ...stored, baseline: restored.baseline, history: restored.history, commit: last?.commit ?? null };
+  } catch (err) {
+    core.warning(`Could not restore the baseline: ${(err as Error).message}. The build is reported without one.`);
+    return stored;
+  }
+}
+
+const EMPTY: History = { schemaVersion: 1, builds: [] };
+
+/** Only a complete, successful build becomes the baseline others compare against. */
+async function saveStored(stored: Stored, report: BuildReport, exitCode: number): Promise<void> {
+  if (exitCode !== 0 || report.failed || !report.complete) {
+    core.info('The baseline is not saved: this build failed or its report is incomplete');
+    return;
+  }
+  try {
+    const { key, saved } = await saveBaseline(stored.cache, stored.plan, report, stored.history, github.context.sha);
+    if (saved) {
+      core.info(`Baseline saved as '${key}'`);
+      core.setOutput('baseline-key', key);
+    } else core.warning(`The baseline could not be saved as '${key}' (see the cache messages above)`);
+  } catch (err) {
+    core.warning(`Could not save the baseline: ${(err as Error).message}`);
+  }
+}
+
+/** The report's files (JSON, markdown, HTML, charts, progress log) and their upload as a workflow artifact. */
+async function publishFiles(
+  inputs: Inputs,
+  report: BuildReport,
+  workDir: string,
+  progressFile: string | null,
+): Promise<UploadedArtifact | null> {
+  const files = await writeReportFiles(report, join(workDir, 'report'), {
+    progressFile,
+    charts: inputs.charts,
+  });
+  for (const w of files.warnings) core.warning(w);
+  core.setOutput('html-report', files.html);
+  core.setOutput('report-dir', files.dir);
+  if (!inputs.artifact) return null;
+  const unavailable = artifactUnavailable();
+  if (unavailable) {
+    core.info(`No artifact uploaded: ${unavailable}; the files are in ${files.dir}`);
+    return null;
+  }
+  const name = artifactName(inputs['artifact-name'], inputs['report-id']);
+  try {
+    const { uploadArtifact } = await import('./publish/artifact.js');
+    const uploaded = await uploadArtifact(name, files.files, files.dir, inputs['retention-days'] ?? undefined);
+    core.setOutput('artifact-id', String(uploaded.id));
+    if (uploaded.url) core.setOutput('artifact-url', uploaded.url);
+    return uploaded;
+  } catch (err) {
+    core.warning(`Could not upload the artifact '${name}': ${(err as Error).message}. The files are in ${files.dir}`);
+    return null;
+  }
+}
+
+function artifactLine(artifact: UploadedArtifact | null): string {
+  if (!artifact) return '';
+  const label = escapeMarkdown(artifact.name);
+  const where = artifact.url ? `[${label}](${artifact.url})` : label;
+  return `\nCharts, the HTML report and the JSON report: artifact ${where}.\n`;
+}
+
+/** GitHub caps a job's outputs at 1 MB in all: past half of that, the steps are left out (the file has them). */
+const REPORT_OUTPUT_LIMIT = 512 * 1024;
+
+/** The JSON report as an output, for later steps and jobs (`fromJSON(steps.x.outputs.report)`). */
+export function reportOutput(report: BuildReport): string {
+  const whole = JSON.stringify(report);
+  if (whole.length <= REPORT_OUTPUT_LIMIT) return whole;
+  const { steps, ...rest } = report;
+  return JSON.stringify({ ...rest, steps: [], stepsOmitted: steps.length });
 }

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { analyzeLog, type OutputFormat } from './analyze.js';
+import { writeReportFiles } from './publish/report-files.js';
 import { TOOL_NAME, VERSION } from './version.js';
 
 const USAGE = `Usage: ${TOOL_NAME} analyze <log|-> [options]
@@ -18,6 +19,9 @@ Options:
   --time-threshold T        time regression past T, e.g. "20%,5s" (default)
   --size-threshold S        size regression past S, e.g. "5%,1MB" (default)
   --fail-on-regression      exit 1 when the comparison finds a regression
+  --out DIR                 also write the report's files there: report.json, report.md, a
+                            self-contained report.html, and charts/*.svg and *.png
+  --no-charts               with --out: skip the charts
 
 Exit codes: 0 analysed, 1 analysed but incomplete, the build failed, or (with --fail-on-regression) a
 regression; 2 bad usage or unreadable input.`;
@@ -42,6 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     'time-threshold'?: string;
     'size-threshold'?: string;
     'fail-on-regression'?: boolean;
+    out?: string;
+    'no-charts'?: boolean;
     help?: boolean;
     version?: boolean;
   };
@@ -60,6 +66,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'time-threshold': { type: 'string' },
         'size-threshold': { type: 'string' },
         'fail-on-regression': { type: 'boolean' },
+        out: { type: 'string' },
+        'no-charts': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -111,6 +119,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   io.stdout(result.output);
+  if (values.out) {
+    try {
+      const files = await writeReportFiles(result.report, values.out, { charts: !values['no-charts'] });
+      for (const w of files.warnings) io.stderr(`${TOOL_NAME}: warning: ${w}\n`);
+      io.stderr(`${TOOL_NAME}: wrote ${files.files.length} files to ${values.out} (open ${files.html})\n`);
+    } catch (err) {
+      io.stderr(`${TOOL_NAME}: cannot write to '${values.out}': ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
   for (const warning of result.notices) io.stderr(`${TOOL_NAME}: warning: ${warning}\n`);
   const r = result.report;
   if (r.failed || !r.complete) {

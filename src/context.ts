@@ -30,6 +30,21 @@ export interface Inputs extends BuildInputs {
   comment: CommentMode;
   'report-id': string;
   'github-token': string;
+  artifact: boolean;
+  'artifact-name': string;
+  'retention-days': number | null;
+  charts: boolean;
+  'baseline-store': boolean;
+  'baseline-branches': string[];
+}
+
+function days(value: string): number | null {
+  const v = value.trim();
+  if (!v) return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 90)
+    throw new Error(`'retention-days' input must be a whole number of days from 1 to 90 but got '${value}'`);
+  return n;
 }
 
 function bool(name: string, value: string, fallback: boolean): boolean {
@@ -77,5 +92,11 @@ export function getInputs(get: (name: string) => string = (n) => core.getInput(n
     comment: commentMode(get('comment')),
     'report-id': get('report-id'),
     'github-token': get('github-token'),
+    artifact: bool('artifact', get('artifact'), true),
+    'artifact-name': get('artifact-name'),
+    'retention-days': days(get('retention-days')),
+    charts: bool('charts', get('charts'), true),
+    'baseline-store': bool('baseline-store', get('baseline-store'), true),
+    'baseline-branches': list(get('baseline-branches')),
   };
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dockerfile } from '../dockerfile/parse.js';
+import type { History } from '../model/history.js';
 import { SCHEMA_VERSION, type BuildReport, type Thresholds } from '../model/report.js';
 import { NO_CHANGES, type ChangeSet } from './changes.js';
 import { compareReports } from './compare.js';
@@ -19,6 +20,8 @@ export interface AnalyzeBuildOpts {
   contextDir?: string | null;
   changes?: ChangeSet;
   baseline?: BuildReport | null;
+  /** Earlier builds of the branch, from the baseline store: how often each step re-ran ranks suggestions. */
+  history?: History | null;
   thresholds?: Thresholds;
 }
 
@@ -70,6 +73,7 @@ export async function analyzeBuild(report: BuildReport, opts: AnalyzeBuildOpts):
       text: opts.dockerfileSource.text,
       dockerfile: opts.dockerfile,
       contextDir: opts.contextDir ?? null,
+      history: opts.history ?? null,
     });
   }
   if (opts.baseline) report.comparison = compareReports(report, opts.baseline, opts.thresholds ?? DEFAULT_THRESHOLDS);

@@ -15,15 +15,33 @@ function pick(obj: Record<string, unknown>, key: string): string | null {
   return typeof v === 'string' && v ? v : null;
 }
 
-export function metadataFrom(json: unknown): BuildMetadata {
-  const obj = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
-  // Bake: { "<target>": { "buildx.build.ref": ... }, "buildx.build.warnings": [...] }
-  const flat = pick(obj, 'buildx.build.ref')
-    ? obj
-    : ((Object.values(obj).find((v) => v && typeof v === 'object' && 'buildx.build.ref' in v) ?? obj) as Record<
-        string,
-        unknown
-      >);
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The build's keys from a metadata file: buildx writes them at the top; bake nests them per target
+ * (`{ "<target>": { "buildx.build.ref": ... }, "buildx.build.warnings": [...] }`), so a bake file
+ * with several targets needs the target named.
+ */
+export function metadataFrom(json: unknown, target = ''): BuildMetadata {
+  const obj = isRecord(json) ? json : {};
+  let flat: Record<string, unknown> = obj;
+  if (!pick(obj, 'buildx.build.ref')) {
+    const targets = Object.entries(obj).filter(
+      (e): e is [string, Record<string, unknown>] => isRecord(e[1]) && 'buildx.build.ref' in e[1],
+    );
+    const chosen = target ? targets.find(([name]) => name === target) : targets.length === 1 ? targets[0] : undefined;
+    if (!chosen && targets.length > (target ? 0 : 1)) {
+      const names = targets.map(([name]) => name).join(', ');
+      throw new Error(
+        target
+          ? `the bake metadata has no target '${target}' (it has ${names})`
+          : `the bake metadata holds ${targets.length} targets (${names}): set the 'target' input to pick one`,
+      );
+    }
+    if (chosen) flat = chosen[1];
+  }
   return {
     ref: pick(flat, 'buildx.build.ref'),
     imageDigest: pick(flat, 'containerimage.digest'),
@@ -32,17 +50,23 @@ export function metadataFrom(json: unknown): BuildMetadata {
   };
 }
 
-export async function readMetadata(path: string): Promise<BuildMetadata> {
+export async function readMetadata(path: string, target = ''): Promise<BuildMetadata> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
     throw new Error(`'metadata-file' input names '${path}', which cannot be read`);
   }
+  let json: unknown;
   try {
-    return metadataFrom(JSON.parse(text));
+    json = JSON.parse(text);
   } catch {
     throw new Error(`'metadata-file' '${path}' is not JSON`);
+  }
+  try {
+    return metadataFrom(json, target);
+  } catch (err) {
+    throw new Error(`'metadata-file' '${path}': ${(err as Error).message}`);
   }
 }
 

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { Redactor } from '../model/redact.js';
 
 /**
@@ -25,4 +28,18 @@ export function redactProgressLine(line: string, redactor: Redactor): string {
     }
   }
   return redactor.text(line);
+}
+
+/** Copies a saved log line by line, redacted (analyze mode keeps the log it read beside the report). */
+export async function copyRedacted(src: string, dest: string, redactor: Redactor): Promise<void> {
+  const out = createWriteStream(dest);
+  const lines = createInterface({ input: createReadStream(src), crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      if (!out.write(`${redactProgressLine(line, redactor)}\n`)) await once(out, 'drain');
+    }
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
 }

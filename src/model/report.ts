@@ -124,6 +124,8 @@ export interface Suggestion {
   savedSeconds: number | null;
   /** Steps the edit keeps cached (ids). */
   protects: string[];
+  /** From the baseline store's history: in how many of the branch's last builds a step it concerns re-ran. */
+  history?: { builds: number; reran: number };
 }
 
 export interface CriticalPath {

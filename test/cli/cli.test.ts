@@ -22,6 +22,36 @@ const nodeDockerfile = fixture('dockerfiles', 'node-app', 'Dockerfile');
 const failing = fixture('corpus', 'plain-multistage-npm-build-error.log');
 
 describe('runCli', () => {
+  test('--out writes the JSON, markdown and HTML reports and the charts, from the bundled CLI', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bca-out-')), 'report');
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(rootDir, 'dist', 'cli.js'),
+        'analyze',
+        fixture('recorded', 'node-app-edit.rawjson'),
+        '--dockerfile',
+        nodeDockerfile,
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.stderr).toMatch(/wrote \d+ files to .*report \(open .*report\.html\)/);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).steps.length).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('Stage');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
+    for (const id of ['stage-time', 'cache', 'waterfall']) {
+      expect(readFileSync(join(out, 'charts', `${id}.svg`), 'utf8')).toMatch(/^<svg/);
+      expect(
+        readFileSync(join(out, 'charts', `${id}.png`))
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+    }
+  });
+
   test('text report of a complete build: exit 0, one line on stderr', async () => {
     const r = await cli(['analyze', editLog, '--dockerfile', nodeDockerfile]);
     expect(r.code).toBe(0);

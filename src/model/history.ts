@@ -1,0 +1,17 @@
+// The history the baseline store keeps beside the newest baseline: per earlier build of the
+// branch, each step's status. It tells how often a step re-runs, which ranks suggestions.
+import type { StepStatus } from './report.js';
+
+export interface HistoryEntry {
+  commit: string;
+  branch: string;
+  createdAt: string;
+  /** Step id → status. */
+  steps: Record<string, StepStatus>;
+  seconds: number | null;
+}
+
+export interface History {
+  schemaVersion: 1;
+  builds: HistoryEntry[];
+}

@@ -1,0 +1,142 @@
+// The baseline store: reports of the base branch kept in GitHub's cache service (@actions/cache).
+// A build on a baseline branch restores that branch's newest entry (to compare and to extend its
+// history) and saves a new one keyed by commit; a pull request only restores its base branch's.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { History, HistoryEntry } from '../model/history.js';
+import type { BuildReport } from '../model/report.js';
+
+export type { History, HistoryEntry };
+
+/** Builds kept in the history (their step statuses only; the newest full report is the baseline). */
+export const HISTORY_LIMIT = 30;
+
+export interface StoreEvent {
+  eventName: string;
+  /** `refs/heads/main` for a push; the PR's merge ref for a pull request. */
+  ref: string;
+  sha: string;
+  /** The pull request's base branch, when the event is a pull request. */
+  baseRef: string | null;
+  defaultBranch: string | null;
+  reportId: string;
+  /** The `baseline-branches` input; empty means the default branch. */
+  branches: string[];
+}
+
+export interface StorePlan {
+  /** The branch whose newest baseline is restored, or null. */
+  restore: string | null;
+  /** The cache key a new baseline is saved under, or null (pull requests never save). */
+  saveKey: string | null;
+  /** Where the baseline files live; part of the cache version, so the same on save and restore. */
+  dir: string;
+  /** Why nothing is restored or saved, for the log. */
+  reason: string;
+}
+
+const PULL_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review']);
+
+/** `~` cannot appear in a git branch name, so a prefix of one branch never matches another (main vs main-2). */
+export function keyPrefix(reportId: string, branch: string): string {
+  return `buildkit-cache-analytics-v1~${slug(reportId) || 'default'}~${branch.replace(/,/g, '_')}~`;
+}
+
+function slug(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 100);
+}
+
+export function planStore(ev: StoreEvent): StorePlan {
+  const dir = join(tmpdir(), `buildkit-cache-analytics-baseline-${slug(ev.reportId) || 'default'}`);
+  const branches = ev.branches.length ? ev.branches : [ev.defaultBranch ?? 'main'];
+  if (PULL_EVENTS.has(ev.eventName)) {
+    if (!ev.baseRef)
+      return { restore: null, saveKey: null, dir, reason: 'the pull request event names no base branch' };
+    return { restore: ev.baseRef, saveKey: null, dir, reason: '' };
+  }
+  const branch = ev.ref.startsWith('refs/heads/') ? ev.ref.slice('refs/heads/'.length) : null;
+  if (!branch) return { restore: null, saveKey: null, dir, reason: `'${ev.ref || ev.eventName}' is not a branch` };
+  if (!branches.includes(branch)) {
+    return {
+      restore: null,
+      saveKey: null,
+      dir,
+      reason: `branch '${branch}' is not a baseline branch (${branches.join(', ')})`,
+    };
+  }
+  return { restore: branch, saveKey: `${keyPrefix(ev.reportId, branch)}${ev.sha || Date.now()}`, dir, reason: '' };
+}
+
+/** The subset of @actions/cache used here, so the store can be driven by the real package or a test double of it. */
+export interface CacheApi {
+  isFeatureAvailable(): boolean;
+  restoreCache(paths: string[], primaryKey: string, restoreKeys?: string[]): Promise<string | undefined>;
+  saveCache(paths: string[], key: string): Promise<number>;
+}
+
+export interface Restored {
+  key: string;
+  baseline: BuildReport | null;
+  history: History;
+}
+
+const EMPTY_HISTORY: History = { schemaVersion: 1, builds: [] };
+
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function isReport(v: unknown): v is BuildReport {
+  const r = v as Partial<BuildReport> | null;
+  return typeof r === 'object' && r !== null && typeof r.schemaVersion === 'number' && Array.isArray(r.steps);
+}
+
+function isHistory(v: unknown): v is History {
+  const h = v as Partial<History> | null;
+  return typeof h === 'object' && h !== null && h.schemaVersion === 1 && Array.isArray(h.builds);
+}
+
+/** The newest baseline of a branch, or null when there is none (a miss is not an error). */
+export async function restoreBaseline(cache: CacheApi, plan: StorePlan, reportId: string): Promise<Restored | null> {
+  if (!plan.restore) return null;
+  await rm(plan.dir, { recursive: true, force: true });
+  const prefix = keyPrefix(reportId, plan.restore);
+  const key = await cache.restoreCache([plan.dir], prefix, [prefix]);
+  if (!key) return null;
+  const report = await readJson(join(plan.dir, 'baseline.json'));
+  const history = await readJson(join(plan.dir, 'history.json'));
+  return { key, baseline: isReport(report) ? report : null, history: isHistory(history) ? history : EMPTY_HISTORY };
+}
+
+export function historyEntry(report: BuildReport, commit: string, branch: string): HistoryEntry {
+  return {
+    commit,
+    branch,
+    createdAt: report.generatedAt,
+    steps: Object.fromEntries(report.steps.map((s) => [s.id, s.status])),
+    seconds: report.run?.buildSeconds ?? report.totals.wallSeconds ?? report.totals.stepSeconds,
+  };
+}
+
+/** Saves this report as the branch's newest baseline, its history extended by this build. */
+export async function saveBaseline(
+  cache: CacheApi,
+  plan: StorePlan,
+  report: BuildReport,
+  previous: History,
+  commit: string,
+): Promise<{ key: string; saved: boolean }> {
+  if (!plan.saveKey || !plan.restore) throw new Error('this event does not save a baseline');
+  await rm(plan.dir, { recursive: true, force: true });
+  await mkdir(plan.dir, { recursive: true });
+  const builds = [...previous.builds, historyEntry(report, commit, plan.restore)].slice(-HISTORY_LIMIT);
+  await writeFile(join(plan.dir, 'baseline.json'), JSON.stringify(report));
+  await writeFile(join(plan.dir, 'history.json'), JSON.stringify({ schemaVersion: 1, builds } satisfies History));
+  const id = await cache.saveCache([plan.dir], plan.saveKey);
+  return { key: plan.saveKey, saved: id !== -1 };
+}

@@ -1,0 +1,82 @@
+// The files a report is published as (the workflow artifact, the CLI's --out folder): the JSON
+// report, the markdown, the HTML report, the charts as SVG and PNG, and the raw progress log.
+import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BuildReport } from '../model/report.js';
+import type { Chart } from '../render/charts/types.js';
+import { renderHtml } from '../render/html.js';
+import { renderMarkdown } from '../render/markdown.js';
+
+/** A bigger log would make the artifact slow to upload and to open; the report holds what matters. */
+export const MAX_PROGRESS_BYTES = 100 * 2 ** 20;
+
+export interface ReportFilesOpts {
+  /** The saved (already redacted) progress log, copied as `progress.log`. */
+  progressFile?: string | null;
+  /** Draw the charts (vega + resvg, loaded only when asked). */
+  charts: boolean;
+}
+
+export interface ReportFiles {
+  dir: string;
+  /** Every file written, absolute paths. */
+  files: string[];
+  html: string;
+  /** What could not be written, with why; the other files are still there. */
+  warnings: string[];
+}
+
+async function drawCharts(report: BuildReport, dir: string, files: string[]): Promise<Chart[]> {
+  // Loaded lazily: the chart libraries and the wasm renderer are most of dist/ and most of the start-up.
+  const { renderCharts } = await import('../render/charts/index.js');
+  const { svgToPng } = await import('../render/charts/png.js');
+  const charts = await renderCharts(report);
+  await mkdir(join(dir, 'charts'), { recursive: true });
+  for (const c of charts) {
+    const base = join(dir, 'charts', c.id);
+    await writeFile(`${base}.svg`, c.svg);
+    await writeFile(`${base}.png`, await svgToPng(c.svg));
+    files.push(`${base}.svg`, `${base}.png`);
+  }
+  return charts;
+}
+
+export async function writeReportFiles(report: BuildReport, dir: string, opts: ReportFilesOpts): Promise<ReportFiles> {
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  const warnings: string[] = [];
+  const write = async (name: string, text: string): Promise<string> => {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    files.push(path);
+    return path;
+  };
+  await write('report.json', `${JSON.stringify(report, null, 2)}\n`);
+  await write('report.md', renderMarkdown(report));
+  let charts: Chart[] = [];
+  if (opts.charts) {
+    try {
+      charts = await drawCharts(report, dir, files);
+    } catch (err) {
+      warnings.push(`the charts could not be drawn: ${(err as Error).message}`);
+    }
+  }
+  const html = await write('report.html', renderHtml(report, charts));
+  if (opts.progressFile) {
+    const path = join(dir, 'progress.log');
+    try {
+      const { size } = await stat(opts.progressFile);
+      if (size > MAX_PROGRESS_BYTES) {
+        warnings.push(
+          `the progress log (${Math.round(size / 2 ** 20)} MiB) is left out of the report files; it stays at ${opts.progressFile}`,
+        );
+      } else {
+        await copyFile(opts.progressFile, path);
+        files.push(path);
+      }
+    } catch (err) {
+      warnings.push(`the progress log could not be copied: ${(err as Error).message}`);
+    }
+  }
+  return { dir, files, html, warnings };
+}

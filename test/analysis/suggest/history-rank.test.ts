@@ -1,0 +1,96 @@
+// Suggestions ranked by how often their steps re-ran over the branch's history (the baseline store's).
+import { suggest } from '../../../src/analysis/suggest/index.js';
+import { parseDockerfile } from '../../../src/dockerfile/parse.js';
+import { buildReport } from '../../../src/model/build-report.js';
+import type { History } from '../../../src/model/history.js';
+import type { BuildReport, StepStatus } from '../../../src/model/report.js';
+import { parseText } from '../../../src/progress/index.js';
+
+const text = [
+  'FROM node:20',
+  'WORKDIR /app',
+  'RUN apt-get update',
+  'RUN apt-get install -y curl',
+  'COPY . .',
+  'RUN npm ci',
+  '',
+].join('\n');
+const dockerfile = parseDockerfile(text);
+
+/** A plain log of that Dockerfile's build with every step cached (the static rules still fire). */
+const log = [
+  '#1 [internal] load build definition from Dockerfile',
+  '#1 DONE 0.0s',
+  '',
+  '#2 [1/6] FROM docker.io/library/node:20',
+  '#2 DONE 0.1s',
+  '',
+  '#3 [2/6] WORKDIR /app',
+  '#3 CACHED',
+  '',
+  '#4 [3/6] RUN apt-get update',
+  '#4 CACHED',
+  '',
+  '#5 [4/6] RUN apt-get install -y curl',
+  '#5 CACHED',
+  '',
+  '#6 [5/6] COPY . .',
+  '#6 CACHED',
+  '',
+  '#7 [6/6] RUN npm ci',
+  '#7 CACHED',
+  '',
+].join('\n');
+
+function report(): BuildReport {
+  const r = buildReport(parseText(log), { dockerfile: { path: 'Dockerfile', parsed: dockerfile } });
+  expect(r.dockerfile?.unmapped).toEqual([]);
+  return r;
+}
+
+function idOf(r: BuildReport, fragment: string): string {
+  const step = r.steps.find((s) => s.text.includes(fragment));
+  if (!step) throw new Error(`no step with ${fragment}: ${r.steps.map((s) => s.text).join(' | ')}`);
+  return step.id;
+}
+
+function history(r: BuildReport, ranIn: Record<string, number>, builds = 10): History {
+  return {
+    schemaVersion: 1,
+    builds: Array.from({ length: builds }, (_, i) => ({
+      commit: String(i).repeat(40),
+      branch: 'main',
+      createdAt: new Date(2026, 0, i + 1).toISOString(),
+      seconds: 10,
+      steps: Object.fromEntries(
+        r.steps.map((s): [string, StepStatus] => [s.id, i < (ranIn[s.id] ?? 0) ? 'ran' : 'cached']),
+      ),
+    })),
+  };
+}
+
+const opts = { file: 'Dockerfile', text, dockerfile, contextDir: null };
+
+test('without history, static suggestions keep the rules order and say nothing of history', () => {
+  const s = suggest(report(), opts);
+  expect(s.map((x) => x.rule).slice(0, 2)).toEqual(['manifest-order', 'cache-mount']);
+  expect(s.every((x) => x.history === undefined)).toBe(true);
+});
+
+test('the suggestion whose step re-ran most often over the history comes first, and says how often', () => {
+  const r = report();
+  const h = history(r, { [idOf(r, 'apt-get install')]: 8, [idOf(r, 'npm ci')]: 1 });
+  const s = suggest(r, { ...opts, history: h });
+  expect(s[0].rule).toBe('apt-update-alone');
+  expect(s[0].history).toEqual({ builds: 10, reran: 8 });
+  expect(s[0].why).toContain('re-ran in 8 of the last 10 build(s)');
+  const manifest = s.find((x) => x.rule === 'manifest-order')!;
+  expect(manifest.history).toEqual({ builds: 10, reran: 1 });
+});
+
+test('a history where nothing re-ran changes no order and adds no claim', () => {
+  const r = report();
+  const s = suggest(r, { ...opts, history: history(r, {}) });
+  expect(s.map((x) => x.rule)).toEqual(suggest(report(), opts).map((x) => x.rule));
+  expect(s.every((x) => !x.why.includes('re-ran in'))).toBe(true);
+});
