@@ -206,7 +206,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     if (a.level === 'warning') core.warning(a.message, props);
     else core.notice(a.message, props);
   }
-  await publishComment(inputs, report);
+  await publishComment(inputs, report, artifactLine(artifact));
   if (stored?.plan.saveKey) await saveStored(stored, report, exitCode);
   if (exitCode !== 0 && inputs['fail-on-build-error']) {
     throw new Error(`the build failed (docker exited with ${exitCode}): ${report.errors[0] ?? 'see the log above'}`);
@@ -226,7 +226,7 @@ function round(n: number): number {
 const COMMENT_LIMIT = 60_000;
 
 /** The sticky PR comment. GitHub saying no (a fork's read-only token, 404, 422, 5xx) is a warning, never a failure. */
-async function publishComment(inputs: Inputs, report: BuildReport): Promise<void> {
+async function publishComment(inputs: Inputs, report: BuildReport, footer: string): Promise<void> {
   const pr = github.context.payload.pull_request?.number;
   if (!pr || inputs.comment === 'never') return;
   if (!inputs['github-token']) {
@@ -241,7 +241,7 @@ async function publishComment(inputs: Inputs, report: BuildReport): Promise<void
       repo,
       issueNumber: pr,
       reportId: inputs['report-id'],
-      body: renderFitted(report, COMMENT_LIMIT),
+      body: renderFitted(report, COMMENT_LIMIT - footer.length) + footer,
       mode: inputs.comment,
       regressions: report.comparison?.regressions ?? 0,
       retryDelayMs: Number(process.env.BCA_RETRY_DELAY_MS ?? 1000),

@@ -243,6 +243,23 @@ describe('when GitHub says no', () => {
       await gh.close();
     }
   });
+
+  test('the pull request comment links the artifact', async () => {
+    const gh: GitHubServer = await startGitHubServer();
+    try {
+      const run = await runAction(
+        { 'log-file': log('edit'), dockerfile, 'github-token': 'ghs_test' },
+        { ...eventEnv('pull_request'), GITHUB_API_URL: gh.url },
+      );
+      expect(run.status).toBe(0);
+      const id = results.artifacts[0].id;
+      expect(gh.comments).toHaveLength(1);
+      expect(gh.comments[0].body).toContain(`(https://github.com/acme/app/actions/runs/4242/artifacts/${id})`);
+      expect(gh.violations).toEqual([]);
+    } finally {
+      await gh.close();
+    }
+  });
 });
 
 describe('the report output', () => {
