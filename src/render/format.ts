@@ -40,3 +40,9 @@ export function lastFrame(line: string): string {
 export function stageSteps<T extends { stageKey: string; index: number | null }>(steps: T[], key: string): T[] {
   return steps.filter((s) => s.stageKey === key).sort((a, b) => (a.index ?? Infinity) - (b.index ?? Infinity));
 }
+
+/** What a suggestion is worth, as the renderers show it: the time it would have saved, or that it is a rule of thumb. */
+export function suggestionGain(s: { savedSeconds: number | null; evidence: 'data' | 'static' }): string {
+  if (s.savedSeconds !== null) return `would have saved ${seconds(s.savedSeconds)}`;
+  return s.evidence === 'static' ? 'rule of thumb, not seen in this build' : 'seen in this build';
+}

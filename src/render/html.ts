@@ -6,7 +6,7 @@
 import type { BuildReport, Step, StepStatus, Suggestion } from '../model/report.js';
 import type { Chart } from './charts/types.js';
 import { escapeHtml } from './escape.js';
-import { bytes, lastFrame, oneLine, percent, seconds } from './format.js';
+import { bytes, lastFrame, oneLine, percent, seconds, suggestionGain } from './format.js';
 
 /** Last lines of a failed step's log shown under the errors. */
 const TAIL_LINES = 20;
@@ -241,12 +241,7 @@ function diffBlock(diff: string): string {
 }
 
 function suggestion(sug: Suggestion): string {
-  const gain =
-    sug.savedSeconds !== null
-      ? ` · would have saved ${seconds(sug.savedSeconds)}`
-      : sug.evidence === 'static'
-        ? ' · rule of thumb, not seen in this build'
-        : '';
+  const gain = ` · ${suggestionGain(sug)}`;
   return (
     `<article class="suggestion"><h3>${text(sug.title, 300)}</h3>` +
     `<p class="where"><code>${text(sug.rule, 60)}</code> · ${text(sug.file, 300)} lines ${sug.lines.start}–${sug.lines.end}${gain}</p>` +

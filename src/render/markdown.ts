@@ -1,6 +1,6 @@
 import type { BuildReport, Step } from '../model/report.js';
 import { escapeHtml, escapeMarkdown, fence } from './escape.js';
-import { bytes, lastFrame, oneLine, percent, seconds, stageSteps } from './format.js';
+import { bytes, lastFrame, oneLine, percent, seconds, stageSteps, suggestionGain } from './format.js';
 
 const TAIL_LINES = 10;
 /** Suggestions shown in markdown; all of them are in the JSON report. */
@@ -252,12 +252,7 @@ function suggestionSection(report: BuildReport): string[] {
   if (!a?.suggestions.length) return [];
   const out = ['', `### Suggestions`, ''];
   for (const sug of a.suggestions.slice(0, TOP_SUGGESTIONS)) {
-    const gain =
-      sug.savedSeconds !== null
-        ? ` · would have saved ${seconds(sug.savedSeconds)}`
-        : sug.evidence === 'static'
-          ? ' · rule of thumb, not seen in this build'
-          : '';
+    const gain = ` · ${suggestionGain(sug)}`;
     const where = `${cell(sug.file, 60)} lines ${sug.lines.start}–${sug.lines.end}${gain}`;
     out.push(`**${cell(sug.title, 100)}** (${where})`, '', cell(sug.why, 300), '', fence(sug.diff, 'diff'), '');
   }

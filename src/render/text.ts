@@ -1,5 +1,5 @@
 import type { BuildReport, Step } from '../model/report.js';
-import { bytes, lastFrame, oneLine, percent, seconds, stageSteps } from './format.js';
+import { bytes, lastFrame, oneLine, percent, seconds, stageSteps, suggestionGain } from './format.js';
 
 const TAIL_LINES = 10;
 
@@ -107,12 +107,7 @@ function analysisLines(report: BuildReport, byId: Map<string, Step>): string[] {
   if (a.suggestions.length) {
     out.push('', `Suggestions (${a.suggestions.length}, ranked by what they would have saved on this build):`);
     a.suggestions.forEach((sug, i) => {
-      const gain =
-        sug.savedSeconds !== null
-          ? `saves ${seconds(sug.savedSeconds)} on this build`
-          : sug.evidence === 'data'
-            ? 'seen in this build'
-            : 'rule of thumb, not seen in this build';
+      const gain = suggestionGain(sug);
       out.push(`  ${i + 1}. [${sug.rule}] ${sug.title} (lines ${sug.lines.start}-${sug.lines.end}; ${gain})`);
       out.push(`     ${oneLine(sug.why, 200)}`);
       for (const line of sug.diff.trimEnd().split('\n')) out.push(`     ${line}`);

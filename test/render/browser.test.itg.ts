@@ -2,12 +2,11 @@
 // playwright-core): the HTML report offline with JavaScript off, the PNG charts decoded and drawn,
 // and every Mermaid block of the markdown report parsed and rendered by the real mermaid package.
 // One browser for the file; each check gets its own context in which every request is refused.
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { analyzeLog } from '../../src/analyze.js';
 import { buildReport } from '../../src/model/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
@@ -22,7 +21,8 @@ import {
   offlinePage,
   type OfflinePage,
 } from '../support/chromium.js';
-import { fixture, rootDir } from '../support/fixtures.js';
+import { analyzeRecorded } from '../support/reports.js';
+import { rootDir } from '../support/fixtures.js';
 
 /** For hooks and tests that start a browser context, load mermaid or render charts (defaults are 5 s). */
 const SLOW = 30_000;
@@ -30,17 +30,8 @@ const SLOW = 30_000;
 const CHARTS_INDEX = join(rootDir, 'src', 'render', 'charts', 'index.ts');
 const CHARTS_PNG = join(rootDir, 'src', 'render', 'charts', 'png.ts');
 const MERMAID_JS = join(rootDir, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js');
-const DOCKERFILE = fixture('dockerfiles', 'node-app', 'Dockerfile');
 
-async function analyze(log: string, baseline: string | null = null): Promise<BuildReport> {
-  const r = await analyzeLog(createReadStream(fixture('recorded', log)), {
-    file: log,
-    dockerfile: DOCKERFILE,
-    format: 'json',
-    baseline,
-  });
-  return r.report;
-}
+const analyze = analyzeRecorded;
 
 /** Hand-made charts, for when the charts module is not there. */
 function handMadeCharts(): Chart[] {

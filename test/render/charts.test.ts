@@ -15,16 +15,13 @@ import { parseText } from '../../src/progress/index.js';
 import { renderCharts, type Chart } from '../../src/render/charts/index.js';
 import { svgToPixels, svgToPng } from '../../src/render/charts/png.js';
 import { label, MAX_STEPS } from '../../src/render/charts/specs.js';
+import { analyzeRecorded } from '../support/reports.js';
 import { fixture, listFixtures, readFixture } from '../support/fixtures.js';
 
-const DOCKERFILE = fixture('dockerfiles', 'node-app', 'Dockerfile');
 const STAGES = ['deps', 'build', 'stage-2'];
 const tmp = mkdtempSync(join(tmpdir(), 'bca-charts-'));
 
-async function analyze(log: string, baseline: string | null = null): Promise<BuildReport> {
-  const input = createReadStream(fixture('recorded', log));
-  return (await analyzeLog(input, { file: log, dockerfile: DOCKERFILE, format: 'json', baseline })).report;
-}
+const analyze = analyzeRecorded;
 
 /** The edit build of `format`, with the warm build before it as the baseline (its JSON report in a file). */
 async function editWithBaseline(format: 'plain.log' | 'rawjson'): Promise<BuildReport> {

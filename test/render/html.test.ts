@@ -11,19 +11,10 @@ import { parseText } from '../../src/progress/index.js';
 import type { Chart } from '../../src/render/charts/types.js';
 import { escapeHtml } from '../../src/render/escape.js';
 import { renderHtml } from '../../src/render/html.js';
+import { analyzeRecorded } from '../support/reports.js';
 import { fixture } from '../support/fixtures.js';
 
-const DOCKERFILE = fixture('dockerfiles', 'node-app', 'Dockerfile');
-
-async function analyze(log: string, baseline: string | null = null): Promise<BuildReport> {
-  const r = await analyzeLog(createReadStream(fixture('recorded', log)), {
-    file: log,
-    dockerfile: DOCKERFILE,
-    format: 'json',
-    baseline,
-  });
-  return r.report;
-}
+const analyze = analyzeRecorded;
 
 const HOSTILE = ['@org/team', '<img src=x onerror=alert(1)>', '</script>', '"quoted"', 'a & b', "it's", '`tick`'];
 const HOSTILE_TEXT = HOSTILE.join(' ');
