@@ -1,4 +1,10 @@
-import { findStage, type Dockerfile, type DockerfileInstruction, type DockerfileStage } from '../dockerfile/parse.js';
+import {
+  findStage,
+  readsVariable,
+  type Dockerfile,
+  type DockerfileInstruction,
+  type DockerfileStage,
+} from '../dockerfile/parse.js';
 import type { BuildReport, RootCause, Step } from '../model/report.js';
 import type { ChangeSet } from './changes.js';
 import type { CopySourceMatcher } from './copy-sources.js';
@@ -33,7 +39,7 @@ function argsInScope(stage: DockerfileStage, index: number): string[] {
 }
 
 function referenced(text: string, names: string[]): string[] {
-  return names.filter((n) => new RegExp(`\\$\\{?${n}\\b`).test(text));
+  return names.filter((n) => readsVariable(text, n));
 }
 
 /** The FROM a stage starts from, in a report: the step whose text is its FROM (sources keep the image digest). */

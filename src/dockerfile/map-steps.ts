@@ -32,6 +32,11 @@ function samePrefix(a: DockerfileStage, b: DockerfileStage, index: number): bool
   return true;
 }
 
+/** The id a step gets under the label of another place. */
+function idAt(step: Step, at: Place): string {
+  return stepIdOf(stageKeyOf({ ...step, stage: stageName(at.stage) }), at.index, step.text);
+}
+
 /** Gives a step the label of another place (the canonical one of a shared vertex). */
 function relabel(step: Step, to: Place): void {
   step.stage = stageName(to.stage);
@@ -42,6 +47,22 @@ function relabel(step: Step, to: Place): void {
   step.lines = { ...to.stage.steps[to.index - 1].lines };
 }
 
+/** The stages a build ran: those with a printed step, and the stages they start FROM or read from. */
+function builtStages(printed: Iterable<DockerfileStage>, dockerfile: Dockerfile): DockerfileStage[] {
+  const built = new Set<DockerfileStage>();
+  const todo = [...printed];
+  for (let stage = todo.pop(); stage; stage = todo.pop()) {
+    if (built.has(stage)) continue;
+    built.add(stage);
+    const refs = [...(stage.baseIsStage ? [stage.base] : []), ...stage.steps.flatMap((i) => i.from)];
+    for (const ref of refs) {
+      const used = findStage(dockerfile, ref);
+      if (used) todo.push(used);
+    }
+  }
+  return dockerfile.stages.filter((stage) => built.has(stage));
+}
+
 export interface MapResult {
   /** Steps that could not be tied to a Dockerfile line, with the reason. */
   unmapped: { id: string; reason: string }[];
@@ -50,8 +71,8 @@ export interface MapResult {
 /**
  * Ties each labelled step to its Dockerfile lines. BuildKit runs identical steps of two stages
  * (same base, same instructions up to there) once, printed under either stage's label — not the
- * same one from build to build — so such a step is filed under the stage that comes first in the
- * Dockerfile, with the others in `sharedWith`: its id stays stable across builds.
+ * same one from build to build — so such a step is filed under the stage of the build that comes
+ * first in the Dockerfile, with the others in `sharedWith`: its id stays stable across builds.
  */
 export function mapSteps(steps: Step[], dockerfile: Dockerfile): MapResult {
   const unmapped: MapResult['unmapped'] = [];
@@ -82,19 +103,32 @@ export function mapSteps(steps: Step[], dockerfile: Dockerfile): MapResult {
   }
 
   const shares = new Map<Step, Place[]>();
-  for (const [stage, seen] of printed) {
+  // Every stage of the build, printed or not: a stage whose shared steps all ran under another
+  // stage's label still comes first, or the id would depend on the label BuildKit picked.
+  for (const stage of builtStages(printed.keys(), dockerfile)) {
+    const seen = printed.get(stage);
     for (let index = 1; index <= stage.steps.length; index++) {
-      if (seen.has(index)) continue;
+      if (seen?.has(index)) continue;
       const owner = [...places].find(
         ([, p]) => p.index === index && p.stage !== stage && samePrefix(p.stage, stage, index),
       )?.[0];
       if (owner) shares.set(owner, [...(shares.get(owner) ?? []), { stage, index }]);
     }
   }
+  const ids = new Set(steps.map((s) => s.id));
   for (const [owner, others] of shares) {
-    const all = [places.get(owner)!, ...others].sort((a, b) => a.stage.position - b.stage.position);
+    const own = places.get(owner)!;
+    // A place whose id a step already has was printed under its own label, unmapped (the Dockerfile
+    // changed since the build): BuildKit did not share this vertex with it, and ids stay unique.
+    const free = others.filter((p) => !ids.has(idAt(owner, p)));
+    if (!free.length) continue;
+    const all = [own, ...free].sort((a, b) => a.stage.position - b.stage.position);
     owner.sharedWith = all.slice(1).map(labelOf);
-    if (all[0].stage !== places.get(owner)!.stage) relabel(owner, all[0]);
+    if (all[0] !== own) {
+      ids.delete(owner.id);
+      relabel(owner, all[0]);
+      ids.add(owner.id);
+    }
   }
   return { unmapped };
 }

@@ -1,4 +1,4 @@
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, JSONInstruction, type Heredoc, type Instruction } from 'dockerfile-ast';
 
 /** Instructions that BuildKit numbers as steps (`[stage i/n]`); ENV, ARG, CMD and the like are not. */
 const COUNTED = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'WORKDIR']);
@@ -69,6 +69,53 @@ function substitute(text: string, values: Map<string, string | null>): string {
   });
 }
 
+/**
+ * True when `text` reads the variable `name` (`$NAME`, `${NAME}`, `${NAME:-x}`). The name is taken
+ * literally: an ARG may be named `X(` or `A.B`, which would otherwise be read as a regex.
+ */
+export function readsVariable(text: string, name: string): boolean {
+  const literal = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\$\\{?${literal}(?!\\w)`).test(text);
+}
+
+type Range = ReturnType<Instruction['getRange']>;
+
+/** The text of a range, over the file's lines. */
+function textOf(lines: string[], range: Range): string {
+  const source = lines.slice(range.start.line, range.end.line + 1);
+  source[source.length - 1] = source[source.length - 1].slice(0, range.end.character);
+  source[0] = source[0].slice(range.start.character);
+  return source.join('\n');
+}
+
+/**
+ * The context sources of a COPY/ADD without --from: every argument but the destination. JSON form
+ * (`COPY ["a b", "/dst/"]`) is read as JSON, as BuildKit reads it (dockerfile-ast's JSON strings drop
+ * spaces); a here-document (`COPY <<EOF /dst`) is no source, and neither is its body.
+ */
+function copySources(inst: Instruction, lines: string[], escape: string): string[] {
+  const open = inst instanceof JSONInstruction ? inst.getOpeningBracket() : null;
+  const close = inst instanceof JSONInstruction ? inst.getClosingBracket() : null;
+  if (open && close) {
+    const text = textOf(lines, { start: open.getRange().start, end: close.getRange().end });
+    try {
+      const value: unknown = JSON.parse(text.replace(new RegExp(`\\${escape}[ \t]*\n`, 'g'), ''));
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.slice(0, -1);
+    } catch {
+      // not JSON: BuildKit reads it in shell form, as below
+    }
+  }
+  // A here-document's body starts on the line after its `<<NAME`: its words are no arguments.
+  const heredocs = (inst as unknown as { getHeredocs(): Heredoc[] }).getHeredocs();
+  const lastLine = heredocs.length ? Math.max(...heredocs.map((h) => h.getStartRange().start.line)) : Infinity;
+  return inst
+    .getArguments()
+    .filter((a) => a.getRange().start.line <= lastLine)
+    .map((a) => a.getValue())
+    .slice(0, -1)
+    .filter((a) => !a.startsWith('<<'));
+}
+
 export interface ParseDockerfileOpts {
   /** Build-arg values given on the command line, which override ARG defaults in FROM lines. */
   buildArgs?: Record<string, string>;
@@ -78,20 +125,18 @@ export interface ParseDockerfileOpts {
 export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {}): Dockerfile {
   const df = DockerfileParser.parse(content);
   const escape = df.getEscapeCharacter();
-  const lines = content.split('\n');
+  // Line breaks as dockerfile-ast counts them (its ranges index these lines): CRLF, a lone CR, LF.
+  const lines = content.split(/\r\n|\r|\n/);
   const stages: DockerfileStage[] = [];
   const globalArgs: Dockerfile['globalArgs'] = [];
   const globalValues = new Map<string, string | null>();
   for (const inst of df.getInstructions()) {
     const keyword = inst.getKeyword().toUpperCase();
     const range = inst.getRange();
-    const source = lines.slice(range.start.line, range.end.line + 1);
-    source[source.length - 1] = source[source.length - 1].slice(0, range.end.character);
-    source[0] = source[0].slice(range.start.character);
     const args = inst.getArguments().map((a) => a.getValue());
     const step: DockerfileInstruction = {
       keyword,
-      text: normalise(source.join('\n'), escape),
+      text: normalise(textOf(lines, range), escape),
       lines: { start: range.start.line + 1, end: range.end.line + 1 },
       sources: [],
       from: [],
@@ -135,7 +180,7 @@ export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {})
       const from = flagValues(inst, 'from');
       step.from = from.map((f) => f.toLowerCase());
       // With --from the sources are paths in that stage or image, not in the context.
-      if (!from.length) step.sources = args.slice(0, -1).filter((a) => !a.startsWith('<<'));
+      if (!from.length) step.sources = copySources(inst, lines, escape);
     } else if (keyword === 'RUN') {
       for (const mount of flagValues(inst, 'mount')) {
         const m = /(?:^|,)from=([^,]+)/.exec(mount);

@@ -168,14 +168,16 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
   const errors = parsed.errors.length ? [...parsed.errors] : vertexErrors;
   const failed = parsed.errors.length > 0 || vertexErrors.length > 0;
 
-  const wallSeconds =
-    parsed.startedAtMs !== null && parsed.endedAtMs !== null
-      ? round((parsed.endedAtMs - parsed.startedAtMs) / 1000)
-      : null;
-  const stepSeconds = round(parsed.vertices.reduce((sum, v) => sum + (v.seconds ?? 0), 0));
-  const basis = wallSeconds !== null && wallSeconds > 0 ? wallSeconds : stepSeconds;
+  const wall =
+    parsed.startedAtMs !== null && parsed.endedAtMs !== null ? (parsed.endedAtMs - parsed.startedAtMs) / 1000 : null;
+  const wallSeconds = wall === null ? null : round(wall);
+  const sum = parsed.vertices.reduce((total, v) => total + (v.seconds ?? 0), 0);
+  const stepSeconds = round(sum);
+  // Shares divide by the unrounded total (a rounded one can be smaller than a step). Capped at 1: a
+  // plain log's step times (BuildKit's clock) can run a little past its timestamps (the runner's).
+  const basis = wallSeconds !== null && wallSeconds > 0 ? wall! : sum;
   for (const step of steps) {
-    if (step.seconds !== null && basis > 0) step.share = step.seconds / basis;
+    if (step.seconds !== null && basis > 0) step.share = Math.min(1, step.seconds / basis);
   }
   const slowestRan = steps
     .filter((s) => (s.status === 'ran' || s.status === 'error') && s.seconds !== null)

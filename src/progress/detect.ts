@@ -21,15 +21,23 @@ export function formatOfLine(raw: string): ProgressFormat | null {
   return null;
 }
 
-/** Watches the first lines of a stream and tells its format as soon as one line is telling. */
+/**
+ * Watches the first lines of a stream and tells its format as soon as one line is telling. It reads
+ * the first DETECT_LIMIT bytes (characters, for text) and never past them, however the stream is
+ * chunked: a telling line beyond them would be found in one big chunk and missed in small ones.
+ */
 export class FormatDetector {
   private found: ProgressFormat | null = null;
+  private read = 0;
   private readonly splitter = new LineSplitter((line) => {
     if (this.found === null) this.found = formatOfLine(line);
   }, DETECT_LIMIT);
 
   push(chunk: string | Uint8Array): ProgressFormat | null {
-    if (this.found === null) this.splitter.push(chunk);
+    const room = DETECT_LIMIT - this.read;
+    this.read += chunk.length;
+    if (this.found !== null || room <= 0) return this.found;
+    this.splitter.push(typeof chunk === 'string' ? chunk.slice(0, room) : chunk.subarray(0, room));
     return this.found;
   }
 

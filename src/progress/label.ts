@@ -28,6 +28,12 @@ const STEP_INDEX = /^(\d+)\/(\d+)$/;
 const INTERNAL_NAMES =
   /^(?:resolve image config for |exporting to |exporting cache|importing to docker|importing cache manifest|preparing build cache|copy \/context \/|load remote build context|writing image|naming to|unpacking to|sending tarball|pushing )/;
 
+/** A step index or count; null past 2^53, where the digits no longer read exactly (or are Infinity). */
+function stepNumber(digits: string): number | null {
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
 function firstWord(text: string): string | null {
   const m = /^\S+/.exec(text);
   if (!m) return null;
@@ -69,8 +75,8 @@ function assignTokens(label: VertexLabel, tokens: string[], targets: ReadonlySet
   const idx = last ? STEP_INDEX.exec(last) : null;
   let rest = tokens;
   if (idx) {
-    label.index = Number(idx[1]);
-    label.count = Number(idx[2]);
+    label.index = stepNumber(idx[1]);
+    label.count = stepNumber(idx[2]);
     rest = tokens.slice(0, -1);
   } else if (last === 'internal' || last === 'auth') {
     label.special = last;

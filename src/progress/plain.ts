@@ -1,6 +1,6 @@
 import { detach } from '../util/detach.js';
 import { LineSplitter } from '../util/lines.js';
-import { parseSize, splitTimestamp, stripAnsi } from './text.js';
+import { parseSeconds, parseSize, splitTimestamp, stripAnsi } from './text.js';
 import { VertexStore, warningFrom, type VertexState } from './vertex-store.js';
 import type { BuildProblem, BuildWarning, ParsedBuild, VertexProgress } from './types.js';
 
@@ -98,9 +98,10 @@ export class PlainParser {
     let rest = raw;
     if (c >= 48 && c <= 57) {
       ({ ms, rest } = splitTimestamp(raw));
+      // Earliest and latest, not first and last: interleaved job logs can step back in time.
       if (ms !== null) {
-        if (this.firstMs === null) this.firstMs = ms;
-        this.lastMs = ms;
+        if (this.firstMs === null || ms < this.firstMs) this.firstMs = ms;
+        if (this.lastMs === null || ms > this.lastMs) this.lastMs = ms;
       }
     }
     const line = stripAnsi(rest);
@@ -166,7 +167,7 @@ export class PlainParser {
     if (rest.startsWith('DONE')) {
       const m = DONE.exec(rest);
       if (m) {
-        v.doneSeconds = m[1] === undefined ? null : Number(m[1]);
+        v.doneSeconds = m[1] === undefined ? null : parseSeconds(m[1]);
         return this.ending(v, 'done');
       }
     }

@@ -46,6 +46,11 @@ function time(value: unknown): number | null {
   return Number.isNaN(ms) || ms < 0 ? null : ms;
 }
 
+/** A number JSON gave, unless it is none or not finite (JSON.parse reads `1e999` as Infinity). */
+function finite(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -167,10 +172,11 @@ export class RawJsonParser {
   private status(s: WireStatus): void {
     if (typeof s.vertex !== 'string' || typeof s.id !== 'string') return;
     const v = this.store.getOrCreate(s.vertex, null, s.vertex);
+    const total = finite(s.total);
     VertexStore.setProgress(v, {
       id: s.id,
-      current: typeof s.current === 'number' ? s.current : null,
-      total: typeof s.total === 'number' && s.total > 0 ? s.total : null,
+      current: finite(s.current),
+      total: total !== null && total > 0 ? total : null,
       done: time(s.completed) !== null,
     });
   }

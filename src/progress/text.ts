@@ -18,11 +18,25 @@ export function stripAnsi(text: string): string {
   return text.includes('\u001b') ? stripVTControlCharacters(text) : text;
 }
 
+/**
+ * The longest time a step is believed to take (about 32 years). A printed time beyond it is a corrupt
+ * line, read as no time: it also keeps any sum of step times finite (a 400-digit time is Infinity).
+ */
+const MAX_SECONDS = 1e9;
+
+/** Parses `12.3` (a printed duration in seconds); null when it is no plausible time. */
+export function parseSeconds(text: string): number | null {
+  const n = Number(text);
+  return Number.isFinite(n) && n >= 0 && n <= MAX_SECONDS ? n : null;
+}
+
 /** Parses `88.68MB`, `737.50kB`, `2B`, `1.5GiB` (go-units style, as BuildKit prints sizes) to bytes. */
 export function parseSize(text: string): number | null {
   const m = /^(\d+(?:\.\d+)?)\s*([kKMGTP]?)(i?)B$/.exec(text);
   if (!m) return null;
   const base = m[3] ? 1024 : 1000;
   const power = ' kMGTP'.indexOf(m[2].toUpperCase() === 'K' ? 'k' : m[2] || ' ');
-  return Math.round(Number(m[1]) * base ** Math.max(power, 0));
+  const bytes = Math.round(Number(m[1]) * base ** Math.max(power, 0));
+  // Past 2^53 bytes (8 PiB) a size is neither exact nor real: a corrupt line (or Infinity).
+  return Number.isSafeInteger(bytes) ? bytes : null;
 }

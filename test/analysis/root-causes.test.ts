@@ -82,3 +82,14 @@ test('plain and rawjson of the same phase give the same root causes', async () =
     expect(raw).toEqual(plain);
   }
 });
+
+test('ARG names are matched literally in a RUN: `A.B` is not read by `$AXB`, and `X(` does not throw', async () => {
+  const text = 'FROM a\nARG A.B\nARG AXB\nARG X(\nRUN echo $AXB\n';
+  const parsed = parseDockerfile(text);
+  const log = '#1 [1/2] FROM docker.io/library/a\n#1 CACHED\n\n#2 [2/2] RUN echo $AXB\n#2 DONE 1.0s\n';
+  const report = buildReport(parseText(log), { dockerfile: { path: 'Dockerfile', parsed } });
+  await analyzeBuild(report, { dockerfile: parsed, contextDir: null });
+  expect(causes(report)).toEqual([
+    { step: '(default)#2', kind: 'build-arg-changed', files: [], args: ['AXB'], cascade: [] },
+  ]);
+});

@@ -31,6 +31,45 @@ describe('parseDockerfile', () => {
     ]);
     expect(df.stages[0].steps[2].text).toBe('RUN echo a b');
   });
+
+  test('lines break at CRLF, a lone CR and LF, as dockerfile-ast counts them', () => {
+    const df = parseDockerfile('FROM a\r\nRUN b \\\r  c\rCOPY x /y\n\rRUN d');
+    expect(df.stages[0].steps.map((i) => [i.text, i.lines])).toEqual([
+      ['FROM a', { start: 1, end: 1 }],
+      ['RUN b c', { start: 2, end: 3 }],
+      ['COPY x /y', { start: 4, end: 4 }],
+      ['RUN d', { start: 6, end: 6 }],
+    ]);
+    expect(() => parseDockerfile('\rW')).not.toThrow();
+  });
+
+  test('COPY/ADD sources: shell form, JSON form (spaces and escapes kept), none for a heredoc or its body', () => {
+    const df = parseDockerfile(
+      [
+        'FROM a',
+        'COPY src/ package.json /app/',
+        'COPY ["my file.txt", "a\\"b", "/app/"]',
+        'ADD [ "x", \\',
+        '  "/y" ]',
+        'COPY <<EOF /etc/conf',
+        'key=value',
+        'EOF',
+        'COPY --chmod=644 <<A <<B extra.txt /etc/',
+        'one two',
+        'A',
+        'B',
+        'COPY ["not", json] /z',
+      ].join('\n'),
+    );
+    expect(df.stages[0].steps.slice(1).map((i) => i.sources)).toEqual([
+      ['src/', 'package.json'],
+      ['my file.txt', 'a"b'],
+      ['x'],
+      [],
+      ['extra.txt'],
+      ['["not",', 'json]'],
+    ]);
+  });
 });
 
 describe('mapSteps', () => {
@@ -78,6 +117,48 @@ describe('mapSteps', () => {
       ['assets#3', 'assets', 3, []],
     ]);
     expect(report.stages.map((s) => s.key)).toEqual(['assets', 'app']);
+  });
+
+  test('a shared step is filed under the first stage of the build even when that stage printed no step of its own', () => {
+    // deps and test start alike; BuildKit ran both steps once and printed them under test's label.
+    // The last stage reads from deps: it is in the build. Nothing reads from unused: it is not.
+    const parsed = parseDockerfile(
+      [
+        'FROM busybox AS unused',
+        'RUN echo unused',
+        'FROM busybox AS deps',
+        'RUN echo deps',
+        'FROM busybox AS test',
+        'RUN echo deps',
+        'RUN echo test',
+        'FROM test',
+        'COPY --from=deps /x /x',
+      ].join('\n'),
+    );
+    const log = [
+      '#1 [test 1/3] FROM docker.io/library/busybox\n#1 DONE 0.1s\n',
+      '#2 [test 2/3] RUN echo deps\n#2 DONE 0.1s\n',
+      '#3 [test 3/3] RUN echo test\n#3 DONE 0.1s\n',
+      '#4 [stage-3 1/1] COPY --from=deps /x /x\n#4 DONE 0.1s\n',
+    ].join('\n');
+    const report = buildReport(parseText(log), { dockerfile: { path: 'Dockerfile', parsed } });
+    expect(report.steps.map((s) => [s.id, s.sharedWith, s.lines?.start])).toEqual([
+      ['deps#1', ['test 1/3'], 3],
+      ['deps#2', ['test 2/3'], 4],
+      ['test#3', [], 7],
+      ['stage-3#1', [], 9],
+    ]);
+  });
+
+  test('a shared step keeps its label when the first stage printed that step itself (unmapped: the file changed)', () => {
+    const parsed = parseDockerfile('FROM busybox AS a\nRUN one\nCOPY f /f\nFROM busybox AS b\nRUN one\n');
+    const log = '#1 [a 2/3] ADD x y\n#1 DONE 0.1s\n\n#2 [b 2/2] RUN one\n#2 DONE 0.1s\n';
+    const report = buildReport(parseText(log), { dockerfile: { path: 'Dockerfile', parsed } });
+    expect(report.steps.map((s) => [s.id, s.sharedWith])).toEqual([
+      ['a#2', []],
+      ['b#2', []],
+    ]);
+    expect(report.dockerfile!.unmapped.map((u) => u.id)).toEqual(['a#2']);
   });
 
   test('a step the Dockerfile does not have is reported as unmapped', () => {

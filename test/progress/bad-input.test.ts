@@ -1,6 +1,7 @@
 // Bad input gets a clear message or a partial report marked incomplete: never a throw, never a hang.
 import { readFileSync } from 'node:fs';
 import { createParser, parseText } from '../../src/progress/index.js';
+import { DETECT_LIMIT } from '../../src/progress/detect.js';
 import { buildReport } from '../../src/model/build-report.js';
 import { fixture } from '../support/fixtures.js';
 
@@ -80,6 +81,22 @@ describe('bad input', () => {
     const clean = analyse(rawLog);
     expect(r.steps.map((s) => [s.id, s.status])).toEqual(clean.steps.map((s) => [s.id, s.status]));
     expect(r.problems.length).toBeGreaterThan(0);
+  });
+
+  test('a first telling line past the detection limit is never read, whether the log comes whole or in chunks', () => {
+    const firstLine = rawLog.indexOf('\n') + 1;
+    // Blank lines, then the log: its first record ends on the last byte read, or on the next one.
+    for (const [blank, format] of [
+      [DETECT_LIMIT - firstLine, 'rawjson'],
+      [DETECT_LIMIT - firstLine + 1, 'plain'],
+    ] as const) {
+      const input = Buffer.concat([Buffer.from('\n'.repeat(blank)), rawLog]);
+      const whole = parseText(input);
+      const parser = createParser();
+      for (let i = 0; i < input.length; i += 1 << 16) parser.push(input.subarray(i, i + (1 << 16)));
+      expect(whole.format).toBe(format);
+      expect(parser.end()).toEqual(whole);
+    }
   });
 
   test('fed one byte at a time, a real log parses the same as whole', () => {

@@ -74,6 +74,52 @@ describe('PlainParser', () => {
     expect(r.steps[1].share).toBeCloseTo(0.9);
   });
 
+  test('timestamps that step back (lines of a job log out of order): the wall clock is earliest to latest', () => {
+    const log = [
+      '2024-05-02T10:00:01.0000000Z #1 [1/2] FROM docker.io/library/alpine',
+      '2024-05-02T10:00:00.0000000Z #1 DONE 0.5s',
+      '2024-05-02T10:00:04.0000000Z ',
+      '2024-05-02T10:00:05.0000000Z #2 [2/2] RUN make',
+      '2024-05-02T10:00:03.0000000Z #2 DONE 2.0s',
+    ].join('\n');
+    const r = report(log);
+    expect(r.totals.wallSeconds).toBe(5);
+    expect(r.steps[1].share).toBeCloseTo(0.4);
+  });
+
+  test('a time, size or step number too big to be real (a corrupt line) reads as none, never as Infinity', () => {
+    const huge = '9'.repeat(400);
+    const r = report(
+      [
+        '#1 [internal] load build context',
+        `#1 transferring context: ${huge}B done`,
+        '#1 DONE 0.1s',
+        '',
+        `#2 [a ${huge}/3] RUN x`,
+        '#2 DONE 1.0s',
+        '',
+        '#3 [a 3/3] RUN y',
+        `#3 DONE ${huge}s`,
+        '',
+        '#4 [a 1/3] RUN z',
+        '#4 DONE 10000000000.0s',
+      ].join('\n'),
+    );
+    expect(r.totals.contextBytes).toBeNull();
+    expect(r.steps.map((s) => [s.id, s.index, s.seconds])).toEqual([
+      ['a:RUN x', null, 1],
+      ['a#3', 3, null],
+      ['a#1', 1, null],
+    ]);
+    expect(r.totals.stepSeconds).toBe(1.1);
+  });
+
+  test("a step's share divides by the unrounded total: it never exceeds 1", () => {
+    const r = report('#1 [1/1] RUN x\n#1 DONE 1.0004s\n');
+    expect(r.totals.stepSeconds).toBe(1);
+    expect(r.steps[0].share).toBe(1);
+  });
+
   test('CR progress stays inside one log line; ANSI codes are removed', () => {
     const log =
       '#5 [2/2] RUN apt-get install\r\n#5 1.0 (Reading 5%\r(Reading 100%\r\n#5 2.0 \u001b[1;32mok\u001b[0m\n#5 DONE 2.1s\n';

@@ -99,6 +99,19 @@ describe('RawJsonParser', () => {
   });
 });
 
+test('a status size JSON reads as Infinity (`1e999`) is no size', () => {
+  const v = 'sha256:ctx';
+  const log = [
+    line({ vertexes: [{ digest: v, name: '[internal] load build context', started: T(0), completed: T(1) }] }),
+    '{"statuses":[{"id":"transferring context","vertex":"sha256:ctx","current":1e999,"total":1e999}]}',
+  ].join('\n');
+  const r = buildReport(parseText(log));
+  expect(parseText(log).vertices[0].progress).toEqual([
+    { id: 'transferring context', current: null, total: null, done: false },
+  ]);
+  expect(r.totals.contextBytes).toBeNull();
+});
+
 test('a big log record: every line counted, the last 20 kept, split records joined across the cut', () => {
   const v = 'sha256:big';
   const lines = Array.from({ length: 100 }, (_, i) => `line ${i} ✓`);

@@ -1,16 +1,12 @@
-import type { DockerfileStage } from '../../dockerfile/parse.js';
+import { readsVariable, type DockerfileStage } from '../../dockerfile/parse.js';
 import type { Suggestion } from '../../model/report.js';
 import { reranSeconds, type RuleContext } from './context.js';
-
-function uses(text: string, name: string): boolean {
-  return new RegExp(`\\$\\{?${name}\\b`).test(text);
-}
 
 function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
   const out: Suggestion[] = [];
   for (const arg of stage.args) {
     const after = stage.steps.filter((s) => s.lines.start > arg.line);
-    const firstUse = after.find((s) => uses(s.text, arg.name));
+    const firstUse = after.find((s) => readsVariable(s.text, arg.name));
     if (!firstUse) continue; // unused in the file: it may be read by a script; say nothing
     // RUNs between the ARG and its first use re-run whenever its value changes, without needing it.
     const needless = after.filter((s) => s.lines.start < firstUse.lines.start && s.keyword === 'RUN');

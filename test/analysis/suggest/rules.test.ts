@@ -117,6 +117,8 @@ describe('arg-placement', () => {
     ['declared just before its use', 'FROM alpine\nRUN make deps\nARG VERSION\nRUN echo $VERSION\n'],
     ['only COPYs between', 'FROM alpine\nARG VERSION\nCOPY a /a\nRUN echo ${VERSION}\n'],
     ['never used in the file (a script may read it)', 'FROM alpine\nARG VERSION\nRUN make\n'],
+    ['a name read as a regex would match a later RUN', 'FROM alpine\nARG V.R\nRUN make\nRUN echo $VER\n'],
+    ['a name with a regex character', 'FROM alpine\nARG X(\nRUN make\nRUN echo $X\n'],
   ])('silent: %s', (_name, text) => {
     expect(rules(text)).not.toContain('arg-placement');
   });

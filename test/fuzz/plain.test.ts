@@ -1,0 +1,348 @@
+// Fuzz and property tests of the plain progress parser (issue 7, item 2): real logs cut, shuffled,
+// duplicated, thinned, salted with bad bytes, garbage and huge lines, then fed whole and in chunks.
+// Nothing may escape push/end/buildReport/analyzeBuild, no case may hang, every report keeps its
+// invariants (see checkReport), and the report never depends on how the input was chunked.
+import fc from 'fast-check';
+import { buildReport } from '../../src/model/build-report.js';
+import {
+  FIXED_NOW,
+  PLAIN_LOGS,
+  REPRO,
+  ansiArb,
+  bounded,
+  checkReport,
+  chunk,
+  chunkSizesArb,
+  controlArb,
+  dockerfileChoiceArb,
+  dockerfileFor,
+  fuzzParams,
+  invalidUtf8Arb,
+  jestTimeout,
+  mutate,
+  mutatedLogArb,
+  parseChunks,
+  preamble,
+  preambleArb,
+  plainLineArb,
+  runPipeline,
+  withTimestamps,
+  type Mutation,
+} from './arbitraries.js';
+
+const logArb = fc.constantFrom(...PLAIN_LOGS);
+const formatArb = fc.constantFrom('plain' as const, undefined); // given, or detected
+
+/** The log with its `at`-th vertex block (text between blank lines) printed `times` more times. */
+function dupBlock(bytes: Buffer, at: number, times: number): Buffer {
+  const blocks = bytes.toString('utf8').split('\n\n');
+  const i = at % blocks.length;
+  return Buffer.from(
+    [...blocks.slice(0, i + 1), ...Array<string>(times).fill(blocks[i]), ...blocks.slice(i + 1)].join('\n\n'),
+  );
+}
+
+async function noThrow(bytes: Uint8Array, format: 'plain' | undefined, df: { path: string; text: string } | null) {
+  await bounded('parse + report + analysis', () => runPipeline([bytes], format, df));
+}
+
+describe('plain parser', () => {
+  const T = 1000; // time bound of each property (ms): past it, fast-check stops with a success
+
+  test(
+    'cut at any two bytes (inside UTF-8 characters too): no throw, invariants hold',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(logArb, fc.nat(), fc.nat(), formatArb, dockerfileChoiceArb, async (log, a, b, format, dfc) => {
+          const m: Mutation = { kind: 'cut', from: a, to: b };
+          await noThrow(mutate(log.bytes, [m], 'blocks'), format, dockerfileFor(log, dfc));
+        }),
+        fuzzParams('plain cut', 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'vertex blocks reordered, lines duplicated and dropped: no throw, invariants hold',
+    async () => {
+      const shapeArb = fc.array(
+        fc.oneof(
+          fc.record({
+            kind: fc.constant('swap' as const),
+            swaps: fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 12 }),
+          }),
+          fc.record({
+            kind: fc.constant('duplicate' as const),
+            at: fc.nat(),
+            count: fc.integer({ min: 1, max: 8 }),
+            times: fc.integer({ min: 1, max: 3 }),
+          }),
+          fc.record({ kind: fc.constant('drop' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
+        ),
+        { minLength: 1, maxLength: 6 },
+      );
+      await fc.assert(
+        fc.asyncProperty(logArb, shapeArb, formatArb, dockerfileChoiceArb, async (log, ms, format, dfc) => {
+          await noThrow(mutate(log.bytes, ms, 'blocks'), format, dockerfileFor(log, dfc));
+        }),
+        fuzzParams('plain shape', 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'invalid UTF-8, control characters and ANSI sequences anywhere: no throw, invariants hold',
+    async () => {
+      const saltArb = fc.array(
+        fc.record({
+          kind: fc.constant('insert' as const),
+          at: fc.nat(),
+          bytes: fc.oneof(invalidUtf8Arb, controlArb, ansiArb),
+        }),
+        { minLength: 1, maxLength: 30 },
+      );
+      await fc.assert(
+        fc.asyncProperty(logArb, saltArb, formatArb, async (log, ms, format) => {
+          await noThrow(mutate(log.bytes, ms, 'blocks'), format, log.dockerfile);
+        }),
+        fuzzParams('plain salt', 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'interleaved garbage and plausible-but-wrong lines: no throw, invariants hold',
+    async () => {
+      const garbageArb = fc.array(
+        fc.record({
+          kind: fc.constant('line' as const),
+          at: fc.nat(),
+          line: fc
+            .oneof(plainLineArb, fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 }))
+            .map((s) => Buffer.from(s)),
+        }),
+        { minLength: 1, maxLength: 25 },
+      );
+      await fc.assert(
+        fc.asyncProperty(logArb, garbageArb, formatArb, async (log, ms, format) => {
+          await noThrow(mutate(log.bytes, ms, 'blocks'), format, log.dockerfile);
+        }),
+        fuzzParams('plain garbage', 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'every mutation combined (cuts, swaps, numbers, bytes, lines): no throw, invariants hold',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          mutatedLogArb('plain', 8),
+          formatArb,
+          dockerfileChoiceArb,
+          async ({ log, bytes }, format, dfc) => {
+            await noThrow(bytes, format, dockerfileFor(log, dfc));
+          },
+        ),
+        fuzzParams('plain combined', 100, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'synthetic logs of plausible lines only: no throw, invariants hold',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(plainLineArb, { maxLength: 60 }), fc.boolean(), async (lines, blanks) => {
+          const text = lines.join(blanks ? '\n\n' : '\n');
+          await noThrow(Buffer.from(text), 'plain', null);
+        }),
+        fuzzParams('plain synthetic', 200, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'GitHub Actions timestamps (rising, equal or going back), then mutated: no throw, times stay non-negative',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          logArb,
+          fc.integer({ min: 0, max: 4e12 }),
+          fc.array(fc.integer({ min: -5000, max: 60000 }), { minLength: 1, maxLength: 8 }),
+          fc.array(
+            fc.record({
+              kind: fc.constant('swap' as const),
+              swaps: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 4 }),
+            }),
+            { maxLength: 1 },
+          ),
+          async (log, start, steps, ms) => {
+            await noThrow(mutate(withTimestamps(log.bytes, start, steps), ms, 'blocks'), undefined, log.dockerfile);
+          },
+        ),
+        fuzzParams('plain timestamps', 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'random bytes and random text: no throw, invariants hold',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 8192 }),
+            fc.string({ unit: 'binary', maxLength: 2000 }).map((s) => Buffer.from(s)),
+            fc.string({ unit: 'grapheme', maxLength: 2000 }).map((s) => Buffer.from(s)),
+          ),
+          formatArb,
+          async (bytes, format) => noThrow(bytes, format, null),
+        ),
+        fuzzParams('plain random', 200, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test.each(['x', 'é', '€😀', '\u001b[31mred\u001b[0m', '#5 0.1 ', '\r'])(
+    'a 10 MB line of %j anywhere, fed in random chunks: no throw, the report is incomplete',
+    async (fill) => {
+      await fc.assert(
+        fc.asyncProperty(
+          logArb,
+          fc.nat(),
+          fc.boolean(),
+          fc.integer({ min: 4096, max: 3 << 20 }),
+          async (log, at, newline, size) => {
+            const lines = log.bytes.toString('latin1').split('\n');
+            const huge = fill.repeat(Math.ceil((10 << 20) / Buffer.byteLength(fill)));
+            const i = at % (lines.length + 1);
+            const input = Buffer.concat([
+              Buffer.from(lines.slice(0, i).join('\n') + (i ? '\n' : ''), 'latin1'),
+              Buffer.from(huge),
+              Buffer.from((newline ? '\n' : '') + lines.slice(i).join('\n'), 'latin1'),
+            ]);
+            const report = await bounded('10 MB line', () =>
+              runPipeline(chunk(input, [size]), 'plain', log.dockerfile),
+            );
+            expect(report.complete).toBe(false);
+          },
+        ),
+        fuzzParams(`plain huge line ${fill}`, 1, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'chunking invariance: any chunk sizes (bytes, or text) give a deep-equal report',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(mutatedLogArb('plain', 4), chunkSizesArb, formatArb, async ({ bytes }, sizes, format) => {
+          const whole = buildReport(parseChunks([bytes], format), { now: FIXED_NOW });
+          const byBytes = buildReport(parseChunks(chunk(bytes, sizes), format), { now: FIXED_NOW });
+          expect(byBytes).toEqual(whole);
+          const text = bytes.toString('utf8');
+          const wholeText = buildReport(parseChunks([text], format), { now: FIXED_NOW });
+          const byText = buildReport(parseChunks(chunk(text, sizes), format), { now: FIXED_NOW });
+          expect(byText).toEqual(wholeText);
+        }),
+        fuzzParams('plain chunking', 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'chunking invariance after a preamble (blank, banner, ANSI, JSON lines or one long line) of up to 3 MiB, across the detection limit: same report, plain',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...PLAIN_LOGS),
+          preambleArb,
+          fc.constantFrom(4096, 1 << 16, 1 << 20, 3 << 19),
+          async (log, pre, size) => {
+            const input = Buffer.concat([preamble(pre), log.bytes]);
+            const whole = buildReport(parseChunks([input]), { now: FIXED_NOW });
+            expect(whole.source.format).toBe('plain');
+            const chunked = buildReport(parseChunks(chunk(input, [size])), { now: FIXED_NOW });
+            expect(chunked).toEqual(whole);
+          },
+        ),
+        fuzzParams('plain preamble', 5, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'vertex blocks in any order: no vertex is lost, invariants hold',
+    () => {
+      fc.assert(
+        fc.property(logArb, fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 40 }), (log, swaps) => {
+          const m: Mutation = { kind: 'swap', swaps };
+          const shuffled = parseChunks([mutate(log.bytes, [m], 'blocks')], 'plain');
+          checkReport(buildReport(shuffled, { now: FIXED_NOW }));
+          expect(shuffled.vertices.length).toBe(parseChunks([log.bytes], 'plain').vertices.length);
+        }),
+        fuzzParams('plain block order', 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    "a vertex block printed again changes no step's id, status or time",
+    async () => {
+      const sig = (b: Buffer) =>
+        buildReport(parseChunks([b], 'plain'), { now: FIXED_NOW })
+          .steps.map((s) => JSON.stringify([s.id, s.status, s.seconds]))
+          .sort();
+      await fc.assert(
+        fc.property(logArb, fc.nat(), fc.integer({ min: 1, max: 3 }), (log, at, times) => {
+          const dup = dupBlock(log.bytes, at, times);
+          expect(sig(dup)).toEqual(sig(log.bytes));
+        }),
+        fuzzParams('plain duplicate', 100, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test('numbers past any real one (step count, times): no throw, invariants hold', async () => {
+    await noThrow(
+      Buffer.from('#1 [1/99999999999999999999] RUN x\n#1 DONE 1e308s\n#1 DONE 99999999999999999999999.9s\n'),
+      undefined,
+      null,
+    );
+  });
+
+  // Regressions the properties above found, as minimal cases.
+
+  test('timestamps that step back: the wall clock spans the earliest to the latest', () => {
+    // '2024-05-02T10:11:12.124Z #0 x' then '2024-05-02T10:11:12.123Z #0 x'
+    const report = buildReport(parseChunks([REPRO.plainTimestampsGoingBack], 'plain'), { now: FIXED_NOW });
+    expect(report.totals.wallSeconds).toBe(0.001);
+  });
+
+  test('400-digit numbers (Infinity as doubles) are no time, size or step index', () => {
+    const done = buildReport(parseChunks([REPRO.plainInfiniteDone], 'plain'), { now: FIXED_NOW });
+    const size = buildReport(parseChunks([REPRO.plainInfiniteSize], 'plain'), { now: FIXED_NOW });
+    const index = buildReport(parseChunks([REPRO.plainInfiniteIndex], 'plain'), { now: FIXED_NOW });
+    expect({
+      seconds: done.steps[0].seconds,
+      share: done.steps[0].share,
+      stepSeconds: done.totals.stepSeconds,
+      contextBytes: size.totals.contextBytes,
+      index: index.steps[0].index,
+    }).toEqual({ seconds: null, share: null, stepSeconds: 0, contextBytes: null, index: null });
+  });
+});
