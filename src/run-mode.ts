@@ -70,7 +70,12 @@ export async function captureBuild(opts: CaptureOpts): Promise<CaptureResponse> 
       command,
       progressFile,
       redactor: opts.redactor,
-      onProgress: (line) => parser.push(`${line}\n`),
+      // Plain progress carries no clock: each line is stamped as it arrives (as GitHub stamps job log
+      // lines), which gives the steps start and end times. rawjson has BuildKit's own times.
+      onProgress:
+        command.progress === 'plain'
+          ? (line) => parser.push(`${new Date().toISOString()} ${line}\n`)
+          : (line) => parser.push(`${line}\n`),
       echo: opts.echo,
     });
     const iid = (await readFile(iidFile, 'utf8').catch(() => '')).trim();

@@ -37,6 +37,12 @@ describeDocker('action run mode (real engine)', () => {
     expect(Object.values(statuses(coldReport)).filter((s) => s === 'cached')).toEqual([]);
     // The job log shows the build as it runs.
     expect(cold.stdout).toMatch(/\[deps 4\/4\] RUN sleep 1/);
+    // Plain progress has no times: the action stamps lines as they arrive, so steps have start and
+    // end times (the 1 s sleep included), and the step waterfall can be drawn.
+    const sleep = coldReport.steps.find((s) => s.id === 'deps#4')!;
+    expect(sleep.completed! - sleep.started!).toBeGreaterThanOrEqual(900);
+    expect(coldReport.totals.wallSeconds).toBeGreaterThanOrEqual(1);
+    expect(readFileSync(`${cold.outputs['report-dir']}/charts/waterfall.svg`, 'utf8')).toContain('Steps over time');
 
     const warm = await runAction(inputs);
     const warmReport = reportOf(warm);
