@@ -262,8 +262,9 @@ interface Stored {
   reportId: string;
   baseline: BuildReport | null;
   history: History;
-  /** The commit the restored baseline was built from. */
+  /** The commit the restored baseline was built from, and its cache key. */
   commit: string | null;
+  key: string | null;
 }
 
 /** The store's plan for this event, and the baseline it restored. The cache service failing is a warning. */
@@ -285,7 +286,15 @@ async function restoreStored(inputs: Inputs): Promise<Stored | null> {
     reportId: inputs['report-id'],
     branches: inputs['baseline-branches'],
   });
-  const stored: Stored = { cache, plan, reportId: inputs['report-id'], baseline: null, history: EMPTY, commit: null };
+  const stored: Stored = {
+    cache,
+    plan,
+    reportId: inputs['report-id'],
+    baseline: null,
+    history: EMPTY,
+    commit: null,
+    key: null,
+  };
   if (!plan.restore) {
     core.info(`No baseline: ${plan.reason}`);
     return stored;
@@ -299,7 +308,13 @@ async function restoreStored(inputs: Inputs): Promise<Stored | null> {
     if (!restored.baseline) core.warning(`The stored baseline '${restored.key}' holds no readable report`);
     const last = restored.history.builds.at(-1);
     core.info(`Baseline restored from '${restored.key}' (${restored.history.builds.length} build(s) of history)`);
-    return { ...stored, baseline: restored.baseline, history: restored.history, commit: last?.commit ?? null };
+    return {
+      ...stored,
+      baseline: restored.baseline,
+      history: restored.history,
+      commit: last?.commit ?? null,
+      key: restored.key,
+    };
   } catch (err) {
     core.warning(`Could not restore the baseline: ${(err as Error).message}. The build is reported without one.`);
     return stored;
@@ -312,6 +327,11 @@ const EMPTY: History = { schemaVersion: 1, builds: [] };
 async function saveStored(stored: Stored, report: BuildReport, exitCode: number): Promise<void> {
   if (exitCode !== 0 || report.failed || !report.complete) {
     core.info('The baseline is not saved: this build failed or its report is incomplete');
+    return;
+  }
+  if (stored.key === stored.plan.saveKey) {
+    // A re-run of a commit already saved: cache entries cannot be overwritten, and need not be.
+    core.info(`The baseline of this commit is already stored as '${stored.key}'`);
     return;
   }
   try {

@@ -186,6 +186,17 @@ describe('baseline store', () => {
     expect(same.outputs['baseline-found']).toBe('true');
   });
 
+  test('a re-run of a saved commit compares with its first run and saves nothing new, without a warning', async () => {
+    const env = eventEnv('push', { sha: 'c'.repeat(40) });
+    const inputs = { 'log-file': log('warm'), dockerfile, artifact: 'false' };
+    await runAction(inputs, env);
+    const again = await runAction(inputs, env);
+    expect(again.outputs['baseline-found']).toBe('true');
+    expect(again.stdout).toContain(`already stored as 'buildkit-cache-analytics-v1~default~main~${'c'.repeat(40)}'`);
+    expect(again.stdout).not.toMatch(/::warning::/);
+    expect(results.caches).toHaveLength(1);
+  });
+
   test('a failed build is reported but never becomes the baseline', async () => {
     const run = await runAction(
       {
