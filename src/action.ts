@@ -270,9 +270,11 @@ interface Stored {
 /** The store's plan for this event, and the baseline it restored. The cache service failing is a warning. */
 async function restoreStored(inputs: Inputs): Promise<Stored | null> {
   if (!inputs['baseline-store']) return null;
+  // Outside a GitHub job neither variable is set, so the cache library (and its Azure SDK) need not load at all.
+  const unavailable = !process.env.ACTIONS_RESULTS_URL && !process.env.ACTIONS_CACHE_URL;
   // Loaded only when used: @actions/cache and the Azure SDK behind it are most of the bundle.
-  const cache = await import('@actions/cache');
-  if (!cache.isFeatureAvailable()) {
+  const cache = unavailable ? null : await import('@actions/cache');
+  if (!cache?.isFeatureAvailable()) {
     core.info('No baseline store: the cache service is not available to this job (ACTIONS_RESULTS_URL unset)');
     return null;
   }
