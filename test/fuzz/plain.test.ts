@@ -8,16 +8,13 @@ import {
   FIXED_NOW,
   PLAIN_LOGS,
   REPRO,
-  ansiArb,
   bounded,
   checkReport,
   chunk,
   chunkSizesArb,
-  controlArb,
   dockerfileChoiceArb,
   dockerfileFor,
   fuzzParams,
-  invalidUtf8Arb,
   jestTimeout,
   mutate,
   mutatedLogArb,
@@ -29,6 +26,7 @@ import {
   withTimestamps,
   type Mutation,
 } from './arbitraries.js';
+import { mutationProperties, noThrow } from './mutation-properties.js';
 
 const logArb = fc.constantFrom(...PLAIN_LOGS);
 const formatArb = fc.constantFrom('plain' as const, undefined); // given, or detected
@@ -42,76 +40,16 @@ function dupBlock(bytes: Buffer, at: number, times: number): Buffer {
   );
 }
 
-async function noThrow(bytes: Uint8Array, format: 'plain' | undefined, df: { path: string; text: string } | null) {
-  await bounded('parse + report + analysis', () => runPipeline([bytes], format, df));
-}
-
 describe('plain parser', () => {
   const T = 1000; // time bound of each property (ms): past it, fast-check stops with a success
 
-  test(
-    'cut at any two bytes (inside UTF-8 characters too): no throw, invariants hold',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(logArb, fc.nat(), fc.nat(), formatArb, dockerfileChoiceArb, async (log, a, b, format, dfc) => {
-          const m: Mutation = { kind: 'cut', from: a, to: b };
-          await noThrow(mutate(log.bytes, [m], 'blocks'), format, dockerfileFor(log, dfc));
-        }),
-        fuzzParams('plain cut', 60, T),
-      );
-    },
-    jestTimeout(T),
-  );
-
-  test(
-    'vertex blocks reordered, lines duplicated and dropped: no throw, invariants hold',
-    async () => {
-      const shapeArb = fc.array(
-        fc.oneof(
-          fc.record({
-            kind: fc.constant('swap' as const),
-            swaps: fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 12 }),
-          }),
-          fc.record({
-            kind: fc.constant('duplicate' as const),
-            at: fc.nat(),
-            count: fc.integer({ min: 1, max: 8 }),
-            times: fc.integer({ min: 1, max: 3 }),
-          }),
-          fc.record({ kind: fc.constant('drop' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
-        ),
-        { minLength: 1, maxLength: 6 },
-      );
-      await fc.assert(
-        fc.asyncProperty(logArb, shapeArb, formatArb, dockerfileChoiceArb, async (log, ms, format, dfc) => {
-          await noThrow(mutate(log.bytes, ms, 'blocks'), format, dockerfileFor(log, dfc));
-        }),
-        fuzzParams('plain shape', 60, T),
-      );
-    },
-    jestTimeout(T),
-  );
-
-  test(
-    'invalid UTF-8, control characters and ANSI sequences anywhere: no throw, invariants hold',
-    async () => {
-      const saltArb = fc.array(
-        fc.record({
-          kind: fc.constant('insert' as const),
-          at: fc.nat(),
-          bytes: fc.oneof(invalidUtf8Arb, controlArb, ansiArb),
-        }),
-        { minLength: 1, maxLength: 30 },
-      );
-      await fc.assert(
-        fc.asyncProperty(logArb, saltArb, formatArb, async (log, ms, format) => {
-          await noThrow(mutate(log.bytes, ms, 'blocks'), format, log.dockerfile);
-        }),
-        fuzzParams('plain salt', 60, T),
-      );
-    },
-    jestTimeout(T),
-  );
+  mutationProperties({
+    format: 'plain',
+    cutInside: 'UTF-8 characters too',
+    shapeTitle: 'vertex blocks reordered, lines duplicated and dropped',
+    maxSwaps: 12,
+    timeMs: T,
+  });
 
   test(
     'interleaved garbage and plausible-but-wrong lines: no throw, invariants hold',

@@ -10,15 +10,12 @@ import {
   FIXED_NOW,
   RAWJSON_LOGS,
   REPRO,
-  ansiArb,
   bounded,
   chunk,
   chunkSizesArb,
-  controlArb,
   dockerfileChoiceArb,
   dockerfileFor,
   fuzzParams,
-  invalidUtf8Arb,
   jestTimeout,
   mutate,
   mutatedLogArb,
@@ -30,80 +27,21 @@ import {
   shown,
   type Mutation,
 } from './arbitraries.js';
+import { mutationProperties, noThrow } from './mutation-properties.js';
 
 const logArb = fc.constantFrom(...RAWJSON_LOGS);
 const formatArb = fc.constantFrom('rawjson' as const, undefined); // given, or detected
 
-async function noThrow(bytes: Uint8Array, format: 'rawjson' | undefined, df: { path: string; text: string } | null) {
-  await bounded('parse + report + analysis', () => runPipeline([bytes], format, df));
-}
-
 describe('rawjson parser', () => {
   const T = 1000; // time bound of each property (ms): past it, fast-check stops with a success
 
-  test(
-    'cut at any two bytes (inside JSON strings and UTF-8 characters): no throw, invariants hold',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(logArb, fc.nat(), fc.nat(), formatArb, dockerfileChoiceArb, async (log, a, b, format, dfc) => {
-          const m: Mutation = { kind: 'cut', from: a, to: b };
-          await noThrow(mutate(log.bytes, [m], 'lines'), format, dockerfileFor(log, dfc));
-        }),
-        fuzzParams('rawjson cut', 60, T),
-      );
-    },
-    jestTimeout(T),
-  );
-
-  test(
-    'records reordered, duplicated and dropped: no throw, invariants hold',
-    async () => {
-      const shapeArb = fc.array(
-        fc.oneof(
-          fc.record({
-            kind: fc.constant('swap' as const),
-            swaps: fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 20 }),
-          }),
-          fc.record({
-            kind: fc.constant('duplicate' as const),
-            at: fc.nat(),
-            count: fc.integer({ min: 1, max: 8 }),
-            times: fc.integer({ min: 1, max: 3 }),
-          }),
-          fc.record({ kind: fc.constant('drop' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
-        ),
-        { minLength: 1, maxLength: 6 },
-      );
-      await fc.assert(
-        fc.asyncProperty(logArb, shapeArb, formatArb, dockerfileChoiceArb, async (log, ms, format, dfc) => {
-          await noThrow(mutate(log.bytes, ms, 'lines'), format, dockerfileFor(log, dfc));
-        }),
-        fuzzParams('rawjson shape', 60, T),
-      );
-    },
-    jestTimeout(T),
-  );
-
-  test(
-    'invalid UTF-8, control characters and ANSI sequences anywhere: no throw, invariants hold',
-    async () => {
-      const saltArb = fc.array(
-        fc.record({
-          kind: fc.constant('insert' as const),
-          at: fc.nat(),
-          bytes: fc.oneof(invalidUtf8Arb, controlArb, ansiArb),
-        }),
-        { minLength: 1, maxLength: 30 },
-      );
-      await fc.assert(
-        fc.asyncProperty(logArb, saltArb, formatArb, async (log, ms, format) => {
-          await noThrow(mutate(log.bytes, ms, 'lines'), format, log.dockerfile);
-        }),
-        fuzzParams('rawjson salt', 60, T),
-      );
-    },
-    jestTimeout(T),
-  );
+  mutationProperties({
+    format: 'rawjson',
+    cutInside: 'JSON strings and UTF-8 characters',
+    shapeTitle: 'records reordered, duplicated and dropped',
+    maxSwaps: 20,
+    timeMs: T,
+  });
 
   test(
     'generated SolveStatus records and garbage interleaved with a real log: no throw, invariants hold',

@@ -1,0 +1,109 @@
+// The three mutation properties both progress parsers share (cut, reshaped, salted): the same real-log
+// mutations, told apart only by the unit they move (plain vertex blocks, rawjson records).
+import fc from 'fast-check';
+import {
+  PLAIN_LOGS,
+  RAWJSON_LOGS,
+  ansiArb,
+  bounded,
+  controlArb,
+  dockerfileChoiceArb,
+  dockerfileFor,
+  fuzzParams,
+  invalidUtf8Arb,
+  jestTimeout,
+  mutate,
+  runPipeline,
+  type Mutation,
+} from './arbitraries.js';
+
+interface Spec {
+  format: 'plain' | 'rawjson';
+  /** What a cut may fall inside, and what the shape mutations move (test titles). */
+  cutInside: string;
+  shapeTitle: string;
+  maxSwaps: number;
+  /** Time bound of each property (ms): past it, fast-check stops with a success. */
+  timeMs: number;
+}
+
+/** The whole pipeline on one input, bounded in time: it must neither throw nor hang. */
+export async function noThrow(
+  bytes: Uint8Array,
+  format: 'plain' | 'rawjson' | undefined,
+  df: { path: string; text: string } | null,
+) {
+  await bounded('parse + report + analysis', () => runPipeline([bytes], format, df));
+}
+
+/** Registers the cut, shape and salt properties for one format (call inside its describe block). */
+export function mutationProperties(spec: Spec): void {
+  const { format, timeMs: T } = spec;
+  const unit = format === 'plain' ? 'blocks' : 'lines';
+  const logArb = fc.constantFrom(...(format === 'plain' ? PLAIN_LOGS : RAWJSON_LOGS));
+  const formatArb = fc.constantFrom(format, undefined); // given, or detected
+
+  test(
+    `cut at any two bytes (inside ${spec.cutInside}): no throw, invariants hold`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(logArb, fc.nat(), fc.nat(), formatArb, dockerfileChoiceArb, async (log, a, b, fmt, dfc) => {
+          const m: Mutation = { kind: 'cut', from: a, to: b };
+          await noThrow(mutate(log.bytes, [m], unit), fmt, dockerfileFor(log, dfc));
+        }),
+        fuzzParams(`${format} cut`, 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    `${spec.shapeTitle}: no throw, invariants hold`,
+    async () => {
+      const shapeArb = fc.array(
+        fc.oneof(
+          fc.record({
+            kind: fc.constant('swap' as const),
+            swaps: fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: spec.maxSwaps }),
+          }),
+          fc.record({
+            kind: fc.constant('duplicate' as const),
+            at: fc.nat(),
+            count: fc.integer({ min: 1, max: 8 }),
+            times: fc.integer({ min: 1, max: 3 }),
+          }),
+          fc.record({ kind: fc.constant('drop' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
+        ),
+        { minLength: 1, maxLength: 6 },
+      );
+      await fc.assert(
+        fc.asyncProperty(logArb, shapeArb, formatArb, dockerfileChoiceArb, async (log, ms, fmt, dfc) => {
+          await noThrow(mutate(log.bytes, ms, unit), fmt, dockerfileFor(log, dfc));
+        }),
+        fuzzParams(`${format} shape`, 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'invalid UTF-8, control characters and ANSI sequences anywhere: no throw, invariants hold',
+    async () => {
+      const saltArb = fc.array(
+        fc.record({
+          kind: fc.constant('insert' as const),
+          at: fc.nat(),
+          bytes: fc.oneof(invalidUtf8Arb, controlArb, ansiArb),
+        }),
+        { minLength: 1, maxLength: 30 },
+      );
+      await fc.assert(
+        fc.asyncProperty(logArb, saltArb, formatArb, async (log, ms, fmt) => {
+          await noThrow(mutate(log.bytes, ms, unit), fmt, log.dockerfile);
+        }),
+        fuzzParams(`${format} salt`, 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+}
