@@ -1,6 +1,7 @@
-// The three mutation properties both progress parsers share (cut, reshaped, salted): the same real-log
+// The properties both progress parsers share (cut, reshaped, salted, chunked anyhow): the same real-log
 // mutations, told apart only by the unit they move (plain vertex blocks, rawjson records).
 import fc from 'fast-check';
+import { buildReport } from '../../src/model/build-report.js';
 import {
   PLAIN_LOGS,
   RAWJSON_LOGS,
@@ -11,8 +12,13 @@ import {
   dockerfileFor,
   fuzzParams,
   invalidUtf8Arb,
+  chunk,
+  chunkSizesArb,
+  FIXED_NOW,
   jestTimeout,
   mutate,
+  mutatedLogArb,
+  parseChunks,
   runPipeline,
   type Mutation,
 } from './arbitraries.js';
@@ -36,7 +42,7 @@ export async function noThrow(
   await bounded('parse + report + analysis', () => runPipeline([bytes], format, df));
 }
 
-/** Registers the cut, shape and salt properties for one format (call inside its describe block). */
+/** Registers the cut, shape, salt and chunking properties for one format (call inside its describe block). */
 export function mutationProperties(spec: Spec): void {
   const { format, timeMs: T } = spec;
   const unit = format === 'plain' ? 'blocks' : 'lines';
@@ -102,6 +108,25 @@ export function mutationProperties(spec: Spec): void {
           await noThrow(mutate(log.bytes, ms, unit), fmt, log.dockerfile);
         }),
         fuzzParams(`${format} salt`, 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'chunking invariance: any chunk sizes (bytes, or text) give a deep-equal report',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(mutatedLogArb(format, 4), chunkSizesArb, formatArb, async ({ bytes }, sizes, fmt) => {
+          const whole = buildReport(parseChunks([bytes], fmt), { now: FIXED_NOW });
+          const byBytes = buildReport(parseChunks(chunk(bytes, sizes), fmt), { now: FIXED_NOW });
+          expect(byBytes).toEqual(whole);
+          const text = bytes.toString('utf8');
+          const wholeText = buildReport(parseChunks([text], fmt), { now: FIXED_NOW });
+          const byText = buildReport(parseChunks(chunk(text, sizes), fmt), { now: FIXED_NOW });
+          expect(byText).toEqual(wholeText);
+        }),
+        fuzzParams(`${format} chunking`, 60, T),
       );
     },
     jestTimeout(T),

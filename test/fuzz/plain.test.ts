@@ -11,7 +11,6 @@ import {
   bounded,
   checkReport,
   chunk,
-  chunkSizesArb,
   dockerfileChoiceArb,
   dockerfileFor,
   fuzzParams,
@@ -175,25 +174,6 @@ describe('plain parser', () => {
           },
         ),
         fuzzParams(`plain huge line ${fill}`, 1, T),
-      );
-    },
-    jestTimeout(T),
-  );
-
-  test(
-    'chunking invariance: any chunk sizes (bytes, or text) give a deep-equal report',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(mutatedLogArb('plain', 4), chunkSizesArb, formatArb, async ({ bytes }, sizes, format) => {
-          const whole = buildReport(parseChunks([bytes], format), { now: FIXED_NOW });
-          const byBytes = buildReport(parseChunks(chunk(bytes, sizes), format), { now: FIXED_NOW });
-          expect(byBytes).toEqual(whole);
-          const text = bytes.toString('utf8');
-          const wholeText = buildReport(parseChunks([text], format), { now: FIXED_NOW });
-          const byText = buildReport(parseChunks(chunk(text, sizes), format), { now: FIXED_NOW });
-          expect(byText).toEqual(wholeText);
-        }),
-        fuzzParams('plain chunking', 60, T),
       );
     },
     jestTimeout(T),

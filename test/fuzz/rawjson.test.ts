@@ -12,7 +12,6 @@ import {
   REPRO,
   bounded,
   chunk,
-  chunkSizesArb,
   dockerfileChoiceArb,
   dockerfileFor,
   fuzzParams,
@@ -200,25 +199,6 @@ describe('rawjson parser', () => {
           expect(report.steps.length).toBeGreaterThan(0);
         }),
         fuzzParams(`rawjson huge ${kind}`, 1, T),
-      );
-    },
-    jestTimeout(T),
-  );
-
-  test(
-    'chunking invariance: any chunk sizes (bytes, or text) give a deep-equal report',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(mutatedLogArb('rawjson', 4), chunkSizesArb, formatArb, async ({ bytes }, sizes, format) => {
-          const whole = buildReport(parseChunks([bytes], format), { now: FIXED_NOW });
-          const byBytes = buildReport(parseChunks(chunk(bytes, sizes), format), { now: FIXED_NOW });
-          expect(byBytes).toEqual(whole);
-          const text = bytes.toString('utf8');
-          const wholeText = buildReport(parseChunks([text], format), { now: FIXED_NOW });
-          const byText = buildReport(parseChunks(chunk(text, sizes), format), { now: FIXED_NOW });
-          expect(byText).toEqual(wholeText);
-        }),
-        fuzzParams('rawjson chunking', 60, T),
       );
     },
     jestTimeout(T),
