@@ -370,7 +370,14 @@ async function publishFiles(
   const name = artifactName(inputs['artifact-name'], inputs['report-id']);
   try {
     const { uploadArtifact } = await import('./publish/artifact.js');
-    const uploaded = await uploadArtifact(name, files.files, files.dir, inputs['retention-days'] ?? undefined);
+    const uploaded = await uploadArtifact(
+      name,
+      files.files,
+      files.dir,
+      inputs['retention-days'] ?? undefined,
+      process.env,
+      (msg) => core.info(msg),
+    );
     core.setOutput('artifact-id', String(uploaded.id));
     if (uploaded.url) core.setOutput('artifact-url', uploaded.url);
     return uploaded;

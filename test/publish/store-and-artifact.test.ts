@@ -118,6 +118,41 @@ describe('artifact', () => {
       expect([name, strFromU8(data).includes('bonjour')]).toEqual([name, false]);
   });
 
+  test("a re-run job's artifact replaces the one its first attempt uploaded (names are unique per run)", async () => {
+    const inputs = { 'log-file': log('edit'), dockerfile, charts: 'false' };
+    const env = eventEnv('push', { branch: 'topic' });
+    const first = await runAction(inputs, { ...env, GITHUB_RUN_ATTEMPT: '1' });
+    const second = await runAction(inputs, { ...env, GITHUB_RUN_ATTEMPT: '2' });
+    expect([first.status, second.status]).toEqual([0, 0]);
+    expect(second.stdout).not.toMatch(/::warning::/);
+    expect(second.stdout).toContain(
+      `Replaced the artifact 'buildkit-cache-report' (id ${first.outputs['artifact-id']}) of an earlier attempt`,
+    );
+    const stored = results.artifacts.filter((a) => a.finalized);
+    expect(stored.map((a) => [a.name, String(a.id)])).toEqual([
+      ['buildkit-cache-report', second.outputs['artifact-id']],
+    ]);
+    expect(second.outputs['artifact-id']).not.toBe(first.outputs['artifact-id']);
+    expect(second.summary).toContain(`/artifacts/${second.outputs['artifact-id']})`);
+  });
+
+  test("in one attempt, a name another job already used is a warning and that job's artifact is kept", async () => {
+    const inputs = { 'log-file': log('edit'), dockerfile, charts: 'false' };
+    const env = eventEnv('push', { branch: 'topic' });
+    const first = await runAction(inputs, env);
+    const second = await runAction(inputs, env);
+    expect([first.status, second.status]).toEqual([0, 0]);
+    expect(second.stdout).toMatch(
+      /::warning::Could not upload the artifact 'buildkit-cache-report': another job or step of this run already uploaded .*report-id/,
+    );
+    expect(results.calls).not.toContain('ArtifactService/DeleteArtifact');
+    expect(results.artifacts.filter((a) => a.finalized).map((a) => String(a.id))).toEqual([
+      first.outputs['artifact-id'],
+    ]);
+    expect(second.outputs['artifact-id']).toBeUndefined();
+    expect(second.summary).toMatch(/BuildKit cache analysis/);
+  });
+
   test('artifact: false uploads nothing but the files are still written', async () => {
     const run = await runAction({ 'log-file': log('edit'), dockerfile, artifact: 'false' }, eventEnv('push'));
     expect(run.status).toBe(0);

@@ -60,6 +60,17 @@ export interface ResultsServer {
 const RUN_ID = 'b5c7e1a0-0000-4000-8000-000000000001';
 const JOB_ID = 'b5c7e1a0-0000-4000-8000-000000000002';
 
+/** A handler's refusal, answered as a twirp error with this HTTP status. */
+class TwirpFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 function b64url(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
 }
@@ -110,7 +121,9 @@ export async function startResultsServer(): Promise<ResultsServer> {
         state.violations.push(
           `CreateArtifact for run/job ${String(r.workflowRunBackendId)}/${String(r.workflowJobRunBackendId)}`,
         );
-      if (state.artifacts.some((a) => a.name === r.name && a.finalized)) return { ok: false, signedUploadUrl: '' }; // names are unique within a run
+      // Names are unique within a run, across its attempts: the service answers 409 (what a re-run job meets).
+      if (state.artifacts.some((a) => a.name === r.name && a.finalized))
+        throw new TwirpFailure(409, 'already_exists', 'an artifact with this name already exists on the workflow run');
       const a: StoredArtifact = {
         id: nextId++,
         name: String(r.name),
@@ -135,6 +148,33 @@ export async function startResultsServer(): Promise<ResultsServer> {
       a.finalized = true;
       a.size = data.length;
       return { ok: true, artifactId: String(a.id) };
+    },
+    'ArtifactService/ListArtifacts': (r) => {
+      if (r.workflowRunBackendId !== RUN_ID)
+        state.violations.push(`ListArtifacts for run ${String(r.workflowRunBackendId)}`);
+      const name = (r.nameFilter as { value?: string } | undefined)?.value;
+      const id = (r.idFilter as { value?: string } | undefined)?.value;
+      const listed = state.artifacts.filter(
+        (a) => a.finalized && (name === undefined || a.name === name) && (id === undefined || String(a.id) === id),
+      );
+      return {
+        artifacts: listed.map((a) => ({
+          workflowRunBackendId: a.runId,
+          workflowJobRunBackendId: a.jobId,
+          databaseId: String(a.id),
+          name: a.name,
+          size: String(a.size),
+        })),
+      };
+    },
+    'ArtifactService/DeleteArtifact': (r) => {
+      const i = state.artifacts.findIndex(
+        (a) => a.finalized && a.name === r.name && a.runId === r.workflowRunBackendId,
+      );
+      if (i < 0) throw new TwirpFailure(404, 'not_found', 'artifact not found');
+      const [gone] = state.artifacts.splice(i, 1);
+      blobs.delete(gone.blob);
+      return { ok: true, artifactId: String(gone.id) };
     },
     'CacheService/CreateCacheEntry': (r) => {
       if (state.caches.some((c) => c.key === r.key && c.version === r.version))
@@ -195,7 +235,14 @@ export async function startResultsServer(): Promise<ResultsServer> {
       state.violations.push(`${call}: body is not a ${method.I.typeName}: ${(err as Error).message}`);
       return twirpError(res, 400, 'malformed', (err as Error).message);
     }
-    const output = method.O.create(handlers[call](input));
+    let answer: Record<string, unknown>;
+    try {
+      answer = handlers[call](input);
+    } catch (err) {
+      if (err instanceof TwirpFailure) return twirpError(res, err.status, err.code, err.message);
+      throw err;
+    }
+    const output = method.O.create(answer);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(method.O.toJson(output)));
   };
