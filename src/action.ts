@@ -287,6 +287,7 @@ async function restoreStored(inputs: Inputs): Promise<Stored | null> {
     defaultBranch: (ctx.payload.repository?.default_branch as string | undefined) ?? null,
     reportId: inputs['report-id'],
     branches: inputs['baseline-branches'],
+    cwd: process.cwd(),
   });
   const stored: Stored = {
     cache,

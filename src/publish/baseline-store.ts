@@ -2,8 +2,7 @@
 // A build on a baseline branch restores that branch's newest entry (to compare and to extend its
 // history) and saves a new one keyed by commit; a pull request only restores its base branch's.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { History, HistoryEntry } from '../model/history.js';
 import type { BuildReport } from '../model/report.js';
 
@@ -23,6 +22,8 @@ export interface StoreEvent {
   reportId: string;
   /** The `baseline-branches` input; empty means the default branch. */
   branches: string[];
+  /** The job's working directory (the workspace on a runner), which the cache library resolves paths from. */
+  cwd: string;
 }
 
 export interface StorePlan {
@@ -30,7 +31,12 @@ export interface StorePlan {
   restore: string | null;
   /** The cache key a new baseline is saved under, or null (pull requests never save). */
   saveKey: string | null;
-  /** Where the baseline files live; part of the cache version, so the same on save and restore. */
+  /**
+   * The path given to the cache library: relative, so the cache version (a hash of it) and the archive's entries
+   * (relative to the workspace) are the same on every runner, whatever its temp dir, home or directory layout.
+   */
+  cachePath: string;
+  /** That path resolved: the files live there only while they are saved or read, since it is in the workspace. */
   dir: string;
   /** Why nothing is restored or saved, for the log. */
   reason: string;
@@ -48,24 +54,33 @@ function slug(s: string): string {
 }
 
 export function planStore(ev: StoreEvent): StorePlan {
-  const dir = join(tmpdir(), `buildkit-cache-analytics-baseline-${slug(ev.reportId) || 'default'}`);
+  const cachePath = `.buildkit-cache-analytics-baseline-${slug(ev.reportId) || 'default'}`;
+  const dir = resolve(ev.cwd, cachePath);
   const branches = ev.branches.length ? ev.branches : [ev.defaultBranch ?? 'main'];
   if (PULL_EVENTS.has(ev.eventName)) {
     if (!ev.baseRef)
-      return { restore: null, saveKey: null, dir, reason: 'the pull request event names no base branch' };
-    return { restore: ev.baseRef, saveKey: null, dir, reason: '' };
+      return { restore: null, saveKey: null, cachePath, dir, reason: 'the pull request event names no base branch' };
+    return { restore: ev.baseRef, saveKey: null, cachePath, dir, reason: '' };
   }
   const branch = ev.ref.startsWith('refs/heads/') ? ev.ref.slice('refs/heads/'.length) : null;
-  if (!branch) return { restore: null, saveKey: null, dir, reason: `'${ev.ref || ev.eventName}' is not a branch` };
+  if (!branch)
+    return { restore: null, saveKey: null, cachePath, dir, reason: `'${ev.ref || ev.eventName}' is not a branch` };
   if (!branches.includes(branch)) {
     return {
       restore: null,
       saveKey: null,
+      cachePath,
       dir,
       reason: `branch '${branch}' is not a baseline branch (${branches.join(', ')})`,
     };
   }
-  return { restore: branch, saveKey: `${keyPrefix(ev.reportId, branch)}${ev.sha || Date.now()}`, dir, reason: '' };
+  return {
+    restore: branch,
+    saveKey: `${keyPrefix(ev.reportId, branch)}${ev.sha || Date.now()}`,
+    cachePath,
+    dir,
+    reason: '',
+  };
 }
 
 /** The subset of @actions/cache used here, so the store can be driven by the real package or a test double of it. */
@@ -106,11 +121,16 @@ export async function restoreBaseline(cache: CacheApi, plan: StorePlan, reportId
   if (!plan.restore) return null;
   await rm(plan.dir, { recursive: true, force: true });
   const prefix = keyPrefix(reportId, plan.restore);
-  const key = await cache.restoreCache([plan.dir], prefix, [prefix]);
-  if (!key) return null;
-  const report = await readJson(join(plan.dir, 'baseline.json'));
-  const history = await readJson(join(plan.dir, 'history.json'));
-  return { key, baseline: isReport(report) ? report : null, history: isHistory(history) ? history : EMPTY_HISTORY };
+  try {
+    const key = await cache.restoreCache([plan.cachePath], prefix, [prefix]);
+    if (!key) return null;
+    const report = await readJson(join(plan.dir, 'baseline.json'));
+    const history = await readJson(join(plan.dir, 'history.json'));
+    return { key, baseline: isReport(report) ? report : null, history: isHistory(history) ? history : EMPTY_HISTORY };
+  } finally {
+    // Gone before the build starts: in the build context it would change what `COPY . .` copies.
+    await rm(plan.dir, { recursive: true, force: true });
+  }
 }
 
 export function historyEntry(report: BuildReport, commit: string, branch: string): HistoryEntry {
@@ -133,10 +153,14 @@ export async function saveBaseline(
 ): Promise<{ key: string; saved: boolean }> {
   if (!plan.saveKey || !plan.restore) throw new Error('this event does not save a baseline');
   await rm(plan.dir, { recursive: true, force: true });
-  await mkdir(plan.dir, { recursive: true });
-  const builds = [...previous.builds, historyEntry(report, commit, plan.restore)].slice(-HISTORY_LIMIT);
-  await writeFile(join(plan.dir, 'baseline.json'), JSON.stringify(report));
-  await writeFile(join(plan.dir, 'history.json'), JSON.stringify({ schemaVersion: 1, builds } satisfies History));
-  const id = await cache.saveCache([plan.dir], plan.saveKey);
-  return { key: plan.saveKey, saved: id !== -1 };
+  try {
+    await mkdir(plan.dir, { recursive: true });
+    const builds = [...previous.builds, historyEntry(report, commit, plan.restore)].slice(-HISTORY_LIMIT);
+    await writeFile(join(plan.dir, 'baseline.json'), JSON.stringify(report));
+    await writeFile(join(plan.dir, 'history.json'), JSON.stringify({ schemaVersion: 1, builds } satisfies History));
+    const id = await cache.saveCache([plan.cachePath], plan.saveKey);
+    return { key: plan.saveKey, saved: id !== -1 };
+  } finally {
+    await rm(plan.dir, { recursive: true, force: true });
+  }
 }

@@ -1,7 +1,7 @@
 // The bundled action's artifact and baseline store against a local results service that speaks the
 // twirp protocols of @actions/artifact and @actions/cache (test/support/results-server.ts), with the
 // event payloads of a push and a pull request.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
@@ -31,6 +31,9 @@ function eventEnv(
   opts: { branch?: string; sha?: string; base?: string; resultsUrl?: string } = {},
 ): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'bca-event-'));
+  // Each job is a runner of its own: its own home and temp dir, and (for pull requests) a deeper workspace.
+  const workspace = name === 'push' ? join(dir, 'app') : join(dir, 'work', 'app', 'app');
+  for (const d of [workspace, join(dir, 'home'), join(dir, 'tmp')]) mkdirSync(d, { recursive: true });
   const event = join(dir, 'event.json');
   const repository = { name: 'app', owner: { login: 'acme' }, default_branch: 'main' };
   const payload =
@@ -50,7 +53,9 @@ function eventEnv(
     GITHUB_SHA: opts.sha ?? 'f'.repeat(40),
     GITHUB_REPOSITORY: 'acme/app',
     GITHUB_RUN_ID: '4242',
-    GITHUB_WORKSPACE: dir,
+    GITHUB_WORKSPACE: workspace,
+    HOME: join(dir, 'home'),
+    TMPDIR: join(dir, 'tmp'),
     ACTIONS_RESULTS_URL: opts.resultsUrl ?? `${results.url}/`,
     ACTIONS_RUNTIME_TOKEN: results.token,
     ACTIONS_CACHE_SERVICE_V2: 'true',
@@ -162,15 +167,17 @@ describe('artifact', () => {
 });
 
 describe('baseline store', () => {
-  test('a push saves the baseline; the next pull request restores and compares with it', async () => {
-    const push = await runAction({ 'log-file': log('warm'), dockerfile }, eventEnv('push', { sha: 'a'.repeat(40) }));
+  test('a push saves the baseline; the next pull request, on a runner laid out otherwise, restores and compares with it', async () => {
+    const pushEnv = eventEnv('push', { sha: 'a'.repeat(40) });
+    const push = await runAction({ 'log-file': log('warm'), dockerfile }, pushEnv);
     expect(push.status).toBe(0);
     expect(push.outputs['baseline-found']).toBe('false');
     expect(push.outputs['baseline-key']).toBe(`buildkit-cache-analytics-v1~default~main~${'a'.repeat(40)}`);
     expect(results.caches.map((c) => [c.key, c.finalized])).toEqual([[push.outputs['baseline-key'], true]]);
 
     const calls = results.calls.length;
-    const pr = await runAction({ 'log-file': log('edit'), dockerfile }, eventEnv('pull_request'));
+    const prEnv = eventEnv('pull_request');
+    const pr = await runAction({ 'log-file': log('edit'), dockerfile }, prEnv);
     expect(pr.status).toBe(0);
     expect(pr.outputs['baseline-found']).toBe('true');
     expect(Number(pr.outputs.regressions)).toBeGreaterThan(0);
@@ -183,6 +190,9 @@ describe('baseline store', () => {
       'CacheService/GetCacheEntryDownloadURL',
     ]);
     expect(results.caches).toHaveLength(1);
+    // The baseline's files lived in the workspace only while they were saved or read.
+    expect(readdirSync(pushEnv.GITHUB_WORKSPACE)).toEqual([]);
+    expect(readdirSync(prEnv.GITHUB_WORKSPACE)).toEqual([]);
   });
 
   test('each push extends the history; the newest baseline wins; another branch is neither read nor written', async () => {

@@ -30,7 +30,11 @@ export function runAction(inputs: Record<string, string>, env: NodeJS.ProcessEnv
   };
   for (const [k, v] of Object.entries(inputs)) fullEnv[`INPUT_${k.toUpperCase()}`] = v;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(rootDir, 'dist', 'action.js')], { env: fullEnv });
+    // A runner starts JavaScript actions in the workspace.
+    const child = spawn(process.execPath, [join(rootDir, 'dist', 'action.js')], {
+      env: fullEnv,
+      cwd: fullEnv.GITHUB_WORKSPACE ?? rootDir,
+    });
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
