@@ -138,7 +138,9 @@ export class PlainParser {
     let v = this.byNumber.get(n);
     const logLen = logPrefixLength(rest, 0);
 
-    if (logLen === 0 && this.prevBlank && !isEnding(rest)) {
+    // BuildKit prints a blank line before each header; logs that lost their blank lines (copies, some log
+    // stores) still head a vertex with its first line, and repeat its name when the printer returns to it.
+    if (logLen === 0 && !isEnding(rest) && (this.prevBlank || !v || (v.name !== null && rest === v.name))) {
       // A header: a new vertex, or one the printer returns to.
       if (!v) v = this.create(n);
       if (v.name === null) v.name = detach(rest);

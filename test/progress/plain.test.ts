@@ -1,5 +1,6 @@
 import { parseText } from '../../src/progress/index.js';
 import { buildReport } from '../../src/model/build-report.js';
+import { listFixtures, readFixture } from '../support/fixtures.js';
 
 function report(log: string) {
   return buildReport(parseText(log, 'plain'));
@@ -171,6 +172,47 @@ describe('PlainParser', () => {
     expect(r.steps[0].error).toMatch(/exit code: 3/);
     expect(r.errors).toEqual([
       'failed to solve: process "/bin/sh -c exit 3" did not complete successfully: exit code: 3',
+    ]);
+    expect(r.problems).toEqual([]);
+  });
+
+  // Copies and some log stores drop empty lines; BuildKit's blank line before each header is then gone.
+  const realLogs = [
+    ...listFixtures('corpus', '.log').map((f) => ['corpus', f]),
+    ...listFixtures('recorded', '.plain.log').map((f) => ['recorded', f]),
+  ];
+  test.each(realLogs)('%s/%s without its blank lines gives the same report', (dir, file) => {
+    const text = readFixture(dir, file);
+    const stripped = text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .join('\n');
+    expect(stripped.length).toBeLessThan(text.length);
+    const whole = report(text);
+    expect(whole.steps.length).toBeGreaterThan(0);
+    // The source block counts lines; everything else must match.
+    const stable = (r: ReturnType<typeof report>) => ({ ...r, source: null, generatedAt: null });
+    expect(stable(report(stripped))).toEqual(stable(whole));
+  });
+
+  test('without blank lines, a vertex the printer returns to keeps its one step and its logs', () => {
+    const log = [
+      '#1 [1/3] FROM docker.io/library/alpine',
+      '#1 DONE 0.1s',
+      '#2 [2/3] RUN make',
+      '#2 0.100 building',
+      '#3 [3/3] RUN make test',
+      '#3 0.200 testing',
+      '#2 [2/3] RUN make',
+      '#2 1.500 built',
+      '#2 DONE 2.5s',
+      '#3 DONE 3.0s',
+    ].join('\n');
+    const r = report(log);
+    expect(r.steps.map((s) => [s.id, s.status, s.seconds, s.logTail])).toEqual([
+      ['(default)#1', 'source', 0.1, []],
+      ['(default)#2', 'ran', 2.5, ['building', 'built']],
+      ['(default)#3', 'ran', 3, ['testing']],
     ]);
     expect(r.problems).toEqual([]);
   });
