@@ -19,7 +19,7 @@ import { Redactor } from './model/redact.js';
 import type { BuildReport } from './model/report.js';
 import { parseStream } from './progress/index.js';
 import type { ParsedBuild } from './progress/types.js';
-import { renderFitted, renderMarkdown } from './render/markdown.js';
+import { renderFitted, renderSummary } from './render/markdown.js';
 import { annotationsFor } from './publish/annotations.js';
 import { upsertComment } from './publish/comment.js';
 import { statusOf } from './publish/retry.js';
@@ -196,7 +196,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   core.setOutput('report', reportOutput(report));
   const artifact = await publishFiles(inputs, report, workDir, progressFile);
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(renderMarkdown(report)).addRaw(artifactLine(artifact), true).write();
+    await core.summary.addRaw(renderSummary(report, artifactLine(artifact)), true).write();
   }
   core.info(
     `${report.totals.steps} steps: ${report.totals.counts.cached} cached, ${report.totals.counts.ran} ran; report at ${reportPath}`,

@@ -203,29 +203,52 @@ export function renderMarkdown(report: BuildReport): string {
     .join('\n')}\n`;
 }
 
+export interface FitOptions {
+  /** How the limit counts: characters (a comment) by default; the job summary's limit is in bytes. */
+  measure?: (text: string) => number;
+  /** Where the parts left out can be read, for the cut note. */
+  elsewhere?: string;
+}
+
+const byChars = (text: string): number => text.length;
+
 /**
- * The report within `limit` characters (a PR comment: GitHub takes 65,536): the most important
- * sections first; what does not fit is left out, and the comment says which.
+ * The report within `limit` (a PR comment: GitHub takes 65,536 characters; a job summary 1 MiB): the
+ * most important sections first; what does not fit is left out, and the text says which.
  */
-export function renderFitted(report: BuildReport, limit: number, head = ''): string {
+export function renderFitted(report: BuildReport, limit: number, head = '', opts: FitOptions = {}): string {
+  const measure = opts.measure ?? byChars;
+  const elsewhere = opts.elsewhere ?? 'the job summary and the JSON report have everything';
   const sections = markdownSections(report);
   const texts = sections.map((s) => `${s.lines.join('\n')}\n`);
   const NOTE_ROOM = 300;
-  let used = head.length + NOTE_ROOM;
+  let used = measure(head) + NOTE_ROOM;
   const keep = new Set<number>();
   const order = sections.map((s, i) => i).sort((a, b) => sections[a].importance - sections[b].importance || a - b);
   for (const i of order) {
-    if (used + texts[i].length <= limit) {
+    const size = measure(texts[i]);
+    if (used + size <= limit) {
       keep.add(i);
-      used += texts[i].length;
+      used += size;
     }
   }
   const left = sections.filter((_, i) => !keep.has(i)).map((s) => s.name);
   const body = texts.filter((_, i) => keep.has(i)).join('');
-  const note = left.length
-    ? `\n_Cut to fit: ${left.join(', ')} left out; the job summary and the JSON report have everything._\n`
-    : '';
+  const note = left.length ? `\n_Cut to fit: ${left.join(', ')} left out; ${elsewhere}._\n` : '';
   return head + body + note;
+}
+
+/** GitHub drops a job summary over 1 MiB (and says so in an error annotation): kept under it with room to spare. */
+export const SUMMARY_BYTES = 1_000_000;
+
+/** The job summary: the whole report with `tail` after it, cut to `limit` bytes only when a huge build needs it. */
+export function renderSummary(report: BuildReport, tail = '', limit = SUMMARY_BYTES): string {
+  const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+  const body = renderFitted(report, limit - bytes(tail), '', {
+    measure: bytes,
+    elsewhere: 'the JSON report has everything',
+  });
+  return body + tail;
 }
 
 function rootCauseSection(report: BuildReport): string[] {

@@ -6,7 +6,7 @@ import { analyzeBuild } from '../../src/analysis/index.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { buildReport } from '../../src/model/build-report.js';
 import { parseText } from '../../src/progress/index.js';
-import { renderFitted, renderMarkdown } from '../../src/render/markdown.js';
+import { renderFitted, renderMarkdown, renderSummary } from '../../src/render/markdown.js';
 
 const LIMIT = 60_000;
 
@@ -45,6 +45,29 @@ describe('renderFitted', () => {
     expect(body).toMatch(/\*\*\d+ regression\(s\)\*\*/);
     expect(body).toMatch(/### Suggestions/);
     expect(body).toMatch(/_Cut to fit: .*all steps.* left out/);
+  });
+
+  test('the job summary is cut by bytes, keeps its tail, and points to the JSON report', async () => {
+    // 300 steps whose text is mostly 3-byte characters: the byte size is about three times the length.
+    const n = 300;
+    const word = '日本語のビルド'.repeat(12);
+    const dockerfile = ['FROM x', ...Array.from({ length: n }, (_, i) => `RUN echo ${i} ${word}`)].join('\n') + '\n';
+    const log = Array.from(
+      { length: n },
+      (_, i) => `#${i + 1} [${i + 1}/${n}] RUN echo ${i} ${word}\n#${i + 1} DONE 1.${i % 10}s\n`,
+    ).join('\n');
+    const r = await report(log, dockerfile);
+    const whole = renderMarkdown(r);
+    const limit = Math.floor(Buffer.byteLength(whole) * 0.6);
+    expect(whole.length).toBeLessThan(limit); // by characters it would fit
+    const tail = '\nCharts: artifact buildkit-cache-report.\n';
+    const summary = renderSummary(r, tail, limit);
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(limit);
+    expect(summary.endsWith(tail)).toBe(true);
+    expect(summary).toMatch(/^## BuildKit cache analysis/m);
+    expect(summary).toMatch(/_Cut to fit: .*all steps.* left out; the JSON report has everything\._/);
+    // Under the limit nothing is cut.
+    expect(renderSummary(r, tail)).toBe(whole + tail);
   });
 
   test('a small report is whole, with no cut note', async () => {
