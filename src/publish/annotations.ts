@@ -22,9 +22,17 @@ export function annotationsFor(report: BuildReport): Annotation[] {
   const byId = new Map(report.steps.map((s) => [s.id, s]));
   const causes = new Map((report.analysis?.rootCauses ?? []).map((c) => [c.stepId, c]));
   const warnings: Annotation[] = [];
-  for (const change of report.comparison?.steps ?? []) {
-    const step = byId.get(change.id);
-    if (!change.regressions.length || !step?.lines) continue;
+  // Only 10 show: the steps that set misses off come before their cascades, costliest first.
+  const regressed = (report.comparison?.steps ?? [])
+    .map((change) => ({ change, step: byId.get(change.id) }))
+    .filter(({ change, step }) => change.regressions.length && step?.lines)
+    .sort(
+      (a, b) =>
+        Number(a.step?.miss?.role === 'cascade') - Number(b.step?.miss?.role === 'cascade') ||
+        (b.step?.seconds ?? 0) - (a.step?.seconds ?? 0),
+    );
+  for (const { change, step } of regressed) {
+    if (!step?.lines) continue;
     const root = step.miss?.role === 'cascade' ? step.miss.roots[0] : step.id;
     const cause = causes.get(root);
     const why = cause ? ` Root cause: ${root} (${cause.kind}): ${cause.detail}` : '';
