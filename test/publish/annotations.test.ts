@@ -5,10 +5,10 @@ import { writeSteps } from '../../bench/steps-gen.js';
 import { analyzeBuild } from '../../src/analysis/index.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { buildReport } from '../../src/model/build-report.js';
-import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 import { annotationsFor } from '../../src/publish/annotations.js';
 import { fixture } from '../support/fixtures.js';
+import { allCached, analyzeText } from '../support/reports.js';
 
 test('suggestions become notices on the lines they concern; no Dockerfile, no annotations', async () => {
   const path = fixture('suggest-experiments', 'manifest-order', 'Dockerfile');
@@ -31,22 +31,9 @@ test('of many regressions, the 10 warnings shown are the steps that set misses o
   const input = writeSteps(dir, 200);
   const text = readFileSync(input.dockerfile, 'utf8');
   const log = readFileSync(input.log, 'utf8');
-  const parsed = parseDockerfile(text);
-  const analyse = async (logText: string, baseline?: BuildReport) => {
-    const r = buildReport(parseText(logText), { dockerfile: { path: 'Dockerfile', parsed, text } });
-    await analyzeBuild(r, {
-      dockerfile: parsed,
-      dockerfileSource: { path: 'Dockerfile', text },
-      contextDir: null,
-      baseline,
-    });
-    return r;
-  };
   // The baseline had every step cached: each step that ran now lost its cache.
-  const baseline = await analyse(
-    log.replace(/^#(\d+) DONE \d+\.\ds$/gm, (m, n) => (m.includes('DONE 0.0s') ? m : `#${n} CACHED`)),
-  );
-  const now = await analyse(log, baseline);
+  const baseline = await analyzeText(allCached(log), text);
+  const now = await analyzeText(log, text, baseline);
   const warnings = annotationsFor(now).filter((a) => a.level === 'warning');
   expect(warnings).toHaveLength(10);
   const byLine = new Map(now.steps.filter((s) => s.lines).map((s) => [s.lines!.start, s]));

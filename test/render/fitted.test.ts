@@ -2,25 +2,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSteps } from '../../bench/steps-gen.js';
-import { analyzeBuild } from '../../src/analysis/index.js';
-import { parseDockerfile } from '../../src/dockerfile/parse.js';
-import { buildReport } from '../../src/model/build-report.js';
-import { parseText } from '../../src/progress/index.js';
 import { renderFitted, renderMarkdown, renderSummary } from '../../src/render/markdown.js';
+import { allCached, analyzeText } from '../support/reports.js';
 
 const LIMIT = 60_000;
-
-async function report(logText: string, dockerfileText: string, baseline?: ReturnType<typeof buildReport>) {
-  const parsed = parseDockerfile(dockerfileText);
-  const r = buildReport(parseText(logText), { dockerfile: { path: 'Dockerfile', parsed, text: dockerfileText } });
-  await analyzeBuild(r, {
-    dockerfile: parsed,
-    dockerfileSource: { path: 'Dockerfile', text: dockerfileText },
-    contextDir: null,
-    baseline,
-  });
-  return r;
-}
 
 describe('renderFitted', () => {
   test('a 3,000-step report fits the limit and still shows the verdict, the regressions and the suggestions', async () => {
@@ -28,11 +13,8 @@ describe('renderFitted', () => {
     const dockerfile = readFileSync(input.dockerfile, 'utf8');
     const log = readFileSync(input.log, 'utf8');
     // The baseline had every step cached: each one that ran now is a regression.
-    const baseline = await report(
-      log.replace(/^#(\d+) DONE \d+\.\ds$/gm, (m, n) => (m.includes('DONE 0.0s') ? m : `#${n} CACHED`)),
-      dockerfile,
-    );
-    const now = await report(log, dockerfile, baseline);
+    const baseline = await analyzeText(allCached(log), dockerfile);
+    const now = await analyzeText(log, dockerfile, baseline);
     expect(now.steps).toHaveLength(3000);
     expect(now.comparison!.regressions).toBeGreaterThan(1000);
     expect(renderMarkdown(now).length).toBeGreaterThan(LIMIT);
@@ -56,7 +38,7 @@ describe('renderFitted', () => {
       { length: n },
       (_, i) => `#${i + 1} [${i + 1}/${n}] RUN echo ${i} ${word}\n#${i + 1} DONE 1.${i % 10}s\n`,
     ).join('\n');
-    const r = await report(log, dockerfile);
+    const r = await analyzeText(log, dockerfile);
     const whole = renderMarkdown(r);
     const limit = Math.floor(Buffer.byteLength(whole) * 0.6);
     expect(whole.length).toBeLessThan(limit); // by characters it would fit
@@ -71,7 +53,7 @@ describe('renderFitted', () => {
   });
 
   test('a small report is whole, with no cut note', async () => {
-    const r = await report(
+    const r = await analyzeText(
       '#1 [1/2] FROM docker.io/x\n#1 DONE 0.1s\n\n#2 [2/2] RUN make\n#2 DONE 1.0s\n',
       'FROM x\nRUN make\n',
     );

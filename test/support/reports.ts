@@ -1,6 +1,11 @@
-// Reports of the recorded node-app builds, made the way the CLI makes them (src/analyze.ts).
+// Analysed reports for tests: the recorded node-app builds made the way the CLI makes them (src/analyze.ts),
+// and reports of any log and Dockerfile text.
 import { createReadStream } from 'node:fs';
+import { analyzeBuild } from '../../src/analysis/index.js';
 import { analyzeLog } from '../../src/analyze.js';
+import { parseDockerfile } from '../../src/dockerfile/parse.js';
+import { buildReport } from '../../src/model/build-report.js';
+import { parseText } from '../../src/progress/index.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { fixture } from './fixtures.js';
 
@@ -10,4 +15,26 @@ export const NODE_APP_DOCKERFILE = fixture('dockerfiles', 'node-app', 'Dockerfil
 export async function analyzeRecorded(log: string, baseline: string | null = null): Promise<BuildReport> {
   const input = createReadStream(fixture('recorded', log));
   return (await analyzeLog(input, { file: log, dockerfile: NODE_APP_DOCKERFILE, format: 'json', baseline })).report;
+}
+
+/** The analysed report of a log and its Dockerfile text (as `Dockerfile`), optionally against a baseline. */
+export async function analyzeText(
+  logText: string,
+  dockerfileText: string,
+  baseline?: BuildReport,
+): Promise<BuildReport> {
+  const parsed = parseDockerfile(dockerfileText);
+  const r = buildReport(parseText(logText), { dockerfile: { path: 'Dockerfile', parsed, text: dockerfileText } });
+  await analyzeBuild(r, {
+    dockerfile: parsed,
+    dockerfileSource: { path: 'Dockerfile', text: dockerfileText },
+    contextDir: null,
+    baseline,
+  });
+  return r;
+}
+
+/** A generated plain log (bench/steps-gen.ts) as it reads when every step that ran had been cached. */
+export function allCached(log: string): string {
+  return log.replace(/^#(\d+) DONE \d+\.\ds$/gm, (m, n: string) => (m.includes('DONE 0.0s') ? m : `#${n} CACHED`));
 }
