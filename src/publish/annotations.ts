@@ -1,4 +1,4 @@
-import type { BuildReport } from '../model/report.js';
+import type { BuildReport, Step } from '../model/report.js';
 
 export interface Annotation {
   level: 'warning' | 'notice';
@@ -23,16 +23,15 @@ export function annotationsFor(report: BuildReport): Annotation[] {
   const causes = new Map((report.analysis?.rootCauses ?? []).map((c) => [c.stepId, c]));
   const warnings: Annotation[] = [];
   // Only 10 show: the steps that set misses off come before their cascades, costliest first.
+  const isCascade = (s: Step): number => Number(s.miss?.role === 'cascade');
   const regressed = (report.comparison?.steps ?? [])
-    .map((change) => ({ change, step: byId.get(change.id) }))
-    .filter(({ change, step }) => change.regressions.length && step?.lines)
-    .sort(
-      (a, b) =>
-        Number(a.step?.miss?.role === 'cascade') - Number(b.step?.miss?.role === 'cascade') ||
-        (b.step?.seconds ?? 0) - (a.step?.seconds ?? 0),
-    );
-  for (const { change, step } of regressed) {
-    if (!step?.lines) continue;
+    .flatMap((change) => {
+      const step = byId.get(change.id);
+      const lines = step?.lines;
+      return change.regressions.length && step && lines ? [{ change, step, lines }] : [];
+    })
+    .sort((a, b) => isCascade(a.step) - isCascade(b.step) || (b.step.seconds ?? 0) - (a.step.seconds ?? 0));
+  for (const { change, step, lines } of regressed) {
     const root = step.miss?.role === 'cascade' ? step.miss.roots[0] : step.id;
     const cause = causes.get(root);
     const why = cause ? ` Root cause: ${root} (${cause.kind}): ${cause.detail}` : '';
@@ -41,8 +40,8 @@ export function annotationsFor(report: BuildReport): Annotation[] {
       title: `Build regression: ${change.regressions.join(', ')}`,
       message: `${step.text.slice(0, 120)} — was ${change.status.from}, now ${change.status.to}.${why}`,
       file,
-      startLine: step.lines.start,
-      endLine: step.lines.end,
+      startLine: lines.start,
+      endLine: lines.end,
     });
   }
   const notices: Annotation[] = (report.analysis?.suggestions ?? [])

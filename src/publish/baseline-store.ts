@@ -55,32 +55,18 @@ function slug(s: string): string {
 
 export function planStore(ev: StoreEvent): StorePlan {
   const cachePath = `.buildkit-cache-analytics-baseline-${slug(ev.reportId) || 'default'}`;
-  const dir = resolve(ev.cwd, cachePath);
+  const where = { cachePath, dir: resolve(ev.cwd, cachePath) };
+  const none = (reason: string): StorePlan => ({ restore: null, saveKey: null, ...where, reason });
   const branches = ev.branches.length ? ev.branches : [ev.defaultBranch ?? 'main'];
   if (PULL_EVENTS.has(ev.eventName)) {
-    if (!ev.baseRef)
-      return { restore: null, saveKey: null, cachePath, dir, reason: 'the pull request event names no base branch' };
-    return { restore: ev.baseRef, saveKey: null, cachePath, dir, reason: '' };
+    if (!ev.baseRef) return none('the pull request event names no base branch');
+    return { restore: ev.baseRef, saveKey: null, ...where, reason: '' };
   }
   const branch = ev.ref.startsWith('refs/heads/') ? ev.ref.slice('refs/heads/'.length) : null;
-  if (!branch)
-    return { restore: null, saveKey: null, cachePath, dir, reason: `'${ev.ref || ev.eventName}' is not a branch` };
-  if (!branches.includes(branch)) {
-    return {
-      restore: null,
-      saveKey: null,
-      cachePath,
-      dir,
-      reason: `branch '${branch}' is not a baseline branch (${branches.join(', ')})`,
-    };
-  }
-  return {
-    restore: branch,
-    saveKey: `${keyPrefix(ev.reportId, branch)}${ev.sha || Date.now()}`,
-    cachePath,
-    dir,
-    reason: '',
-  };
+  if (!branch) return none(`'${ev.ref || ev.eventName}' is not a branch`);
+  if (!branches.includes(branch)) return none(`branch '${branch}' is not a baseline branch (${branches.join(', ')})`);
+  const saveKey = `${keyPrefix(ev.reportId, branch)}${ev.sha || Date.now()}`;
+  return { restore: branch, saveKey, ...where, reason: '' };
 }
 
 /** The subset of @actions/cache used here, so the store can be driven by the real package or a test double of it. */
