@@ -11,11 +11,13 @@ import * as github from '@actions/github';
 import { readBuildRecord, readMetadata } from './capture/build-record.js';
 import { detectCaps } from './capture/detect.js';
 import { sensitiveValues } from './capture/inputs.js';
-import { copyRedacted } from './capture/redact-progress.js';
+import { copyRedacted, redactProgressText } from './capture/redact-progress.js';
+import { extraArgSecrets, publicArgs } from './capture/extra-args.js';
+import { BuildEcho, inert } from './capture/job-log.js';
 import { getInputs, type Inputs } from './context.js';
 import { parseDockerfile, type Dockerfile } from './dockerfile/parse.js';
 import { buildReport } from './model/build-report.js';
-import { Redactor } from './model/redact.js';
+import { Redactor, reportIds } from './model/redact.js';
 import type { BuildReport } from './model/report.js';
 import { parseStream } from './progress/index.js';
 import type { ParsedBuild } from './progress/types.js';
@@ -71,9 +73,11 @@ async function analyzeMode(
     ref = (await readMetadata(inputs['metadata-file'], inputs.target)).ref ?? '';
     if (!ref) throw new Error(`'metadata-file' '${inputs['metadata-file']}' has no buildx.build.ref`);
   }
-  const text = redactor.text(await readBuildRecord(inputs.docker, await detectCaps(inputs.docker), ref));
-  await writeFile(progressFile, text);
-  return { parsed: await parseStream(Readable.from([text])), file: `build ${ref}` };
+  const record = await readBuildRecord(inputs.docker, await detectCaps(inputs.docker), ref);
+  // Saved redacted record by record, each step's output decoded (rawjson logs are base64) and read across
+  // records; parsed as it is (the report is redacted once built).
+  await writeFile(progressFile, redactProgressText(record, redactor));
+  return { parsed: await parseStream(Readable.from([record])), file: `build ${ref}` };
 }
 
 /**
@@ -86,7 +90,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   const thresholds = parseThresholds(inputs['time-threshold'], inputs['size-threshold']);
   const stored = inputs['baseline-file'] ? null : await restoreStored(inputs);
   const baseline = inputs['baseline-file'] ? await readBaseline(inputs['baseline-file']) : (stored?.baseline ?? null);
-  const values = sensitiveValues(inputs);
+  const values = [...sensitiveValues(inputs), ...extraArgSecrets(inputs['extra-args'])];
   for (const v of values) core.setSecret(v);
   const redactor = new Redactor(values);
   if (redactor.tooShort.length) {
@@ -108,19 +112,25 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     if (!(await readable(file))) throw new Error(`Dockerfile '${file}' not found (set the 'file' input)`);
     const dockerfile = await loadDockerfile(inputs.dockerfile || file);
     dockerfileSource = dockerfile;
+    // The build's output goes to the job log with workflow commands stopped: it cannot set outputs or
+    // silence the action's own warnings.
+    const echo = new BuildEcho((line) => core.info(line));
     const build = await captureBuild({
       inputs,
       redactor,
       workDir,
-      echo: (line) => core.info(line),
-      warn: (m) => core.warning(m),
-    });
+      echo: (line) => echo.line(line),
+      warn: (m) => {
+        echo.resume();
+        core.warning(inert(m));
+      },
+    }).finally(() => echo.resume());
     exitCode = build.exitCode;
     progressFile = build.progressFile;
     report = buildReport(build.parsed, { file: build.progressFile, dockerfile });
     report.run = {
       cli: build.caps.buildx ? 'buildx' : 'docker build',
-      args: build.args,
+      args: publicArgs(build.args),
       exitCode: build.exitCode,
       buildSeconds: round(build.buildSeconds),
       overheadSeconds: null,
@@ -138,7 +148,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
           buildStage: build.buildStage ?? undefined,
         }),
       );
-      for (const w of report.sizes.warnings) core.warning(w);
+      for (const w of report.sizes.warnings) core.warning(inert(redactor.text(w)));
     }
   } else {
     progressFile = join(workDir, 'progress.log');
@@ -175,10 +185,10 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     report.run.overheadSeconds = round(Number(process.hrtime.bigint() - started) / 1e9 - report.run.buildSeconds);
   }
   if (report.comparison && stored?.commit) report.comparison.baseline.commit = stored.commit;
-  report = redactor.deep(report);
+  report = redactor.deep(report, reportIds(report));
   for (const u of report.dockerfile?.unmapped ?? [])
-    core.warning(`step ${u.id} not found in the Dockerfile: ${u.reason}`);
-  if (!report.complete) core.warning(`Incomplete report: ${report.incompleteReasons.join('; ')}`);
+    core.warning(inert(`step ${u.id} not found in the Dockerfile: ${u.reason}`));
+  if (!report.complete) core.warning(inert(`Incomplete report: ${report.incompleteReasons.join('; ')}`));
 
   const reportPath = inputs['report-path'] || join(workDir, 'buildkit-cache-report.json');
   await mkdir(dirname(reportPath), { recursive: true });
@@ -202,9 +212,9 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     `${report.totals.steps} steps: ${report.totals.counts.cached} cached, ${report.totals.counts.ran} ran; report at ${reportPath}`,
   );
   for (const a of annotationsFor(report)) {
-    const props = { title: a.title, file: a.file, startLine: a.startLine, endLine: a.endLine };
-    if (a.level === 'warning') core.warning(a.message, props);
-    else core.notice(a.message, props);
+    const props = { title: inert(a.title), file: a.file, startLine: a.startLine, endLine: a.endLine };
+    if (a.level === 'warning') core.warning(inert(a.message), props);
+    else core.notice(inert(a.message), props);
   }
   await publishComment(inputs, report, artifactLine(artifact));
   if (stored?.plan.saveKey) await saveStored(stored, report, exitCode);
@@ -359,7 +369,7 @@ async function publishFiles(
     progressFile,
     charts: inputs.charts,
   });
-  for (const w of files.warnings) core.warning(w);
+  for (const w of files.warnings) core.warning(inert(w));
   core.setOutput('html-report', files.html);
   core.setOutput('report-dir', files.dir);
   if (!inputs.artifact) return null;

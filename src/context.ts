@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { lines, list, words, type BuildInputs } from './capture/inputs.js';
+import { items, lines, list, words, type BuildInputs } from './capture/inputs.js';
 import { COMMENT_MODES, type CommentMode } from './publish/comment.js';
 
 function commentMode(value: string): CommentMode {
@@ -66,14 +66,14 @@ export function getInputs(get: (name: string) => string = (n) => core.getInput(n
     context: get('context') || '.',
     file: get('file'),
     target: get('target'),
-    'build-args': lines(get('build-args')),
+    'build-args': items(get('build-args'), 'build-args'),
     tags: list(get('tags')),
     platforms: list(get('platforms')),
     'cache-from': lines(get('cache-from')),
     'cache-to': lines(get('cache-to')),
     push: bool('push', get('push'), false),
     load: bool('load', get('load'), false),
-    secrets: lines(get('secrets')),
+    secrets: items(get('secrets'), 'secrets'),
     'extra-args': words(get('extra-args')),
     docker: get('docker') || 'docker',
     'log-file': get('log-file'),

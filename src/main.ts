@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { run } from './action.js';
+import { inert } from './capture/job-log.js';
 
 // The only place that fails the step.
-run().catch((err: unknown) => core.setFailed((err as Error).message));
+run().catch((err: unknown) => core.setFailed(inert((err as Error).message)));

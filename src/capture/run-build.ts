@@ -4,7 +4,7 @@ import { LineSplitter } from '../util/lines.js';
 import type { Redactor } from '../model/redact.js';
 import type { BuildCommand } from './args.js';
 import { RawJsonEcho } from './echo-rawjson.js';
-import { redactProgressLine } from './redact-progress.js';
+import { ProgressRedactor } from './redact-progress.js';
 
 export interface RunBuildOpts {
   docker: string;
@@ -12,7 +12,7 @@ export interface RunBuildOpts {
   /** The raw progress is saved here (redacted), for the artifact and for analyze mode later. */
   progressFile: string;
   redactor: Redactor;
-  /** Each progress line as it arrives (redacted), for the parser. */
+  /** Each progress line as it arrives (not redacted: the report made of it is), for the parser. */
   onProgress: (line: string) => void;
   /** Readable lines for the job log. */
   echo: (line: string) => void;
@@ -33,14 +33,18 @@ export function runBuild(opts: RunBuildOpts): Promise<RunBuildResponse> {
   const started = process.hrtime.bigint();
   const file = createWriteStream(opts.progressFile);
   const echo = opts.command.progress === 'rawjson' ? new RawJsonEcho(opts.echo) : null;
-  const onLine = (raw: string) => {
-    const line = redactProgressLine(raw, opts.redactor);
+  const redacted = new ProgressRedactor(opts.redactor);
+  const emit = (line: string) => {
     file.write(`${line}\n`);
-    opts.onProgress(line);
     if (echo) echo.line(line);
     else opts.echo(line);
   };
-  const progress = new LineSplitter(onLine);
+  // The parser reads the progress as BuildKit printed it (a value that is also a stage name must not turn
+  // step ids into `***#1`); the report is redacted as a whole once built.
+  const progress = new LineSplitter((raw) => {
+    opts.onProgress(raw);
+    redacted.line(raw).forEach(emit);
+  });
   const output = new LineSplitter((line) => opts.echo(opts.redactor.text(line)));
 
   return new Promise((resolve, reject) => {
@@ -61,6 +65,7 @@ export function runBuild(opts: RunBuildOpts): Promise<RunBuildResponse> {
     });
     child.on('close', (code, signal) => {
       progress.end();
+      redacted.end().forEach(emit);
       output.end();
       file.end(() => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;

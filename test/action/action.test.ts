@@ -4,6 +4,10 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { errorLines, runAction } from '../support/action-runner.js';
 import { fixture } from '../support/fixtures.js';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(60_000);
 
 describe('dist/action.js (analyze mode)', () => {
   test('a saved log gives the report file, outputs and the job summary', async () => {

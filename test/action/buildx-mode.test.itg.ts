@@ -7,6 +7,10 @@ import { reportOf, runAction, statuses } from '../support/action-runner.js';
 import { describeWithDocker, dockerAvailable, pruneBuildCache } from '../support/docker.js';
 import { rootDir } from '../support/fixtures.js';
 import { applyEdit, copyContext, removeImages } from '../support/run-phases.js';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(240_000);
 
 const FAKE_BUILDX = join(rootDir, 'test', 'support', 'fake-buildx', 'docker');
 const available = dockerAvailable();

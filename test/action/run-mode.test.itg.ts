@@ -4,6 +4,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import { errorLines, reportOf, runAction, statuses } from '../support/action-runner.js';
 import { describeWithDocker, DOCKER, docker, dockerAvailable, pruneBuildCache } from '../support/docker.js';
 import { applyEdit, copyContext, removeImages } from '../support/run-phases.js';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(180_000);
 
 const available = dockerAvailable();
 const describeDocker = describeWithDocker(available);

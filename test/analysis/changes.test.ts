@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { changedLines, changesFromGit } from '../../src/analysis/changes.js';
 import { CopySourceMatcher } from '../../src/analysis/copy-sources.js';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(30_000);
 
 describe('changedLines', () => {
   test('zero-context hunks give the new lines; a pure deletion marks the line after', () => {

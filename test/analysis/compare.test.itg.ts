@@ -10,6 +10,10 @@ import { parseText } from '../../src/progress/index.js';
 import { measureImage } from '../../src/image/measure.js';
 import { buildPlain, describeWithDocker, DOCKER, dockerAvailable } from '../support/docker.js';
 import { applyEdit, copyContext, record, removeImages } from '../support/run-phases.js';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(180_000);
 
 const available = dockerAvailable();
 const describeDocker = describeWithDocker(available);

@@ -11,6 +11,10 @@ import type { BuildReport, RootCause } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 import { describeWithDocker, dockerAvailable, pruneBuildCache } from '../support/docker.js';
 import { applyEdit, copyContext, record, removeImages, type Format } from '../support/run-phases.js';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(300_000);
 
 const available = dockerAvailable();
 const describeDocker = describeWithDocker(available);

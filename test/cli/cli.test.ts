@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { runCli } from '../../src/cli.js';
 import { fixture, rootDir } from '../support/fixtures.js';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(60_000);
 
 async function cli(args: string[], stdin = '') {
   let stdout = '';

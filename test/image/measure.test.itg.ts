@@ -24,6 +24,10 @@ import {
 import { copyContext, removeImages } from '../support/run-phases.js';
 import { DOCKERFILES_DIR } from '../support/scenarios.js';
 import { fixture } from '../support/fixtures.js';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(300_000);
 
 const available = dockerAvailable();
 const describeDocker = describeWithDocker(available);

@@ -25,6 +25,10 @@ import {
   SCENARIOS,
   type Scenario,
 } from '../support/scenarios.js';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(300_000);
 
 const FORMATS: Format[] = ['plain', 'rawjson'];
 const available = dockerAvailable();

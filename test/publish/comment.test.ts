@@ -7,6 +7,10 @@ import { commentMarker } from '../../src/publish/comment.js';
 import { errorLines, runAction } from '../support/action-runner.js';
 import { fixture } from '../support/fixtures.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server.js';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(60_000);
 
 let gh: GitHubServer;
 beforeEach(async () => {

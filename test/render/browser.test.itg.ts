@@ -23,6 +23,10 @@ import {
 } from '../support/chromium.js';
 import { analyzeRecorded } from '../support/reports.js';
 import { rootDir } from '../support/fixtures.js';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(180_000);
 
 /** For hooks and tests that start a browser context, load mermaid or render charts (defaults are 5 s). */
 const SLOW = 30_000;

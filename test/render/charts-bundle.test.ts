@@ -27,6 +27,10 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const probe = (src: string) => `
 import { readFileSync, writeFileSync } from 'node:fs';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(60_000);
 const [reportFile, outDir] = process.argv.slice(2);
 const started = performance.now();
 const { renderCharts } = await import(${JSON.stringify(join(src, 'render/charts/index.js'))});

@@ -14,6 +14,10 @@ import { parseText } from '../../../src/progress/index.js';
 import { buildPlain, describeWithDocker, DOCKER, dockerAvailable, pruneBuildCache } from '../../support/docker.js';
 import { removeImages } from '../../support/run-phases.js';
 import { fixture } from '../../support/fixtures.js';
+import { jest } from '@jest/globals';
+
+// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
+jest.setTimeout(300_000);
 
 const available = dockerAvailable();
 const describeDocker = describeWithDocker(available);
