@@ -27,10 +27,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const probe = (src: string) => `
 import { readFileSync, writeFileSync } from 'node:fs';
-import { jest } from '@jest/globals';
-
-// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
-jest.setTimeout(60_000);
 const [reportFile, outDir] = process.argv.slice(2);
 const started = performance.now();
 const { renderCharts } = await import(${JSON.stringify(join(src, 'render/charts/index.js'))});
@@ -103,4 +99,4 @@ await bundle(process.argv[1], { ...ENTRY_POINTS, probe: process.argv[2] });`;
     expect([...bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
     expect(new Uint8Array(bytes)).toEqual(await svgToPng(c.svg));
   }
-}, 30_000);
+}, 120_000);
