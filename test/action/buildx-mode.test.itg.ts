@@ -10,7 +10,7 @@ import { applyEdit, copyContext, removeImages } from '../support/run-phases.js';
 import { jest } from '@jest/globals';
 
 // Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
-jest.setTimeout(240_000);
+jest.setTimeout(600_000);
 
 const FAKE_BUILDX = join(rootDir, 'test', 'support', 'fake-buildx', 'docker');
 const available = dockerAvailable();
@@ -65,5 +65,5 @@ describeDocker('action with buildx: rawjson capture (real engine)', () => {
     const again = await runAction({ 'metadata-file': metadataFile, docker: FAKE_BUILDX, context: ctx });
     expect(again.status).toBe(0);
     expect(statuses(reportOf(again))).toEqual(statuses(edit));
-  }, 240_000);
+  }, 600_000);
 });
