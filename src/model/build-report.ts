@@ -11,6 +11,7 @@ import {
 import { stageKey, stepId } from './step-id.js';
 import { mapSteps } from '../dockerfile/map-steps.js';
 import type { Dockerfile } from '../dockerfile/parse.js';
+import { isImportVertex, remoteCacheReport, type CacheInputs } from '../remote-cache/index.js';
 
 export interface BuildReportOpts {
   /** The log's file name, as the user gave it. */
@@ -19,6 +20,8 @@ export interface BuildReportOpts {
   now?: Date;
   /** The parsed Dockerfile and its path: steps are tied to lines, shared steps filed under one stable id. */
   dockerfile?: { path: string; parsed: Dockerfile; text?: string } | null;
+  /** Run mode's `cache-from` / `cache-to` inputs: backends, refs, modes and scopes BuildKit does not print. */
+  cacheInputs?: CacheInputs | null;
 }
 
 const SLOWEST = 10;
@@ -162,8 +165,9 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
   const counts = emptyCounts();
   for (const step of steps) counts[step.status]++;
 
+  // A failed cache import is not a failed build: BuildKit carries on without it (remoteCache reports it).
   const vertexErrors = parsed.vertices
-    .filter((v) => v.outcome === 'error' && v.error)
+    .filter((v) => v.outcome === 'error' && v.error && !isImportVertex(v))
     .map((v) => (v.name ? `${v.name}: ${v.error}` : v.error!));
   const errors = parsed.errors.length ? [...parsed.errors] : vertexErrors;
   const failed = parsed.errors.length > 0 || vertexErrors.length > 0;
@@ -186,6 +190,17 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
     .map((s) => s.id);
 
   const reasons = incompleteReasons(parsed, failed, errors);
+  const remoteCache = remoteCacheReport({
+    parsed,
+    steps,
+    stages,
+    idByKey,
+    basisSeconds: basis,
+    wallBasis: wallSeconds !== null && wallSeconds > 0,
+    errors,
+    failed,
+    inputs: opts.cacheInputs ?? null,
+  });
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: VERSION },
@@ -215,5 +230,6 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
       stepId: w.vertexKey ? (idByKey.get(w.vertexKey) ?? null) : null,
     })),
     problems: parsed.problems.map((p) => ({ line: p.line, message: p.message })),
+    ...(remoteCache ? { remoteCache } : {}),
   };
 }

@@ -226,6 +226,114 @@ export interface SizeReport {
   warnings: string[];
 }
 
+/** Where a remote cache lives: BuildKit's cache backends (`inline` travels inside the image). */
+export type CacheBackend = 'registry' | 'inline' | 'gha' | 's3' | 'azblob' | 'local' | 'unknown';
+
+/** What a cache service error means, read from its text. */
+export type CacheErrorKind =
+  | 'throttled'
+  | 'server-error'
+  | 'legacy-service'
+  | 'reserve-failed'
+  | 'already-exists'
+  | 'blob-not-found'
+  | 'unauthorized'
+  | 'not-found'
+  | 'unreachable'
+  | 'timeout'
+  | 'docker-driver'
+  | 'other';
+
+/** One `importing cache manifest from <ref>` vertex. */
+export interface CacheImport {
+  /** As BuildKit printed it: a registry ref, or `gha:<hash>` / `local:<hash>` for backends keyed by attributes. */
+  ref: string;
+  backend: CacheBackend;
+  /** The `cache-from` input it came from, when run mode knows the inputs (secrets never: attributes are dropped). */
+  input: string | null;
+  seconds: number | null;
+  /** `ok`: the manifest was read; `error`: it was not (BuildKit carries on without it); `unfinished`: the log ended. */
+  outcome: 'ok' | 'error' | 'unfinished';
+  error: string | null;
+  errorKind: CacheErrorKind | null;
+  /** `inferred cache manifest type: ...`, when printed. */
+  manifestType: string | null;
+  /** `found N layers in cache`, when printed. */
+  layersFound: number | null;
+}
+
+/** One cache export vertex (`exporting cache to registry`, `exporting to GitHub Actions Cache`, ...). */
+export interface CacheExport {
+  backend: CacheBackend;
+  /** The registry ref or scope, when the inputs say (BuildKit does not print it). */
+  ref: string | null;
+  /** `min` / `max` from the `cache-to` input (inline is always min), else null. */
+  mode: 'min' | 'max' | null;
+  /** `ignore-error=true` in the `cache-to` input: a failed export does not fail the build. Null when unknown. */
+  ignoreError: boolean | null;
+  seconds: number | null;
+  /** Of which `preparing build cache for export`, when printed with a time. */
+  preparingSeconds: number | null;
+  /** Layers written (`writing layer sha256:...`), and their bytes where printed. */
+  layers: number;
+  bytes: number | null;
+  outcome: 'ok' | 'error' | 'skipped' | 'unfinished';
+  error: string | null;
+  errorKind: CacheErrorKind | null;
+}
+
+export type CacheDiagnosisKind =
+  | 'import-served-nothing'
+  | 'import-failed'
+  | 'min-mode-stages-missed'
+  | 'export-dominates'
+  | 'export-failed'
+  | 'docker-driver-export'
+  | 'shared-scope'
+  | 'cache-near-limit';
+
+/** Something to know about the remote cache, with the lines that show it and the `cache-from`/`cache-to` fix. */
+export interface CacheDiagnosis {
+  kind: CacheDiagnosisKind;
+  severity: 'error' | 'warning' | 'info';
+  /** One or two sentences for people. */
+  message: string;
+  /** Log lines (or inputs) that show it, as printed. */
+  evidence: string[];
+  /** The fix, as `cache-from`/`cache-to` text or a sentence; null when there is none to give. */
+  fix: string | null;
+  /** For a failed export: whether `ignore-error=true` would have kept the build green (null when not applicable). */
+  ignoreErrorKeepsGreen: boolean | null;
+}
+
+/** The repository's Actions cache use (`GET /repos/{owner}/{repo}/actions/cache/usage`), run mode with a token. */
+export interface ActionsCacheUsage {
+  activeBytes: number;
+  activeCount: number;
+  limitBytes: number;
+  /** activeBytes / limitBytes. */
+  share: number;
+}
+
+/** The build's remote cache: what was imported and exported, what it cost, what it served, and what went wrong. */
+export interface RemoteCacheReport {
+  imports: CacheImport[];
+  exports: CacheExport[];
+  /** Sums of the import and export vertices' times. */
+  importSeconds: number;
+  exportSeconds: number;
+  /** The exports' share of the build (of the wall-clock span, else of the summed vertex time). */
+  exportShare: number | null;
+  /**
+   * Steps the import served: with layers pulled under them (proof), or, when an import succeeded, every CACHED step
+   * (true on a runner whose local cache was empty, as GitHub's are).
+   */
+  served: { steps: string[]; evidence: 'layers-pulled' | 'cached-after-import' | 'none' };
+  diagnoses: CacheDiagnosis[];
+  /** The repository's Actions cache use, when it was asked for. */
+  usage: ActionsCacheUsage | null;
+}
+
 export interface BuildReport {
   schemaVersion: number;
   tool: { name: string; version: string };
@@ -251,4 +359,6 @@ export interface BuildReport {
   sizes?: SizeReport;
   analysis?: Analysis;
   comparison?: Comparison;
+  /** Present when the build imported or exported a remote cache, or a cache diagnosis fired. */
+  remoteCache?: RemoteCacheReport;
 }

@@ -276,12 +276,13 @@ function isEnding(rest: string): boolean {
 
 function parseStatus(rest: string): VertexProgress {
   const m = STATUS.exec(rest);
-  if (!m) return { id: rest, current: null, total: null, done: false };
+  if (!m) return { id: rest, current: null, total: null, done: false, seconds: null };
   return {
     id: m[1],
     current: m[2] ? parseSize(m[2]) : null,
     total: m[3] ? parseSize(m[3]) : null,
     done: m[5] !== undefined,
+    seconds: m[4] ? parseSeconds(m[4]) : null,
   };
 }
 

@@ -22,6 +22,7 @@ interface WireStatus {
   vertex?: string;
   current?: number;
   total?: number;
+  started?: string;
   completed?: string;
 }
 interface WireLog {
@@ -173,11 +174,14 @@ export class RawJsonParser {
     if (typeof s.vertex !== 'string' || typeof s.id !== 'string') return;
     const v = this.store.getOrCreate(s.vertex, null, s.vertex);
     const total = finite(s.total);
+    const started = time(s.started);
+    const completed = time(s.completed);
     VertexStore.setProgress(v, {
       id: s.id,
       current: finite(s.current),
       total: total !== null && total > 0 ? total : null,
-      done: time(s.completed) !== null,
+      done: completed !== null,
+      seconds: started !== null && completed !== null && completed >= started ? (completed - started) / 1000 : null,
     });
   }
 

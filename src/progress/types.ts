@@ -49,6 +49,8 @@ export interface VertexProgress {
   current: number | null;
   total: number | null;
   done: boolean;
+  /** Seconds the status took, where printed (`writing layer sha256:... 1.2s done`) or timed (rawjson). */
+  seconds: number | null;
 }
 
 export interface Vertex {
@@ -76,6 +78,8 @@ export interface Vertex {
   /** Total log lines seen, including those that fell out of the tail. */
   logLines: number;
   progress: VertexProgress[];
+  /** Finished statuses of ids beyond the kept ones (a cache export writing hundreds of layers). */
+  progressOmitted: number;
   warnings: string[];
   /** First-seen order, 0-based. */
   order: number;

@@ -30,6 +30,7 @@ export interface VertexState {
   tail: string[];
   logLines: number;
   progress: Map<string, VertexProgress>;
+  progressOmitted: number;
   warnings: string[];
 }
 
@@ -59,6 +60,7 @@ export class VertexStore {
         tail: [],
         logLines: 0,
         progress: new Map(),
+        progressOmitted: 0,
         warnings: [],
       };
       this.byKey.set(key, v);
@@ -102,7 +104,10 @@ export class VertexStore {
   }
 
   static setProgress(v: VertexState, p: VertexProgress): void {
-    if (!v.progress.has(p.id) && v.progress.size >= MAX_PROGRESS_IDS) return;
+    if (!v.progress.has(p.id) && v.progress.size >= MAX_PROGRESS_IDS) {
+      if (p.done) v.progressOmitted++;
+      return;
+    }
     const id = detach(p.id); // the map's key too: a slice would pin the chunk it came from
     v.progress.set(id, { ...p, id });
   }
@@ -147,6 +152,7 @@ export class VertexStore {
         logTail: s.tail.map(detach),
         logLines: s.logLines,
         progress: [...s.progress.values()],
+        progressOmitted: s.progressOmitted,
         warnings: s.warnings,
         order: s.order,
       };

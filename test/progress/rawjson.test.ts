@@ -107,7 +107,7 @@ test('a status size JSON reads as Infinity (`1e999`) is no size', () => {
   ].join('\n');
   const r = buildReport(parseText(log));
   expect(parseText(log).vertices[0].progress).toEqual([
-    { id: 'transferring context', current: null, total: null, done: false },
+    { id: 'transferring context', current: null, total: null, done: false, seconds: null },
   ]);
   expect(r.totals.contextBytes).toBeNull();
 });
