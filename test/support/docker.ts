@@ -19,6 +19,10 @@ export interface BuildOptions {
   buildArgs?: Record<string, string>;
   noCache?: boolean;
   target?: string;
+  /** `--cache-from` refs. */
+  cacheFrom?: string[];
+  /** `--network` for RUN steps (`none` on an engine started with `--bridge=none`). */
+  network?: string;
 }
 
 export interface PlainBuild {
@@ -64,6 +68,8 @@ export function plainBuildArgs(opts: BuildOptions): string[] {
   for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
   if (opts.noCache) args.push('--no-cache');
   if (opts.target) args.push('--target', opts.target);
+  for (const ref of opts.cacheFrom ?? []) args.push('--cache-from', ref);
+  if (opts.network) args.push('--network', opts.network);
   args.push(opts.context);
   return args;
 }

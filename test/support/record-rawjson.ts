@@ -30,6 +30,8 @@ export function buildQuery(opts: BuildOptions): string {
   if (opts.buildArgs && Object.keys(opts.buildArgs).length) q.set('buildargs', JSON.stringify(opts.buildArgs));
   if (opts.noCache) q.set('nocache', '1');
   if (opts.target) q.set('target', opts.target);
+  if (opts.cacheFrom?.length) q.set('cachefrom', JSON.stringify(opts.cacheFrom));
+  if (opts.network) q.set('networkmode', opts.network);
   return `/${API_VERSION}/build?${q}`;
 }
 
@@ -62,7 +64,7 @@ export function collect(lines: string[]): Omit<RawjsonBuild, 'exitOk'> {
 }
 
 /** Builds through the Engine API and returns the progress as rawjson. */
-export function buildRawjson(opts: BuildOptions): Promise<RawjsonBuild> {
+export function buildRawjson(opts: BuildOptions, socketPath = DOCKER_SOCKET): Promise<RawjsonBuild> {
   return new Promise((resolve, reject) => {
     const tar = spawn('tar', ['-C', opts.context, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let tarErr = '';
@@ -71,7 +73,7 @@ export function buildRawjson(opts: BuildOptions): Promise<RawjsonBuild> {
 
     const req = request(
       {
-        socketPath: DOCKER_SOCKET,
+        socketPath,
         method: 'POST',
         path: buildQuery(opts),
         headers: { 'Content-Type': 'application/x-tar' },
