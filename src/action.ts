@@ -37,6 +37,9 @@ import {
   type StorePlan,
 } from './publish/baseline-store.js';
 import { writeReportFiles } from './publish/report-files.js';
+import { cacheInputs, parseCacheSpec, type CacheInputs } from './remote-cache/index.js';
+import { usageDiagnosis } from './remote-cache/diagnose.js';
+import { fetchCacheUsage } from './publish/cache-usage.js';
 import { captureBuild } from './run-mode.js';
 
 async function readable(path: string): Promise<boolean> {
@@ -127,7 +130,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     }).finally(() => echo.resume());
     exitCode = build.exitCode;
     progressFile = build.progressFile;
-    report = buildReport(build.parsed, { file: build.progressFile, dockerfile });
+    report = buildReport(build.parsed, { file: build.progressFile, dockerfile, cacheInputs: cacheInputsOf(inputs) });
     report.run = {
       cli: build.caps.buildx ? 'buildx' : 'docker build',
       args: publicArgs(build.args),
@@ -161,7 +164,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
       throw new Error(`'dockerfile' input names '${inputs.dockerfile}', which cannot be read`);
     }
     dockerfileSource = dockerfile;
-    report = buildReport(parsed, { file, dockerfile });
+    report = buildReport(parsed, { file, dockerfile, cacheInputs: cacheInputsOf(inputs) });
   }
   const dockerfilePath = report.dockerfile?.path ?? null;
   const changes = await actionChanges({
@@ -185,6 +188,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     report.run.overheadSeconds = round(Number(process.hrtime.bigint() - started) / 1e9 - report.run.buildSeconds);
   }
   if (report.comparison && stored?.commit) report.comparison.baseline.commit = stored.commit;
+  await addCacheUsage(inputs, report);
   report = redactor.deep(report, reportIds(report));
   for (const u of report.dockerfile?.unmapped ?? [])
     core.warning(inert(`step ${u.id} not found in the Dockerfile: ${u.reason}`));
@@ -204,6 +208,9 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   core.setOutput('regressions', String(report.comparison?.regressions ?? 0));
   core.setOutput('baseline-found', String(Boolean(report.comparison)));
   core.setOutput('report', reportOutput(report));
+  core.setOutput('cache-import-seconds', String(report.remoteCache?.importSeconds ?? 0));
+  core.setOutput('cache-export-seconds', String(report.remoteCache?.exportSeconds ?? 0));
+  core.setOutput('cache-imported-steps', String(report.remoteCache?.served.steps.length ?? 0));
   const artifact = await publishFiles(inputs, report, workDir, progressFile);
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(renderSummary(report, artifactLine(artifact)), true).write();
@@ -230,6 +237,33 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/** The cache-from/cache-to inputs as the report may show them (credentials dropped), with report-id and inline. */
+function cacheInputsOf(inputs: Inputs): CacheInputs {
+  return cacheInputs(inputs['cache-from'], inputs['cache-to'], inputs['report-id'] || null, inputs['build-args']);
+}
+
+/** With a gha cache in use and a token: how full the repository's Actions cache is (a warning past 80 %). */
+async function addCacheUsage(inputs: Inputs, report: BuildReport): Promise<void> {
+  const rc = report.remoteCache;
+  const usesGha =
+    rc?.imports.some((i) => i.backend === 'gha') ||
+    rc?.exports.some((e) => e.backend === 'gha') ||
+    [...inputs['cache-from'], ...inputs['cache-to']].some((v) => parseCacheSpec(v).type === 'gha');
+  if (!rc || !usesGha || !inputs['github-token'] || !process.env.GITHUB_REPOSITORY) return;
+  const { owner, repo } = github.context.repo;
+  const answer = await fetchCacheUsage({ octokit: github.getOctokit(inputs['github-token']), owner, repo });
+  if (!answer.usage) {
+    core.info(`Actions cache usage not known: ${answer.reason}`);
+    return;
+  }
+  rc.usage = answer.usage;
+  const warning = usageDiagnosis(answer.usage);
+  if (warning) {
+    rc.diagnoses.push(warning);
+    core.warning(warning.message);
+  }
 }
 
 /** GitHub's limit is 65,536 characters; the marker and a margin stay below it. */

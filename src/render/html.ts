@@ -7,6 +7,7 @@ import type { BuildReport, Step, StepStatus, Suggestion } from '../model/report.
 import type { Chart } from './charts/types.js';
 import { escapeHtml } from './escape.js';
 import { bytes, lastFrame, oneLine, percent, seconds, suggestionGain } from './format.js';
+import { remoteCacheHtml, remoteCacheOf } from './remote-cache.js';
 
 /** Last lines of a failed step's log shown under the errors. */
 const TAIL_LINES = 20;
@@ -367,6 +368,7 @@ figure.chart svg{display:block;max-width:100%;height:auto}figcaption{margin-top:
 pre{background:var(--alt);border:1px solid var(--line);border-radius:6px;padding:8px 12px;overflow-x:auto;white-space:pre}
 pre .add{color:var(--good)}pre .del{color:var(--bad)}pre .hunk{color:#8250df}pre .file{font-weight:600}
 article.suggestion{margin-bottom:16px}ol.path{padding-left:24px}
+.diagnosis{border-left:3px solid var(--warn);padding-left:10px;margin:12px 0}.diagnosis.error{border-left-color:var(--bad)}.diagnosis.info{border-left-color:var(--line)}
 @media print{body{max-width:none;padding:0}pre{white-space:pre-wrap}}
 `
   .trim()
@@ -383,6 +385,7 @@ export function renderHtml(report: BuildReport, charts: Chart[]): string {
     ['charts', charts.length > 0],
     ['stages', report.stages.length > 0],
     ['regressions', report.comparison !== undefined],
+    ['remote-cache', remoteCacheOf(report) !== null],
     ['root-causes', (report.analysis?.rootCauses.length ?? 0) > 0],
     ['suggestions', (report.analysis?.suggestions.length ?? 0) > 0],
     ['errors', report.errors.length > 0 || report.steps.some((s) => s.status === 'error')],
@@ -409,6 +412,7 @@ export function renderHtml(report: BuildReport, charts: Chart[]): string {
     chartsSection(charts),
     stagesSection(report),
     regressionsSection(report, byId),
+    remoteCacheHtml(report),
     rootCausesSection(report, byId),
     suggestionsSection(report),
     criticalPathSection(report),

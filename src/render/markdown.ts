@@ -1,6 +1,7 @@
 import type { BuildReport, Step } from '../model/report.js';
 import { escapeHtml, escapeMarkdown, fence } from './escape.js';
 import { bytes, lastFrame, oneLine, percent, seconds, stageSteps, suggestionGain } from './format.js';
+import { remoteCacheMarkdown } from './remote-cache.js';
 
 const TAIL_LINES = 10;
 /** Suggestions shown in markdown; all of them are in the JSON report. */
@@ -186,6 +187,7 @@ export function markdownSections(report: BuildReport): Section[] {
     chartSection(report),
     slowestSection(report),
     { name: 'regressions', importance: 0, lines: comparisonSection(report) },
+    { name: 'remote cache', importance: 1, lines: remoteCacheMarkdown(report) },
     { name: 'root causes', importance: 1, lines: rootCauseSection(report) },
     { name: 'suggestions', importance: 1, lines: suggestionSection(report) },
     { name: 'critical path', importance: 4, lines: criticalPathSection(report) },

@@ -1,5 +1,6 @@
 import type { BuildReport, Step } from '../model/report.js';
 import { bytes, lastFrame, oneLine, percent, seconds, stageSteps, suggestionGain } from './format.js';
+import { remoteCacheText } from './remote-cache.js';
 
 const TAIL_LINES = 10;
 
@@ -69,6 +70,7 @@ export function renderText(report: BuildReport): string {
   }
   out.push(...analysisLines(report, byId));
   out.push(...comparisonLines(report));
+  out.push(...remoteCacheText(report));
   if (report.errors.length) {
     out.push('', 'Errors:');
     for (const e of report.errors) out.push(`  ${oneLine(e, 200)}`);

@@ -55,6 +55,10 @@ export interface GitHubServer {
   fail: { match: RegExp; status: number; times: number }[];
   /** What GET /user answers: a login, or 403 as for the workflow token (an app). */
   authenticatedAs: string | null;
+  /** What GET /repos/{owner}/{repo}/actions/cache/usage answers (bytes and count of active caches). */
+  cacheUsage: { bytes: number; count: number };
+  /** Requests matching these wait this long before answering (a deadline test). */
+  stall: { match: RegExp; ms: number }[];
   close(): Promise<void>;
 }
 
@@ -66,6 +70,8 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     requests: [],
     fail: [],
     authenticatedAs: null,
+    cacheUsage: { bytes: 0, count: 0 },
+    stall: [],
   };
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -98,11 +104,22 @@ export async function startGitHubServer(): Promise<GitHubServer> {
         message: failure.status === 403 ? 'Resource not accessible by integration' : 'Server Error',
       });
     }
+    const stall = state.stall.find((s) => s.match.test(`${method} ${url}`));
+    if (stall) await new Promise((r) => setTimeout(r, stall.ms));
+    if (res.destroyed) return;
     const u = new URL(url, 'http://x');
     if (method === 'GET' && u.pathname === '/user') {
       return state.authenticatedAs
         ? send(res, 200, { login: state.authenticatedAs })
         : send(res, 403, { message: 'Resource not accessible by integration' });
+    }
+    const usage = /^\/repos\/([^/]+\/[^/]+)\/actions\/cache\/usage$/.exec(u.pathname);
+    if (usage && method === 'GET') {
+      return send(res, 200, {
+        full_name: usage[1],
+        active_caches_size_in_bytes: state.cacheUsage.bytes,
+        active_caches_count: state.cacheUsage.count,
+      });
     }
     let m = /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/.exec(u.pathname);
     if (m && method === 'GET') {
