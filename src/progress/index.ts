@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { InputDecoder } from '../util/decode.js';
 import { DETECT_LIMIT, FormatDetector } from './detect.js';
 import { PlainParser } from './plain.js';
 import { RawJsonParser } from './rawjson.js';
@@ -16,8 +17,10 @@ export interface ProgressParser {
 /**
  * A parser that reads the first telling line, picks plain or rawjson, and replays what it
  * held back. It holds at most DETECT_LIMIT bytes before deciding (plain, by default).
+ * Input in UTF-16 (LE or BE, with or without a BOM) or UTF-8 with a BOM is decoded first.
  */
 export class AutoParser implements ProgressParser {
+  private readonly decoder = new InputDecoder();
   private readonly detector = new FormatDetector();
   private held: (string | Uint8Array)[] = [];
   private heldBytes = 0;
@@ -28,6 +31,10 @@ export class AutoParser implements ProgressParser {
   }
 
   push(chunk: string | Uint8Array): void {
+    for (const piece of this.decoder.write(chunk)) this.pushDecoded(piece);
+  }
+
+  private pushDecoded(chunk: string | Uint8Array): void {
     if (this.parser) return this.parser.push(chunk);
     this.held.push(chunk);
     this.heldBytes += chunk.length;
@@ -36,6 +43,7 @@ export class AutoParser implements ProgressParser {
   }
 
   end(): ParsedBuild {
+    for (const piece of this.decoder.end()) this.pushDecoded(piece);
     if (!this.parser) this.start(this.detector.end() ?? 'plain');
     return this.parser!.end();
   }

@@ -1,4 +1,5 @@
 import type { VertexKind, VertexLabel } from './types.js';
+import { kindOfRole, vertexRole } from './vertex-kind.js';
 
 const INSTRUCTIONS = new Set([
   'FROM',
@@ -24,10 +25,6 @@ const INSTRUCTIONS = new Set([
 // os/arch[/variant]: linux/amd64, linux/arm/v7, windows/amd64
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9.]+)?$/;
 const STEP_INDEX = /^(\d+)\/(\d+)$/;
-// Names of bookkeeping vertices that carry no bracket label.
-const INTERNAL_NAMES =
-  /^(?:resolve image config for |exporting to |exporting cache|importing to docker|importing cache manifest|preparing build cache|copy \/context \/|load remote build context|writing image|naming to|unpacking to|sending tarball|pushing )/;
-
 /** A step index or count; null past 2^53, where the digits no longer read exactly (or are Infinity). */
 function stepNumber(digits: string): number | null {
   const n = Number(digits);
@@ -101,20 +98,21 @@ function assignTokens(label: VertexLabel, tokens: string[], targets: ReadonlySet
   }
 }
 
-/** Target prefixes revealed by a label (`[api internal]`, `[api linux/amd64 internal]`). */
-export function targetOf(label: VertexLabel): string | null {
-  return label.special ? label.target : null;
+/**
+ * Target prefixes revealed by a label: `[api internal]`, `[api linux/amd64 internal]`, `[api auth]`, and
+ * a prefix on a bookkeeping vertex (`[api] exporting to image`, `[api] resolving provenance for metadata
+ * file`): services that share one Dockerfile print their internal vertices once, so the others show
+ * themselves only there.
+ */
+export function targetOf(label: VertexLabel, name = ''): string | null {
+  if (label.special) return label.target;
+  if (label.raw !== null && label.index === null && label.stage !== null && !label.stage.includes(' ')) {
+    const role = vertexRole(name, label);
+    if (role !== 'step' && role !== 'source') return label.stage;
+  }
+  return null;
 }
 
 export function classify(name: string, label: VertexLabel): VertexKind {
-  if (name === '') return 'internal';
-  if (label.special) return 'internal';
-  if (label.raw !== null) {
-    if (label.index !== null) return label.instruction === 'FROM' ? 'source' : 'step';
-    // `[api] exporting to image` (bake prefix on a bookkeeping vertex)
-    if (INTERNAL_NAMES.test(label.text)) return 'internal';
-    return 'step';
-  }
-  if (/^FROM\s/i.test(name) || name.startsWith('docker-image://')) return 'source';
-  return 'internal';
+  return kindOfRole(vertexRole(name, label));
 }

@@ -2,6 +2,7 @@ import { detach } from '../util/detach.js';
 import { LineSplitter } from '../util/lines.js';
 import { parseSeconds, parseSize, splitTimestamp, stripAnsi } from './text.js';
 import { VertexStore, warningFrom, type VertexState } from './vertex-store.js';
+import { ACTION_FAILURE, groupMarker, isWrapperLine } from './wrapper.js';
 import type { BuildProblem, BuildWarning, ParsedBuild, VertexProgress } from './types.js';
 
 const MAX_PROBLEMS = 20;
@@ -14,6 +15,15 @@ const WARNINGS_FOUND = /^\s*\d+ warnings? found\b/;
 const SOURCE_BOX_HEAD = /^\S+:\d+$/;
 const BOX_RULE = '--------------------';
 const BARE_ERROR = /^(?:executor failed running |failed to solve|failed to build|failed to compute cache key)/;
+/**
+ * The build's own last word on a failure, in every client's wording: `ERROR: failed to build: failed to
+ * solve: ...` (buildx ≥ 0.21), `ERROR: failed to solve: ...`, `error: failed to solve: ...` (buildx < 0.9),
+ * bare `failed to solve: ...` / `failed to solve with frontend dockerfile.v0: ...` (Docker 20.10, compose),
+ * `ERROR: target api: failed to solve: ...` (bake), `ERROR: Service 'api' failed to build` (compose v1).
+ * It ends whatever vertex block is open, even when no blank line came before it.
+ */
+const FINAL_ERROR =
+  /^(?:(?:ERROR|error):?\s*)?(?:failed to (?:solve|build|compute cache key)\b|executor failed running \[|target [^\s:]+: failed to (?:solve|build)|Service '[^']*' failed to build)/;
 const ERROR_BOX_RULE = '------';
 
 type Section = 'progress' | 'errorBox' | 'warnings' | 'sourceBox';
@@ -48,6 +58,10 @@ export class PlainParser {
   private readonly blockWarnings: BuildWarning[] = [];
   private readonly otherWarnings: BuildWarning[] = [];
   private readonly errors: string[] = [];
+  /** The failure as the wrapping action reported it: the build's error when the log lost its own. */
+  private readonly wrapperErrors: string[] = [];
+  /** Inside a runner's `##[group]` fold: what is not progress belongs to the runner. */
+  private inGroup = false;
   private readonly problems: BuildProblem[] = [];
   private unreadable = 0;
   private lines = 0;
@@ -80,7 +94,7 @@ export class PlainParser {
       builder: this.builder,
       vertices,
       warnings,
-      errors: this.errors,
+      errors: this.errors.length ? this.errors : this.wrapperErrors.slice(0, 1),
       problems: this.problems,
       truncated: this.tail,
       startedAtMs: this.firstMs,
@@ -122,8 +136,8 @@ export class PlainParser {
         return;
       }
     }
-    this.otherLine(line);
-    this.prevBlank = false;
+    // Lines of the tools around the build are transparent: they change nothing, not even the blank line before.
+    if (this.otherLine(line)) this.prevBlank = false;
   }
 
   private vertexLine(n: number, rest: string, ms: number | null): void {
@@ -208,54 +222,71 @@ export class PlainParser {
     if (outcome === 'error') this.lastErrored = v;
   }
 
-  private otherLine(line: string): void {
+  /** A line without `#N`; false when it is a wrapper's line (it is skipped as if it were not there). */
+  private otherLine(line: string): boolean {
+    if (isWrapperLine(line)) {
+      const group = groupMarker(line);
+      if (group) this.inGroup = group === 'open';
+      const failure = ACTION_FAILURE.exec(line);
+      if (failure && this.wrapperErrors.length === 0)
+        this.wrapperErrors.push(detach(failure[1].replace(/^ERROR:?\s*/, '')));
+      return false;
+    }
+    if (this.section !== 'errorBox' && this.section !== 'sourceBox' && FINAL_ERROR.test(line)) {
+      this.current = null;
+      this.section = 'progress';
+      this.errors.push(detach(line.replace(/^(?:ERROR|error):?\s*/, '')));
+      return true;
+    }
     // Inside an open vertex block, a line without `#N` is that vertex's output (old clients
     // and some copies lose the prefix).
     if (this.current) {
       VertexStore.addLog(this.current, line);
-      return;
+      return true;
     }
     if (line === ERROR_BOX_RULE) {
       this.section = this.section === 'errorBox' ? 'progress' : 'errorBox';
-      return;
+      return true;
     }
     if (this.section === 'errorBox') {
       // ` > [4/9] RUN make:` heads the box; the rest repeats the failing step's log tail.
       const head = /^ > (.*):$/.exec(line);
       if (head && this.lastErrored && this.lastErrored.name === null) this.lastErrored.name = detach(head[1]);
-      return;
+      return true;
     }
     if (line === BOX_RULE) {
       this.section = this.section === 'sourceBox' ? 'progress' : 'sourceBox';
-      return;
+      return true;
     }
-    if (this.section === 'sourceBox') return; // Dockerfile excerpt around the failing line
+    if (this.section === 'sourceBox') return true; // Dockerfile excerpt around the failing line
     if (line.startsWith('ERROR')) {
       this.errors.push(detach(line.replace(/^ERROR:?\s*/, '')));
-      return;
+      return true;
     }
     if (BARE_ERROR.test(line)) {
       // Docker 20.10's CLI ends a failed build with the error alone, without `ERROR:`.
       this.errors.push(detach(line));
-      return;
+      return true;
     }
     if (WARNINGS_FOUND.test(line)) {
       this.section = 'warnings';
-      return;
+      return true;
     }
     const item = /^\s*- (.*)$/.exec(line);
     if (this.section === 'warnings' && item) {
       this.blockWarnings.push(warningFrom(item[1], null));
-      return;
+      return true;
     }
     if (line.startsWith('WARNING: ')) {
       this.otherWarnings.push(warningFrom(line.slice(9), null));
-      return;
+      return true;
     }
-    if (SOURCE_BOX_HEAD.test(line)) return; // `Dockerfile:29` above a source box
-    if (!this.seenVertexLine) return; // whatever came before the build (CI banners)
+    if (SOURCE_BOX_HEAD.test(line)) return true; // `Dockerfile:29` above a source box
+    if (!this.seenVertexLine) return true; // whatever came before the build (CI banners)
+    if (this.inGroup) return false; // the runner's own output, folded (inputs, Docker info, metadata)
     this.unreadable++;
     if (this.unreadable <= MAX_PROBLEMS) this.problem(this.lines, `not BuildKit progress: ${excerpt(line)}`);
+    return true;
   }
 
   private problem(line: number | null, message: string): void {

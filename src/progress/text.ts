@@ -1,7 +1,8 @@
 import { stripVTControlCharacters } from 'node:util';
 
-// `2024-05-02T10:11:12.1234567Z ` as GitHub Actions writes before every line of a job log.
-const GH_TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) /;
+// `2024-05-02T10:11:12.1234567Z ` as GitHub Actions writes before every line of a job log. A log
+// download writes a blank line as the bare timestamp, without the space.
+const GH_TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)(?: |$)/;
 
 /** Splits off a GitHub Actions timestamp; returns the time in ms (or null) and the rest. */
 export function splitTimestamp(line: string): { ms: number | null; rest: string } {

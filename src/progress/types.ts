@@ -2,6 +2,9 @@
 // Wire formats (plain text, rawjson) are converted once into these types; nothing after
 // the parsers sees raw log text or JSON.
 
+import type { VertexRole } from './vertex-kind.js';
+
+export type { VertexRole } from './vertex-kind.js';
 export type ProgressFormat = 'plain' | 'rawjson';
 
 /** What a vertex is, judged from its name. */
@@ -62,6 +65,8 @@ export interface Vertex {
   name: string;
   label: VertexLabel;
   kind: VertexKind;
+  /** What the vertex is in finer detail (cache import/export, export, push, provenance, ...): see vertex-kind.ts. */
+  role: VertexRole;
   outcome: VertexOutcome;
   /** Inputs (vertex keys), known from rawjson only. */
   inputs: string[];

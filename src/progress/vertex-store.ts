@@ -1,5 +1,6 @@
 import { detach } from '../util/detach.js';
-import { classify, parseLabel, targetOf } from './label.js';
+import { parseLabel, targetOf } from './label.js';
+import { kindOfRole, vertexRole } from './vertex-kind.js';
 import type { BuildWarning, Interval, Vertex, VertexOutcome, VertexProgress } from './types.js';
 
 /** Log lines kept per vertex, and characters kept per line: the report shows a tail, never a whole log. */
@@ -121,12 +122,13 @@ export class VertexStore {
     const states = [...this.byKey.values()].filter(keep).sort((a, b) => a.order - b.order);
     const targets = new Set<string>();
     for (const s of states) {
-      const t = s.name ? targetOf(parseLabel(s.name)) : null;
+      const t = s.name ? targetOf(parseLabel(s.name), s.name) : null;
       if (t) targets.add(t);
     }
     return states.map((s) => {
       const name = s.name ?? '';
       const label = parseLabel(name, targets);
+      const role = vertexRole(name, label);
       const intervals = mergeIntervals(s.runs);
       const seconds = intervals.length
         ? intervals.reduce((sum, i) => sum + (i.end - i.start), 0) / 1000
@@ -137,7 +139,8 @@ export class VertexStore {
         digest: s.digest,
         name,
         label,
-        kind: classify(name, label),
+        kind: kindOfRole(role),
+        role,
         outcome: s.outcome,
         inputs: s.inputs,
         intervals,

@@ -26,6 +26,25 @@ const nodeDockerfile = fixture('dockerfiles', 'node-app', 'Dockerfile');
 const failing = fixture('corpus', 'plain-multistage-npm-build-error.log');
 
 describe('runCli', () => {
+  test('a log saved by Windows PowerShell 5.1 (UTF-16LE, BOM, CRLF) reads as the UTF-8 one, file and stdin', async () => {
+    const text = readFileSync(editLog, 'utf8');
+    const file = join(mkdtempSync(join(tmpdir(), 'bca-utf16-')), 'build.log');
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace(/\n/g, '\r\n'), 'utf16le')]),
+    );
+    const utf8 = await cli(['analyze', editLog, '--format', 'json']);
+    const utf16 = await cli(['analyze', file, '--format', 'json']);
+    expect(utf16.code).toBe(0);
+    const strip = (out: string) => ({ ...JSON.parse(out), generatedAt: 0, source: 0 });
+    expect(strip(utf16.stdout)).toEqual(strip(utf8.stdout));
+    const piped = spawnSync(process.execPath, [join(rootDir, 'dist', 'cli.js'), 'analyze', '-', '--format', 'json'], {
+      input: readFileSync(file),
+    });
+    expect(piped.status).toBe(0);
+    expect(strip(piped.stdout.toString())).toEqual(strip(utf8.stdout));
+  }, 30_000);
+
   test('--out writes the JSON, markdown and HTML reports and the charts, from the bundled CLI', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bca-out-')), 'report');
     const r = spawnSync(
