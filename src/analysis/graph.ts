@@ -79,13 +79,43 @@ function fromDockerfile(report: BuildReport, dockerfile: Dockerfile): Map<string
   return parents;
 }
 
+/** Stages a step's text reads from: `COPY --from=builder`, `RUN --mount=type=bind,from=deps` (`--from=0`: stage-0). */
+function fromStages(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:--from=|[,\s]from=)("?)([^\s",]+)\1/g)) {
+    const name = /^\d+$/.test(m[2]) ? `stage-${m[2]}` : m[2];
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/**
+ * Without rawjson inputs or a Dockerfile: steps in index order within each stage, and a COPY --from /
+ * RUN --mount from another stage of the log builds on that stage's last step (so the critical path goes
+ * on from the builder stage into the final one).
+ */
 function fromOrder(report: BuildReport): Map<string, string[]> {
   const parents = new Map<string, string[]>();
   const last = new Map<string, string>();
+  const lastOfStage = new Map<string, { id: string; index: number }>();
+  for (const step of report.steps) {
+    if (step.index === null || step.stage === null) continue;
+    const key = `${prefixOf(step)}|${step.stage}`;
+    const seen = lastOfStage.get(key);
+    if (!seen || step.index > seen.index) lastOfStage.set(key, { id: step.id, index: step.index });
+  }
   const ordered = [...report.steps].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   for (const step of ordered) {
     const prev = last.get(step.stageKey);
-    parents.set(step.id, prev ? [prev] : []);
+    const list = prev ? [prev] : [];
+    if (step.instruction === 'COPY' || step.instruction === 'RUN' || step.instruction === 'ADD') {
+      for (const name of fromStages(step.text)) {
+        if (name === step.stage) continue;
+        const other = lastOfStage.get(`${prefixOf(step)}|${name}`);
+        if (other && other.id !== step.id && !list.includes(other.id)) list.push(other.id);
+      }
+    }
+    parents.set(step.id, list);
     if (step.index !== null) last.set(step.stageKey, step.id);
   }
   return parents;

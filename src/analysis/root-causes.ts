@@ -63,7 +63,23 @@ function cause(
  * COPY takes), then inference: ARGs in scope of a RUN, a build where nothing was cached, a COPY
  * without a list of changed files.
  */
-function explain(step: Step, opts: RootCauseOpts, report: BuildReport, noneCached: boolean): Explanation {
+/**
+ * What the build says of its cache as a whole: `cold` when no step was cached (a new builder, --no-cache, an
+ * evicted cache); `workdir-only` when only WORKDIR steps were (BuildKit 0.8 reports WORKDIR as cached even
+ * on a cold build, so such a build cannot be told apart from a cold one); `warm` otherwise, and for a tail
+ * (its earlier steps, cached or not, are not in the log).
+ */
+type CacheState = 'cold' | 'workdir-only' | 'warm';
+
+function cacheState(report: BuildReport): CacheState {
+  if (report.source.tail) return 'warm';
+  const cached = report.steps.filter((s) => s.status === 'cached');
+  if (cached.some((s) => s.instruction !== 'WORKDIR')) return 'warm';
+  return cached.length ? 'workdir-only' : 'cold';
+}
+
+function explain(step: Step, opts: RootCauseOpts, report: BuildReport, state: CacheState): Explanation {
+  const noneCached = state === 'cold';
   const place = instructionOf(step, opts.dockerfile);
   const old = opts.baseline?.steps.find((s) => s.id === step.id);
   const linesChanged =
@@ -102,11 +118,23 @@ function explain(step: Step, opts: RootCauseOpts, report: BuildReport, noneCache
       );
     }
   }
+  const failed = step.status === 'error' ? ' It ran and failed.' : '';
   if (noneCached) {
     return cause(
       'no-visible-change',
       'likely',
-      'Nothing in this build was cached: a new builder, --no-cache, or an evicted cache.',
+      failed
+        ? `Nothing in this build was cached (a new builder, --no-cache), so it ran.${failed}`
+        : 'Nothing in this build was cached: a new builder, --no-cache, or an evicted cache.',
+    );
+  }
+  if (state === 'workdir-only') {
+    return cause(
+      'no-visible-change',
+      'likely',
+      'Only WORKDIR steps were cached, which BuildKit 0.8 reports even on a build without a cache: this build ' +
+        'cannot be told apart from a cold one (a new builder, --no-cache, an evicted cache), and no change is ' +
+        `visible that would have set this step off.${failed}`,
     );
   }
   if (isCopy && !changesKnown) {
@@ -114,6 +142,13 @@ function explain(step: Step, opts: RootCauseOpts, report: BuildReport, noneCache
       'content-changed',
       'likely',
       'The files it copies most likely changed (no list of changed files was given to name them).',
+    );
+  }
+  if (failed) {
+    return cause(
+      'no-visible-change',
+      'likely',
+      'It ran and failed; nothing visible changed that would have set it off (no earlier build of it was cached, or its cache entry was not available to this builder).',
     );
   }
   return cause(
@@ -141,7 +176,7 @@ export function findRootCauses(report: BuildReport, opts: RootCauseOpts): RootCa
     step.miss = { role: upstream.size ? 'cascade' : 'root', roots: upstream.size ? mine : [] };
   }
   // BuildKit 0.8 reports WORKDIR as cached even under --no-cache: it does not count as a cache hit here.
-  const noneCached = !report.steps.some((s) => s.status === 'cached' && s.instruction !== 'WORKDIR');
+  const state = cacheState(report);
   const causes: RootCause[] = [];
   for (const [id, r] of roots) {
     if (r[0] !== id || r.length !== 1) continue;
@@ -150,7 +185,7 @@ export function findRootCauses(report: BuildReport, opts: RootCauseOpts): RootCa
     const seconds = [id, ...cascade].reduce((sum, s) => sum + (byId.get(s)?.seconds ?? 0), 0);
     causes.push({
       stepId: id,
-      ...explain(step, opts, report, noneCached),
+      ...explain(step, opts, report, state),
       cascade,
       seconds: Math.round(seconds * 1000) / 1000,
     });

@@ -6,6 +6,7 @@ import {
   type BuildReport,
   type StageSummary,
   type Step,
+  type TargetSummary,
   type StepStatus,
 } from './report.js';
 import { stageKey, stepId } from './step-id.js';
@@ -63,6 +64,7 @@ function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, stri
   for (const v of listed) idByKey.set(v.key, uniqueId(stepId(v.label), used));
   const steps = listed.map((v): Step => {
     const status = statusOf(v);
+    const time = stepTime(v, status);
     return {
       id: idByKey.get(v.key)!,
       name: v.name,
@@ -75,7 +77,8 @@ function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, stri
       instruction: v.kind === 'source' && v.label.raw === null && !v.label.instruction ? null : v.label.instruction,
       text: v.label.text,
       status,
-      seconds: status === 'cached' ? null : v.seconds,
+      seconds: time.seconds,
+      ...(time.atLeast ? { secondsAtLeast: true } : {}),
       share: null,
       started: v.started,
       completed: v.completed,
@@ -89,6 +92,23 @@ function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, stri
     };
   });
   return { steps, idByKey };
+}
+
+/**
+ * A step's time. A cached step has none. One that ended well has BuildKit's `DONE` time (plain) or its run
+ * intervals (rawjson). One that failed or was canceled cost the time it ran until then: its first to last
+ * timestamp when the log has a clock. Otherwise, when its end or start is not in the log, the largest
+ * elapsed time its log lines carry is a lower bound (`≥ 40 s`), never 0.
+ */
+function stepTime(v: Vertex, status: StepStatus): { seconds: number | null; atLeast: boolean } {
+  if (status === 'cached') return { seconds: null, atLeast: false };
+  if (v.seconds !== null) return { seconds: v.seconds, atLeast: false };
+  if ((status === 'error' || status === 'canceled') && v.started !== null && v.completed !== null) {
+    const span = (v.completed - v.started) / 1000;
+    if (span > 0 && span >= (v.elapsedSeconds ?? 0)) return { seconds: round(span), atLeast: false };
+  }
+  if (v.elapsedSeconds !== null) return { seconds: v.elapsedSeconds, atLeast: true };
+  return { seconds: null, atLeast: false };
 }
 
 function toStages(steps: Step[]): StageSummary[] {
@@ -114,7 +134,9 @@ function toStages(steps: Step[]): StageSummary[] {
     stage.steps++;
     stage.counts[step.status]++;
     if (step.count !== null) stage.declaredSteps = Math.max(stage.declaredSteps ?? 0, step.count);
-    if (step.seconds !== null && step.status !== 'source') stage.seconds += step.seconds;
+    // Image pulls take time too (a FROM that printed `DONE 13.9s`): they count in their stage.
+    if (step.seconds !== null) stage.seconds += step.seconds;
+    if (step.secondsAtLeast) stage.secondsAtLeast = true;
   });
   for (const stage of byKey.values()) {
     stage.cachedRatio = cachedRatio(stage.counts);
@@ -127,15 +149,46 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-function contextBytes(vertices: Vertex[]): number | null {
-  let best: number | null = null;
+/** Bytes of build context each context vertex sent (the last, largest transfer status of each). */
+function contextTransfers(vertices: Vertex[]): { target: string | null; bytes: number }[] {
+  const out: { target: string | null; bytes: number }[] = [];
   for (const v of vertices) {
     if (!CONTEXT_VERTEX.test(v.name)) continue;
+    let best: number | null = null;
     for (const p of v.progress) {
       if (p.id.startsWith('transferring context') && p.current !== null) best = Math.max(best ?? 0, p.current);
     }
+    if (best !== null) out.push({ target: v.label.target, bytes: best });
   }
-  return best;
+  return out;
+}
+
+/** Per bake/compose target: its stages and their rollup (only when the build has targets). */
+function toTargets(steps: Step[], stages: StageSummary[], transfers: { target: string | null; bytes: number }[]) {
+  const byName = new Map<string, TargetSummary>();
+  const get = (name: string): TargetSummary => {
+    let t = byName.get(name);
+    if (!t) {
+      t = { name, stages: [], steps: 0, counts: emptyCounts(), cachedRatio: null, seconds: 0, contextBytes: null };
+      byName.set(name, t);
+    }
+    return t;
+  };
+  for (const stage of stages) if (stage.target !== null) get(stage.target).stages.push(stage.key);
+  for (const step of steps) {
+    if (step.target === null) continue;
+    const t = get(step.target);
+    t.steps++;
+    t.counts[step.status]++;
+    if (step.seconds !== null) t.seconds += step.seconds;
+  }
+  for (const c of transfers)
+    if (c.target !== null) get(c.target).contextBytes = (get(c.target).contextBytes ?? 0) + c.bytes;
+  for (const t of byName.values()) {
+    t.cachedRatio = cachedRatio(t.counts);
+    t.seconds = round(t.seconds);
+  }
+  return [...byName.values()];
 }
 
 function incompleteReasons(parsed: ParsedBuild, failed: boolean, errors: string[]): string[] {
@@ -175,7 +228,7 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
   const wall =
     parsed.startedAtMs !== null && parsed.endedAtMs !== null ? (parsed.endedAtMs - parsed.startedAtMs) / 1000 : null;
   const wallSeconds = wall === null ? null : round(wall);
-  const sum = parsed.vertices.reduce((total, v) => total + (v.seconds ?? 0), 0);
+  const sum = parsed.vertices.reduce((total, v) => total + (v.seconds ?? v.elapsedSeconds ?? 0), 0);
   const stepSeconds = round(sum);
   // Shares divide by the unrounded total (a rounded one can be smaller than a step). Capped at 1: a
   // plain log's step times (BuildKit's clock) can run a little past its timestamps (the runner's).
@@ -201,11 +254,13 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
     failed,
     inputs: opts.cacheInputs ?? null,
   });
+  const transfers = contextTransfers(parsed.vertices);
+  const targets = toTargets(steps, stages, transfers);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: VERSION },
     generatedAt: (opts.now ?? new Date()).toISOString(),
-    source: { format: parsed.format, file: opts.file ?? null, lines: parsed.lines },
+    source: { format: parsed.format, file: opts.file ?? null, lines: parsed.lines, tail: parsed.truncated },
     dockerfile: opts.dockerfile ? { path: opts.dockerfile.path, unmapped: mapping!.unmapped } : null,
     builder: parsed.builder,
     complete: reasons.length === 0,
@@ -213,6 +268,7 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
     failed,
     steps,
     stages,
+    targets,
     totals: {
       steps: steps.length,
       counts,
@@ -220,7 +276,7 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
       wallSeconds,
       stepSeconds,
       shareBasis: wallSeconds !== null && wallSeconds > 0 ? 'wall' : 'sum',
-      contextBytes: contextBytes(parsed.vertices),
+      contextBytes: transfers.length ? transfers.reduce((total, c) => total + c.bytes, 0) : null,
     },
     slowestRan,
     errors,

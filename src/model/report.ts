@@ -27,6 +27,12 @@ export interface Step {
   status: StepStatus;
   /** Wall time in seconds (null when unknown, e.g. cached steps or a step that never printed a time). */
   seconds: number | null;
+  /**
+   * True when `seconds` is only a lower bound: the step's end (or start) is not in the log, and the time is the
+   * largest elapsed time its log lines carry (`#10 40.15 ...`), e.g. a step cut off by the end of a tail or one that
+   * failed without a time. Shown as `≥ 40 s`.
+   */
+  secondsAtLeast?: boolean;
   /** Share of the build's step time, 0..1. */
   share: number | null;
   /** ms since epoch, when the log gives absolute times. */
@@ -60,9 +66,25 @@ export interface StageSummary {
   counts: Record<StepStatus, number>;
   /** cached / (cached + ran + error + canceled + unfinished): sources are not cache candidates. */
   cachedRatio: number | null;
-  /** Sum of the stage's step times. */
+  /** Sum of the stage's step times, image pulls included. */
   seconds: number;
+  /** True when a step's time in the sum is only a lower bound (see Step.secondsAtLeast). */
+  secondsAtLeast?: boolean;
   sizeBytes: number | null;
+}
+
+/** One bake/compose target (a service) of the build: its stages and their rollup. */
+export interface TargetSummary {
+  name: string;
+  /** Keys of its stages, in first-seen order. */
+  stages: string[];
+  steps: number;
+  counts: Record<StepStatus, number>;
+  cachedRatio: number | null;
+  /** Sum of its steps' times. */
+  seconds: number;
+  /** Bytes of its build context sent, when printed. */
+  contextBytes: number | null;
 }
 
 export interface Totals {
@@ -75,7 +97,7 @@ export interface Totals {
   stepSeconds: number;
   /** What a step's `share` divides by: the wall-clock span when known, else the sum of vertex times. */
   shareBasis: 'wall' | 'sum';
-  /** Bytes of build context sent, from the context transfer status, when printed. */
+  /** Bytes of build context sent, from the context transfer status, when printed; the sum when the build sent several (compose, bake). */
   contextBytes: number | null;
 }
 
@@ -338,7 +360,8 @@ export interface BuildReport {
   schemaVersion: number;
   tool: { name: string; version: string };
   generatedAt: string;
-  source: { format: 'plain' | 'rawjson'; file: string | null; lines: number };
+  /** `tail`: the log starts in the middle of the build (a cut or pasted tail): earlier steps are not in it. */
+  source: { format: 'plain' | 'rawjson'; file: string | null; lines: number; tail?: boolean };
   /** The Dockerfile the steps were mapped onto (`--dockerfile`), and the steps it has no line for, with why. */
   dockerfile: { path: string; unmapped: { id: string; reason: string }[] } | null;
   builder: { name: string; driver: string } | null;
@@ -349,6 +372,8 @@ export interface BuildReport {
   failed: boolean;
   steps: Step[];
   stages: StageSummary[];
+  /** The bake/compose targets (services) the build served, each with its stages; empty for a single-target build. */
+  targets?: TargetSummary[];
   totals: Totals;
   /** Re-run steps, slowest first (ids). */
   slowestRan: string[];

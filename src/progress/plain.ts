@@ -28,20 +28,37 @@ const ERROR_BOX_RULE = '------';
 
 type Section = 'progress' | 'errorBox' | 'warnings' | 'sourceBox';
 
+/** The seconds of the last log prefix `logPrefixLength` read (BuildKit's time since the vertex started). */
+let prefixSeconds = 0;
+
 /**
  * For `12.34 text` / `8527.6` / `0.443 ` (a log line's seconds-since-start prefix) starting at
- * `from`: the index where the log text begins; 0 when it is no log line.
+ * `from`: the index where the log text begins; 0 when it is no log line. Sets `prefixSeconds`.
  */
 function logPrefixLength(rest: string, from: number): number {
   let i = from;
   const n = rest.length;
-  while (i < n && rest.charCodeAt(i) >= 48 && rest.charCodeAt(i) <= 57) i++;
+  let whole = 0;
+  let c = 0;
+  while (i < n && (c = rest.charCodeAt(i)) >= 48 && c <= 57) {
+    whole = whole * 10 + (c - 48);
+    i++;
+  }
   if (i === from || i >= n || rest.charCodeAt(i) !== 46) return 0;
   const dot = ++i;
-  while (i < n && rest.charCodeAt(i) >= 48 && rest.charCodeAt(i) <= 57) i++;
+  let fraction = 0;
+  let scale = 1;
+  while (i < n && (c = rest.charCodeAt(i)) >= 48 && c <= 57) {
+    if (scale < 1e6) {
+      fraction = fraction * 10 + (c - 48);
+      scale *= 10;
+    }
+    i++;
+  }
   if (i === dot) return 0;
-  if (i === n) return i;
-  return rest.charCodeAt(i) === 32 ? i + 1 : 0;
+  if (i !== n && rest.charCodeAt(i) !== 32) return 0;
+  prefixSeconds = whole + fraction / scale;
+  return i === n ? i : i + 1;
 }
 
 /**
@@ -130,7 +147,7 @@ export class PlainParser {
       for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) n = n * 10 + (c - 48);
       if (i > 1 && (i === line.length || line.charCodeAt(i) === 32)) {
         const logLen = logPrefixLength(line, i + 1);
-        if (logLen > 0 && !this.prevBlank) this.logLine(n, line.slice(logLen), ms);
+        if (logLen > 0 && !this.prevBlank) this.logLine(n, line.slice(logLen), ms, prefixSeconds);
         else this.vertexLine(n, line.slice(i + 1), ms);
         this.prevBlank = false;
         return;
@@ -156,6 +173,9 @@ export class PlainParser {
     // stores) still head a vertex with its first line, and repeat its name when the printer returns to it.
     if (logLen === 0 && !isEnding(rest) && (this.prevBlank || !v || (v.name !== null && rest === v.name))) {
       // A header: a new vertex, or one the printer returns to.
+      // BuildKit numbers vertices from 1 (0.8 may print #2 before #1): a log whose first vertex is #3 or
+      // later lost its start (a pasted or cut tail).
+      if (first && n > 2) this.tail = true;
       if (!v) v = this.create(n);
       if (v.name === null) v.name = detach(rest);
       this.current = v;
@@ -167,6 +187,7 @@ export class PlainParser {
     VertexStore.touch(v, ms);
 
     if (logLen > 0) {
+      if (prefixSeconds > v.maxElapsed) v.maxElapsed = prefixSeconds;
       VertexStore.addLog(v, rest.slice(logLen));
       return;
     }
@@ -199,12 +220,13 @@ export class PlainParser {
   }
 
   /** The hot path: `#N <secs> text` of a vertex already open. */
-  private logLine(n: number, text: string, ms: number | null): void {
+  private logLine(n: number, text: string, ms: number | null, elapsed: number): void {
     let v = this.byNumber.get(n);
     if (!this.seenVertexLine) this.tail = true; // the log starts inside a vertex: it is a tail
     this.seenVertexLine = true;
     this.section = 'progress';
     if (!v) v = this.create(n);
+    if (elapsed > v.maxElapsed) v.maxElapsed = elapsed;
     if (ms !== null) VertexStore.touch(v, ms);
     VertexStore.addLog(v, text);
   }

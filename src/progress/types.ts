@@ -74,6 +74,8 @@ export interface Vertex {
   intervals: Interval[];
   /** Wall time spent running, in seconds: union of intervals (rawjson) or the last printed `DONE Ns` (plain). */
   seconds: number | null;
+  /** Plain: the largest elapsed time its log lines carry (`#10 40.15 ...`): a lower bound of its run time. */
+  elapsedSeconds: number | null;
   /** Earliest start and latest end in ms, where the format gives absolute times. */
   started: number | null;
   completed: number | null;

@@ -24,6 +24,8 @@ export interface VertexState {
   error: string | null;
   /** Plain: the last `DONE Ns`. */
   doneSeconds: number | null;
+  /** Plain: the largest elapsed time of a log line (`#10 40.15 ...`): the vertex ran at least this long. */
+  maxElapsed: number;
   /** rawjson / timestamped logs: start -> end (ms); end NaN while running. */
   runs: Map<number, number>;
   firstMs: number | null;
@@ -55,6 +57,7 @@ export class VertexStore {
         outcome: 'unfinished',
         error: null,
         doneSeconds: null,
+        maxElapsed: 0,
         runs: new Map(),
         firstMs: null,
         lastMs: null,
@@ -145,6 +148,7 @@ export class VertexStore {
         inputs: s.inputs,
         intervals,
         seconds: s.outcome === 'cached' ? null : seconds,
+        elapsedSeconds: s.maxElapsed > 0 ? Math.round(s.maxElapsed * 1000) / 1000 : null,
         started: intervals.length ? intervals[0].start : s.firstMs,
         completed: intervals.length
           ? intervals[intervals.length - 1].end

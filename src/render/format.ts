@@ -1,10 +1,30 @@
 // Small formatting helpers shared by the text and markdown renderers.
 
-export function seconds(value: number | null): string {
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A duration: `12.3s`, `23m60s`-free `24m00s` (the whole is rounded before it is split, so 1439.7 s is
+ * `24m00s` and 3599.7 s `1h00m`), `1h05m`. `atLeast`: a lower bound, `≥ 40.1s` (rounded down, never up).
+ */
+export function seconds(value: number | null, atLeast = false): string {
   if (value === null) return '–';
-  if (value >= 3600) return `${Math.floor(value / 3600)}h${String(Math.round((value % 3600) / 60)).padStart(2, '0')}m`;
-  if (value >= 60) return `${Math.floor(value / 60)}m${String(Math.round(value % 60)).padStart(2, '0')}s`;
-  return `${value.toFixed(1)}s`;
+  if (atLeast) return `≥ ${seconds(value >= 59.95 ? Math.floor(value) : Math.floor(value * 10) / 10)}`;
+  if (value < 59.95) return `${value.toFixed(1)}s`;
+  const total = Math.round(value);
+  if (total < 3600) return `${Math.floor(total / 60)}m${pad2(total % 60)}s`;
+  const minutes = Math.round(value / 60);
+  return `${Math.floor(minutes / 60)}h${pad2(minutes % 60)}m`;
+}
+
+/** A step's time as the renderers show it: none for a cached step, a pull's time, a lower bound as such. */
+export function stepSeconds(step: { status: string; seconds: number | null; secondsAtLeast?: boolean }): string {
+  if (step.status === 'cached' || step.seconds === null) return '';
+  return seconds(step.seconds, step.secondsAtLeast === true);
+}
+
+/** A stage's (or target's) summed time; a lower bound when one of its steps' times is. */
+export function stageSeconds(stage: { seconds: number; secondsAtLeast?: boolean }): string {
+  return seconds(stage.seconds, stage.secondsAtLeast === true);
 }
 
 export function percent(ratio: number | null): string {

@@ -6,7 +6,7 @@
 import type { BuildReport, Step, StepStatus, Suggestion } from '../model/report.js';
 import type { Chart } from './charts/types.js';
 import { escapeHtml } from './escape.js';
-import { bytes, lastFrame, oneLine, percent, seconds, suggestionGain } from './format.js';
+import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stepSeconds, suggestionGain } from './format.js';
 import { remoteCacheHtml, remoteCacheOf } from './remote-cache.js';
 
 /** Last lines of a failed step's log shown under the errors. */
@@ -35,7 +35,7 @@ function signed(from: number | null, to: number | null, fmt: (n: number) => stri
 }
 
 function stepTime(step: Step): string {
-  return step.status === 'cached' || step.status === 'source' ? '' : seconds(step.seconds);
+  return stepSeconds(step);
 }
 
 function stepLines(step: Step): string {
@@ -143,7 +143,7 @@ function stagesSection(report: BuildReport): string {
     return (
       `<tr${flagged}><td>${text(s.key, 200)}</td><td class="n">${s.steps}</td><td class="n">${s.counts.cached}</td>` +
       `<td class="n">${s.counts.ran}</td><td class="n">${s.counts.error}</td><td class="n">${percent(s.cachedRatio)}</td>` +
-      `<td class="n">${seconds(s.seconds)}</td><td class="n">${bytes(s.sizeBytes)}</td>${deltas}</tr>`
+      `<td class="n">${stageSeconds(s)}</td><td class="n">${bytes(s.sizeBytes)}</td>${deltas}</tr>`
     );
   });
   return `<section id="stages"><h2>Stages</h2><table><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></section>`;

@@ -1,6 +1,16 @@
 import type { BuildReport, Step } from '../model/report.js';
 import { escapeHtml, escapeMarkdown, fence } from './escape.js';
-import { bytes, lastFrame, oneLine, percent, seconds, stageSteps, suggestionGain } from './format.js';
+import {
+  bytes,
+  lastFrame,
+  oneLine,
+  percent,
+  seconds,
+  stageSeconds,
+  stageSteps,
+  stepSeconds,
+  suggestionGain,
+} from './format.js';
 import { remoteCacheMarkdown } from './remote-cache.js';
 
 const TAIL_LINES = 10;
@@ -13,7 +23,7 @@ function cell(text: string, max = 80): string {
 
 function stepRow(step: Step): string {
   const idx = step.index === null ? '' : `${step.index}/${step.count}`;
-  const time = step.status === 'cached' || step.status === 'source' ? '' : seconds(step.seconds);
+  const time = stepSeconds(step);
   const share = step.share === null || step.status === 'source' ? '' : percent(step.share);
   const line = step.lines ? String(step.lines.start) : '';
   const shared = step.sharedWith.length ? ` (ran once, also for ${cell(step.sharedWith.join(', '))})` : '';
@@ -64,7 +74,7 @@ function stagesSection(report: BuildReport): Section {
       ? ` ${c ? delta(c.seconds.from, c.seconds.to, seconds) : 'new'} | ${c ? delta(c.sizeBytes.from, c.sizeBytes.to, bytes) : ''} |`
       : '';
     lines.push(
-      `| ${cell(s.key, 60)} | ${s.steps} | ${s.counts.cached} | ${s.counts.ran} | ${s.counts.error} | ${percent(s.cachedRatio)} | ${seconds(s.seconds)} | ${bytes(s.sizeBytes)} |${deltas}`,
+      `| ${cell(s.key, 60)} | ${s.steps} | ${s.counts.cached} | ${s.counts.ran} | ${s.counts.error} | ${percent(s.cachedRatio)} | ${stageSeconds(s)} | ${bytes(s.sizeBytes)} |${deltas}`,
     );
   }
   if (report.stages.length > MAX_ROWS)
@@ -119,7 +129,7 @@ function slowestSection(report: BuildReport): Section {
     lines.push('', '### Slowest re-run steps', '', '| Time | Share | Step |', '|---:|---:|---|');
     for (const id of report.slowestRan) {
       const s = byId.get(id)!;
-      lines.push(`| ${seconds(s.seconds)} | ${percent(s.share)} | ${cell(s.stageKey, 40)} ${cell(s.text)} |`);
+      lines.push(`| ${stepSeconds(s)} | ${percent(s.share)} | ${cell(s.stageKey, 40)} ${cell(s.text)} |`);
     }
   }
   return { name: 'slowest steps', importance: 4, lines };

@@ -1,5 +1,15 @@
 import type { BuildReport, Step } from '../model/report.js';
-import { bytes, lastFrame, oneLine, percent, seconds, stageSteps, suggestionGain } from './format.js';
+import {
+  bytes,
+  lastFrame,
+  oneLine,
+  percent,
+  seconds,
+  stageSeconds,
+  stageSteps,
+  stepSeconds,
+  suggestionGain,
+} from './format.js';
 import { remoteCacheText } from './remote-cache.js';
 
 const TAIL_LINES = 10;
@@ -11,7 +21,7 @@ function verdict(report: BuildReport): string {
 
 function stepLine(step: Step): string {
   const idx = step.index === null ? '' : `${step.index}/${step.count}`;
-  const time = step.status === 'cached' || step.status === 'source' ? '' : seconds(step.seconds);
+  const time = stepSeconds(step);
   const share = step.share === null || step.status === 'source' ? '' : percent(step.share);
   const where = step.lines ? `L${step.lines.start}` : '';
   const size = step.sizeBytes !== null ? `  [${bytes(step.sizeBytes)}]` : '';
@@ -53,7 +63,7 @@ export function renderText(report: BuildReport): string {
       stage.declaredSteps !== null && stage.declaredSteps !== stage.steps ? ` of ${stage.declaredSteps} declared` : '';
     out.push('');
     out.push(
-      `Stage ${stage.key}: ${stage.steps} steps${declared}, cache hits ${percent(stage.cachedRatio)}, ${seconds(stage.seconds)}`,
+      `Stage ${stage.key}: ${stage.steps} steps${declared}, cache hits ${percent(stage.cachedRatio)}, ${stageSeconds(stage)}`,
     );
     for (const step of stageSteps(report.steps, stage.key)) out.push(stepLine(step));
   }
@@ -64,7 +74,7 @@ export function renderText(report: BuildReport): string {
     report.slowestRan.forEach((id, i) => {
       const s = byId.get(id)!;
       out.push(
-        `  ${i + 1}. ${seconds(s.seconds).padStart(7)} ${percent(s.share).padStart(4)}  ${id}  ${oneLine(s.text, 80)}`,
+        `  ${i + 1}. ${stepSeconds(s).padStart(7)} ${percent(s.share).padStart(4)}  ${id}  ${oneLine(s.text, 80)}`,
       );
     });
   }
