@@ -24,7 +24,8 @@ const BARE_ERROR = /^(?:executor failed running |failed to solve|failed to build
  */
 const FINAL_ERROR =
   /^(?:(?:ERROR|error):?\s*)?(?:failed to (?:solve|build|compute cache key)\b|executor failed running \[|target [^\s:]+: failed to (?:solve|build)|Service '[^']*' failed to build)/;
-const ERROR_BOX_RULE = '------';
+/** BuildKit's error box rule is 6 dashes; pasted copies have 5 (and lose the space before ` > [7/8] ...:`). */
+const ERROR_BOX_RULE = /^-{5,6}$/;
 
 type Section = 'progress' | 'errorBox' | 'warnings' | 'sourceBox';
 
@@ -79,6 +80,8 @@ export class PlainParser {
   private readonly wrapperErrors: string[] = [];
   /** Inside a runner's `##[group]` fold: what is not progress belongs to the runner. */
   private inGroup = false;
+  /** Builds seen before the current one (a log can hold several). */
+  private generation = 0;
   private readonly problems: BuildProblem[] = [];
   private unreadable = 0;
   private lines = 0;
@@ -160,7 +163,10 @@ export class PlainParser {
   private vertexLine(n: number, rest: string, ms: number | null): void {
     if (n === 0) {
       const m = BUILDER.exec(rest);
-      if (m) this.builder = { name: detach(m[1]), driver: detach(m[2]) };
+      if (m) {
+        this.builder = { name: detach(m[1]), driver: detach(m[2]) };
+        if (this.seenVertexLine) this.nextBuild(); // a second build in the same log (a script building twice)
+      }
       return;
     }
     const first = !this.seenVertexLine;
@@ -168,10 +174,17 @@ export class PlainParser {
     this.section = 'progress';
     let v = this.byNumber.get(n);
     const logLen = logPrefixLength(rest, 0);
+    // `#1` headed again under another name: the log holds a further build, numbered from 1 again.
+    if (n === 1 && v && v.name !== null && this.prevBlank && logLen === 0 && rest !== v.name && !isEnding(rest)) {
+      this.nextBuild();
+      v = undefined;
+    }
 
     // BuildKit prints a blank line before each header; logs that lost their blank lines (copies, some log
     // stores) still head a vertex with its first line, and repeat its name when the printer returns to it.
-    if (logLen === 0 && !isEnding(rest) && (this.prevBlank || !v || (v.name !== null && rest === v.name))) {
+    // A named vertex is headed again only by its own name: after a blank line, any other text is one of its
+    // status lines (pasted logs put blank lines inside blocks).
+    if (logLen === 0 && !isEnding(rest) && (!v || (v.name === null ? this.prevBlank : rest === v.name))) {
       // A header: a new vertex, or one the printer returns to.
       // BuildKit numbers vertices from 1 (0.8 may print #2 before #1): a log whose first vertex is #3 or
       // later lost its start (a pasted or cut tail).
@@ -231,8 +244,15 @@ export class PlainParser {
     VertexStore.addLog(v, text);
   }
 
+  /** Vertices of a later build in the same log are new ones, whatever their numbers. */
+  private nextBuild(): void {
+    this.generation++;
+    this.byNumber.clear();
+    this.current = null;
+  }
+
   private create(n: number): VertexState {
-    const v = this.store.getOrCreate(`#${n}`, n);
+    const v = this.store.getOrCreate(this.generation ? `#${n}@${this.generation + 1}` : `#${n}`, n);
     this.byNumber.set(n, v);
     return v;
   }
@@ -266,13 +286,13 @@ export class PlainParser {
       VertexStore.addLog(this.current, line);
       return true;
     }
-    if (line === ERROR_BOX_RULE) {
+    if (ERROR_BOX_RULE.test(line)) {
       this.section = this.section === 'errorBox' ? 'progress' : 'errorBox';
       return true;
     }
     if (this.section === 'errorBox') {
       // ` > [4/9] RUN make:` heads the box; the rest repeats the failing step's log tail.
-      const head = /^ > (.*):$/.exec(line);
+      const head = /^ ?> (.*):$/.exec(line);
       if (head && this.lastErrored && this.lastErrored.name === null) this.lastErrored.name = detach(head[1]);
       return true;
     }

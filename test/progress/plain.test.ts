@@ -183,13 +183,16 @@ describe('PlainParser', () => {
   ];
   test.each(realLogs)('%s/%s without its blank lines gives the same report', (dir, file) => {
     const text = readFixture(dir, file);
-    const stripped = text
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .join('\n');
-    expect(stripped.length).toBeLessThan(text.length);
+    // A blank line, or one that is only a GitHub Actions timestamp (a download's blank line).
+    const blank = (l: string) => l.trim() === '' || /^\d{4}-\d\d-\d\dT[\d:.]+Z\s*$/.test(l);
+    const stripped =
+      text
+        .split('\n')
+        .filter((l) => !blank(l))
+        .join('\n') + (text.endsWith('\n') ? '\n' : '');
+    expect(stripped.length).toBeLessThanOrEqual(text.length); // some real logs have no blank line at all
     const whole = report(text);
-    expect(whole.steps.length).toBeGreaterThan(0);
+    expect(parseText(text, 'plain').vertices.length).toBeGreaterThan(0);
     // The source block counts lines; everything else must match.
     const stable = (r: ReturnType<typeof report>) => ({ ...r, source: null, generatedAt: null });
     expect(stable(report(stripped))).toEqual(stable(whole));
