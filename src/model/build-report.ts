@@ -191,6 +191,36 @@ function toTargets(steps: Step[], stages: StageSummary[], transfers: { target: s
   return [...byName.values()];
 }
 
+/**
+ * BuildKit numbers a build's vertices 1, 2, 3, ... as it first prints them, so a plain log that is whole has every
+ * number from its first to its last; a run of missing numbers means lines were left out (a copy from a web page with
+ * folded parts, a hand-trimmed paste). Each build of a log is checked apart. `#11–#35`, or null.
+ */
+function missingVertices(vertices: Vertex[]): string | null {
+  const byBuild = new Map<string, number[]>();
+  for (const v of vertices) {
+    if (v.number === null || v.number === 0) continue;
+    const build = v.key.includes('@') ? v.key.slice(v.key.indexOf('@')) : '';
+    let list = byBuild.get(build);
+    if (!list) byBuild.set(build, (list = []));
+    list.push(v.number);
+  }
+  const runs: string[] = [];
+  let missing = 0;
+  for (const list of byBuild.values()) {
+    list.sort((a, b) => a - b);
+    for (let i = 1; i < list.length; i++) {
+      const from = list[i - 1] + 1;
+      const to = list[i] - 1;
+      if (to < from) continue;
+      missing += to - from + 1;
+      runs.push(from === to ? `#${from}` : `#${from}–#${to}`);
+    }
+  }
+  if (!missing) return null;
+  return runs.length > 3 ? `${runs.slice(0, 3).join(', ')} and ${runs.length - 3} more runs` : runs.join(', ');
+}
+
 function incompleteReasons(parsed: ParsedBuild, failed: boolean, errors: string[]): string[] {
   const reasons: string[] = [];
   if (parsed.vertices.length === 0) reasons.push('no BuildKit progress found in the input');
@@ -198,6 +228,8 @@ function incompleteReasons(parsed: ParsedBuild, failed: boolean, errors: string[
   if (parsed.truncated) reasons.push('the log starts in the middle of the build (it is the tail of a longer log)');
   const unfinished = parsed.vertices.filter((v) => v.outcome === 'unfinished' && v.name !== '').length;
   if (unfinished && !failed) reasons.push(`the log ends before ${unfinished} step(s) finished (it was cut)`);
+  const gap = missingVertices(parsed.vertices);
+  if (gap && !parsed.truncated) reasons.push(`vertices ${gap} are not in the log (lines were left out of it)`);
   const unreadable = parsed.problems.length;
   if (unreadable) reasons.push(`${unreadable} problem(s) reading the input, e.g. ${parsed.problems[0].message}`);
   return reasons;

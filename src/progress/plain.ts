@@ -2,7 +2,7 @@ import { detach } from '../util/detach.js';
 import { LineSplitter } from '../util/lines.js';
 import { parseSeconds, parseSize, splitTimestamp, stripAnsi } from './text.js';
 import { VertexStore, warningFrom, type VertexState } from './vertex-store.js';
-import { ACTION_FAILURE, groupMarker, isWrapperLine } from './wrapper.js';
+import { ACTION_FAILURE, POST_JOB, groupMarker, isWrapperLine } from './wrapper.js';
 import type { BuildProblem, BuildWarning, ParsedBuild, VertexProgress } from './types.js';
 
 const MAX_PROBLEMS = 20;
@@ -80,6 +80,8 @@ export class PlainParser {
   private readonly wrapperErrors: string[] = [];
   /** Inside a runner's `##[group]` fold: what is not progress belongs to the runner. */
   private inGroup = false;
+  /** After the runner's `Post job cleanup.`: what is not progress is the runner's. */
+  private postJob = false;
   /** Builds seen before the current one (a log can hold several). */
   private generation = 0;
   private readonly problems: BuildProblem[] = [];
@@ -132,11 +134,6 @@ export class PlainParser {
     let rest = raw;
     if (c >= 48 && c <= 57) {
       ({ ms, rest } = splitTimestamp(raw));
-      // Earliest and latest, not first and last: interleaved job logs can step back in time.
-      if (ms !== null) {
-        if (this.firstMs === null || ms < this.firstMs) this.firstMs = ms;
-        if (this.lastMs === null || ms > this.lastMs) this.lastMs = ms;
-      }
     }
     const line = stripAnsi(rest);
     if (line.length === 0 || (line.charCodeAt(0) === 32 && line.trim() === '')) {
@@ -153,11 +150,22 @@ export class PlainParser {
         if (logLen > 0 && !this.prevBlank) this.logLine(n, line.slice(logLen), ms, prefixSeconds);
         else this.vertexLine(n, line.slice(i + 1), ms);
         this.prevBlank = false;
+        if (ms !== null) this.stamp(ms);
         return;
       }
     }
-    // Lines of the tools around the build are transparent: they change nothing, not even the blank line before.
-    if (this.otherLine(line)) this.prevBlank = false;
+    // Lines of the tools around the build are transparent: they change nothing, not even the blank line before,
+    // and their times are not the build's (the runner's steps before and after it).
+    if (this.otherLine(line)) {
+      this.prevBlank = false;
+      if (ms !== null && this.seenVertexLine) this.stamp(ms);
+    }
+  }
+
+  /** The build's clock: earliest and latest, not first and last (interleaved job logs can step back in time). */
+  private stamp(ms: number): void {
+    if (this.firstMs === null || ms < this.firstMs) this.firstMs = ms;
+    if (this.lastMs === null || ms > this.lastMs) this.lastMs = ms;
   }
 
   private vertexLine(n: number, rest: string, ms: number | null): void {
@@ -269,6 +277,7 @@ export class PlainParser {
     if (isWrapperLine(line)) {
       const group = groupMarker(line);
       if (group) this.inGroup = group === 'open';
+      if (POST_JOB.test(line)) this.postJob = true;
       const failure = ACTION_FAILURE.exec(line);
       if (failure && this.wrapperErrors.length === 0)
         this.wrapperErrors.push(detach(failure[1].replace(/^ERROR:?\s*/, '')));
@@ -325,7 +334,8 @@ export class PlainParser {
     }
     if (SOURCE_BOX_HEAD.test(line)) return true; // `Dockerfile:29` above a source box
     if (!this.seenVertexLine) return true; // whatever came before the build (CI banners)
-    if (this.inGroup) return false; // the runner's own output, folded (inputs, Docker info, metadata)
+    // The runner's own output: folded (inputs, Docker info, metadata), or its post-job steps after the build.
+    if (this.inGroup || this.postJob) return false;
     this.unreadable++;
     if (this.unreadable <= MAX_PROBLEMS) this.problem(this.lines, `not BuildKit progress: ${excerpt(line)}`);
     return true;

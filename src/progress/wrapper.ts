@@ -13,10 +13,13 @@ export const ACTION_FAILURE = /^(?:##\[error\]|::error::|Error: )?buildx (?:bake
  * `View build details: docker-desktop://...`, compose v2's `[+] Building 12.3s (20/20) FINISHED`,
  * `[+] Running 3/3`, `[+] build 1/1`, ` ✔ Network x Created`, ` Image x Built`, ` api  Built`,
  * ` Service api  Building`, `Compose now can delegate build to bake ...`, compose v1's `Building api`,
- * the CLI's `What's next:` hints, Render's and fly's `==> Building image` / `--> build:` and `error: exit status 1`, Jenkins' `[Pipeline] stage`, make's `make: *** [Makefile:35: release] Error 1`.
+ * the CLI's `What's next:` hints, Render's and fly's `==> Building image` / `--> build:` and `error: exit status 1`, Jenkins' `[Pipeline] stage`, `Build step 'Execute shell' marked build as failure` and `Finished: SUCCESS`, `docker buildx rm`'s `<builder> removed`, make's `make: *** [Makefile:35: release] Error 1`.
  */
 const ONE_LINERS =
-  /^(?:View build details: docker-desktop:\/\/|\[\+\] (?:Building|Running|build|up|down|Pulling|Creating|Starting|Stopping|Removing|Copying) |\s*[✔✘⠿✓✗]\s|\s*(?:Image|Service|Container|Network|Volume) \S+\s+(?:Built|Building|Creating|Created|Starting|Started|Running|Stopping|Stopped|Removing|Removed|Waiting|Healthy|Recreate|Recreated|Pulling|Pulled)\b|\s*\S+\s+Built$|Compose now can delegate build to bake|Building \S+$|What's [Nn]ext[?:]|\s+(?:View a summary of image vulnerabilities|Learn more at https:\/\/docs\.docker\.com|Sign in to your Docker account|\d\. (?:Sign in|View a summary))|Use 'docker scan' to run Snyk|Error: Process completed with exit code \d+\.?$|(?:==|--)> |error: exit status \d+$|\[Pipeline\] |make(?:\[\d+\])?: \*\*\* )/;
+  /^(?:View build details: docker-desktop:\/\/|\[\+\] (?:Building|Running|build|up|down|Pulling|Creating|Starting|Stopping|Removing|Copying) |\s*[✔✘⠿✓✗]\s|\s*(?:Image|Service|Container|Network|Volume) \S+\s+(?:Built|Building|Creating|Created|Starting|Started|Running|Stopping|Stopped|Removing|Removed|Waiting|Healthy|Recreate|Recreated|Pulling|Pulled)\b|\s*\S+\s+Built$|Compose now can delegate build to bake|Building \S+$|What's [Nn]ext[?:]|\s+(?:View a summary of image vulnerabilities|Learn more at https:\/\/docs\.docker\.com|Sign in to your Docker account|\d\. (?:Sign in|View a summary))|Use 'docker scan' to run Snyk|Error: Process completed with exit code \d+\.?$|(?:==|--)> |error: exit status \d+$|\[Pipeline\] |Finished: (?:SUCCESS|FAILURE|UNSTABLE|ABORTED|NOT_BUILT)$|Build step '[^']*' marked build as \w+$|[\w.-]+ removed$|make(?:\[\d+\])?: \*\*\* )/;
+
+/** The runner's post-job steps begin: what follows that is not progress is the runner's. */
+export const POST_JOB = /^Post job cleanup\.$/;
 
 /** True for a line a wrapper around the build wrote (never BuildKit's own). */
 export function isWrapperLine(line: string): boolean {
@@ -24,7 +27,7 @@ export function isWrapperLine(line: string): boolean {
   // `#` (35) and digits never start a wrapper line the cheap way: `##[` does.
   if (c === 35) return line.charCodeAt(1) === 35 && RUNNER_MARKER.test(line);
   if (c === 58 || c === 91) return RUNNER_MARKER.test(line) || RUNNER_COMMAND.test(line) || ONE_LINERS.test(line);
-  return ONE_LINERS.test(line) || ACTION_FAILURE.test(line);
+  return ONE_LINERS.test(line) || ACTION_FAILURE.test(line) || POST_JOB.test(line);
 }
 
 /** `##[group]...` opens a fold of the runner's log; `##[endgroup]` closes it. */
