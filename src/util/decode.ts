@@ -2,26 +2,30 @@ import { StringDecoder } from 'node:string_decoder';
 
 export type TextEncoding = 'utf8' | 'utf16le' | 'utf16be';
 
-/** Bytes looked at before the encoding is decided (a BOM, or the NUL pattern of UTF-16 ASCII text). */
-const SNIFF_BYTES = 4;
+/** Bytes looked at before the encoding is decided (a BOM, or the NUL pattern of UTF-16 text). */
+const SNIFF_BYTES = 512;
 
 /**
- * The encoding of a log from its first bytes: a BOM (UTF-8, UTF-16LE, UTF-16BE), else the NUL bytes
- * UTF-16 puts beside every ASCII character (BuildKit's lines start with `#`, a digit or a letter),
- * else UTF-8. Windows PowerShell 5.1's `| tee` and `>` write UTF-16LE with a BOM.
+ * The encoding of a log from its first bytes: a BOM (UTF-8, UTF-16LE, UTF-16BE), else the NUL bytes UTF-16
+ * puts beside every ASCII character (most of a log is ASCII, whatever its first character: `#`, a digit, an
+ * emoji a script printed), else UTF-8. Windows PowerShell 5.1's `| tee` and `>` write UTF-16LE with a BOM.
  */
 export function sniffEncoding(head: Uint8Array): { encoding: TextEncoding; bom: number } {
-  const [a, b, c, d] = head;
+  const [a, b, c] = head;
   if (a === 0xef && b === 0xbb && c === 0xbf) return { encoding: 'utf8', bom: 3 };
   if (a === 0xff && b === 0xfe) return { encoding: 'utf16le', bom: 2 };
   if (a === 0xfe && b === 0xff) return { encoding: 'utf16be', bom: 2 };
-  if (head.length >= 4) {
-    if (a !== 0 && b === 0 && c !== 0 && d === 0) return { encoding: 'utf16le', bom: 0 };
-    if (a === 0 && b !== 0 && c === 0 && d !== 0) return { encoding: 'utf16be', bom: 0 };
-  } else if (head.length >= 2) {
-    if (a !== 0 && b === 0) return { encoding: 'utf16le', bom: 0 };
-    if (a === 0 && b !== 0) return { encoding: 'utf16be', bom: 0 };
+  const pairs = Math.floor(Math.min(head.length, SNIFF_BYTES) / 2);
+  if (pairs === 0) return { encoding: 'utf8', bom: 0 };
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (head[2 * i] === 0) evenZeros++;
+    if (head[2 * i + 1] === 0) oddZeros++;
   }
+  // UTF-8 text has no NUL; UTF-16 of mostly-ASCII text has one in (nearly) every pair, on one side only.
+  if (oddZeros * 2 > pairs && evenZeros * 8 < pairs) return { encoding: 'utf16le', bom: 0 };
+  if (evenZeros * 2 > pairs && oddZeros * 8 < pairs) return { encoding: 'utf16be', bom: 0 };
   return { encoding: 'utf8', bom: 0 };
 }
 
