@@ -14,6 +14,9 @@ const STATUS =
 const WARNINGS_FOUND = /^\s*\d+ warnings? found\b/;
 const SOURCE_BOX_HEAD = /^\S+:\d+$/;
 const BOX_RULE = '--------------------';
+/** The vertex that writes the image out: once it is done, the build's work is over. */
+const IMAGE_EXPORT =
+  /^(?:\[[^\]]*\] )?(?:exporting to (?:image|docker image format|oci image format|client)|importing to docker)/;
 const BARE_ERROR = /^(?:executor failed running |failed to solve|failed to build|failed to compute cache key)/;
 /**
  * The build's own last word on a failure, in every client's wording: `ERROR: failed to build: failed to
@@ -82,6 +85,8 @@ export class PlainParser {
   private inGroup = false;
   /** After the runner's `Post job cleanup.`: what is not progress is the runner's. */
   private postJob = false;
+  /** The image was exported and no vertex began since: the build's work is over. */
+  private afterExport = false;
   /** Builds seen before the current one (a log can hold several). */
   private generation = 0;
   private readonly problems: BuildProblem[] = [];
@@ -171,10 +176,7 @@ export class PlainParser {
   private vertexLine(n: number, rest: string, ms: number | null): void {
     if (n === 0) {
       const m = BUILDER.exec(rest);
-      if (m) {
-        this.builder = { name: detach(m[1]), driver: detach(m[2]) };
-        if (this.seenVertexLine) this.nextBuild(); // a second build in the same log (a script building twice)
-      }
+      if (m) this.builder = { name: detach(m[1]), driver: detach(m[2]) };
       return;
     }
     const first = !this.seenVertexLine;
@@ -197,7 +199,10 @@ export class PlainParser {
       // BuildKit numbers vertices from 1 (0.8 may print #2 before #1): a log whose first vertex is #3 or
       // later lost its start (a pasted or cut tail).
       if (first && n > 2) this.tail = true;
-      if (!v) v = this.create(n);
+      if (!v) {
+        v = this.create(n);
+        this.afterExport = false;
+      }
       if (v.name === null) v.name = detach(rest);
       this.current = v;
       VertexStore.touch(v, ms);
@@ -267,6 +272,7 @@ export class PlainParser {
 
   private ending(v: VertexState, outcome: VertexState['outcome']): void {
     v.outcome = outcome;
+    if (outcome === 'done' && v.name !== null && IMAGE_EXPORT.test(v.name)) this.afterExport = true;
     VertexStore.settle(v);
     this.current = null;
     if (outcome === 'error') this.lastErrored = v;
@@ -334,8 +340,9 @@ export class PlainParser {
     }
     if (SOURCE_BOX_HEAD.test(line)) return true; // `Dockerfile:29` above a source box
     if (!this.seenVertexLine) return true; // whatever came before the build (CI banners)
-    // The runner's own output: folded (inputs, Docker info, metadata), or its post-job steps after the build.
-    if (this.inGroup || this.postJob) return false;
+    // The runner's own output: folded (inputs, Docker info, metadata), or its post-job steps after the build;
+    // and what follows the image export (the script's next command, the container's own log).
+    if (this.inGroup || this.postJob || this.afterExport) return false;
     this.unreadable++;
     if (this.unreadable <= MAX_PROBLEMS) this.problem(this.lines, `not BuildKit progress: ${excerpt(line)}`);
     return true;
