@@ -14,6 +14,8 @@ const STATUS =
 const WARNINGS_FOUND = /^\s*\d+ warnings? found\b/;
 const SOURCE_BOX_HEAD = /^\S+:\d+$/;
 const BOX_RULE = '--------------------';
+/** `[stage 2/5] ...`, `[api linux/amd64 builder 2/5] ...`: a Dockerfile step's label. */
+const STEP_LABEL = /^\[[^\]]*\b\d+\/\d+\]/;
 /** The vertex that writes the image out: once it is done, the build's work is over. */
 const IMAGE_EXPORT =
   /^(?:\[[^\]]*\] )?(?:exporting to (?:image|docker image format|oci image format|client)|importing to docker)/;
@@ -201,7 +203,7 @@ export class PlainParser {
       if (first && n > 2) this.tail = true;
       if (!v) {
         v = this.create(n);
-        this.afterExport = false;
+        if (STEP_LABEL.test(rest)) this.afterExport = false; // a step began: the build goes on
       }
       if (v.name === null) v.name = detach(rest);
       this.current = v;
