@@ -187,7 +187,16 @@ export class PlainParser {
     let v = this.byNumber.get(n);
     const logLen = logPrefixLength(rest, 0);
     // `#1` headed again under another name: the log holds a further build, numbered from 1 again.
-    if (n === 1 && v && v.name !== null && this.prevBlank && logLen === 0 && rest !== v.name && !isEnding(rest)) {
+    // (Logs that lost their blank lines: a bracketed name is a header, never a status line.)
+    if (
+      n === 1 &&
+      v &&
+      v.name !== null &&
+      (this.prevBlank || rest.charCodeAt(0) === 91) &&
+      logLen === 0 &&
+      rest !== v.name &&
+      !isEnding(rest)
+    ) {
       this.nextBuild();
       v = undefined;
     }
