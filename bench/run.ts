@@ -3,12 +3,30 @@
 // table and writes bench/results.json. Figures are reported, never asserted (DESIGN.md §7).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_DIR, generate, rel, ROOT as ROOT_DIR } from './generate.js';
 import { writeSteps } from './steps-gen.js';
 
 const RUNS = 3;
+
+/** Re-encodes a UTF-8 file as UTF-16LE with a BOM, in 1 MiB pieces (lines are ASCII-safe to cut at a newline). */
+function toUtf16le(from: string, to: string): void {
+  const inFd = openSync(from, 'r');
+  const outFd = openSync(to, 'w');
+  const buf = Buffer.alloc(1 << 20);
+  let carry = Buffer.alloc(0);
+  writeSync(outFd, Buffer.from([0xff, 0xfe]));
+  for (let n = readSync(inFd, buf); n > 0; n = readSync(inFd, buf)) {
+    const chunk = Buffer.concat([carry, buf.subarray(0, n)]);
+    const cut = chunk.lastIndexOf(10) + 1;
+    writeSync(outFd, Buffer.from(chunk.subarray(0, cut).toString('utf8'), 'utf16le'));
+    carry = Buffer.from(chunk.subarray(cut));
+  }
+  if (carry.length) writeSync(outFd, Buffer.from(carry.toString('utf8'), 'utf16le'));
+  closeSync(inFd);
+  closeSync(outFd);
+}
 const TARGET_RATIO = 0.6;
 
 interface Measure {
@@ -76,6 +94,29 @@ for (const format of ['plain', 'rawjson'] as const) {
       ratioToFloor: null,
       peakRssMB: +m.maxRssMB.toFixed(0),
       verdict: '',
+    });
+  }
+}
+
+// A log saved by Windows PowerShell 5.1 (`| tee`): the 100 MB plain prefix re-encoded as UTF-16LE with a BOM,
+// read through format detection like the CLI; compared with the same prefix in UTF-8.
+{
+  const prefix = manifest.files.find((f) => f.format === 'plain' && f.scale === '100MB');
+  if (prefix) {
+    const utf16 = join(BENCH_DIR, 'out', 'plain-100MB.utf16le.log');
+    toUtf16le(prefix.path, utf16);
+    const utf8 = measure('auto', prefix.path);
+    const m = measure('auto', utf16);
+    rows.push({
+      format: 'plain',
+      case: 'auto-detected parseFile, UTF-16LE + BOM (PowerShell tee)',
+      input: rel(utf16),
+      inputMB: +(statSync(utf16).size / 1e6).toFixed(1),
+      seconds: +m.seconds.toFixed(3),
+      MBps: +(prefix.bytes / 1e6 / m.seconds).toFixed(1),
+      ratioToFloor: null,
+      peakRssMB: +m.maxRssMB.toFixed(0),
+      verdict: `${(utf8.seconds / m.seconds).toFixed(2)} of the UTF-8 speed (MB/s of the UTF-8 text)`,
     });
   }
 }

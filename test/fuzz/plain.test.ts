@@ -28,6 +28,13 @@ import {
 import { mutationProperties, noThrow } from './mutation-properties.js';
 
 const logArb = fc.constantFrom(...PLAIN_LOGS);
+/**
+ * Logs of one build: in a log holding two builds (numbered from #1 each), blocks shuffled across them cannot be
+ * told apart, so the vertex count of such a log is no invariant of block order.
+ */
+const singleBuildArb = fc.constantFrom(
+  ...PLAIN_LOGS.filter((l) => !parseChunks([l.bytes], 'plain').vertices.some((v) => v.key.includes('@'))),
+);
 const formatArb = fc.constantFrom('plain' as const, undefined); // given, or detected
 
 /** The log with its `at`-th vertex block (text between blank lines) printed `times` more times. */
@@ -205,7 +212,7 @@ describe('plain parser', () => {
     'vertex blocks in any order: no vertex is lost, invariants hold',
     () => {
       fc.assert(
-        fc.property(logArb, fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 40 }), (log, swaps) => {
+        fc.property(singleBuildArb, fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 40 }), (log, swaps) => {
           const m: Mutation = { kind: 'swap', swaps };
           const shuffled = parseChunks([mutate(log.bytes, [m], 'blocks')], 'plain');
           checkReport(buildReport(shuffled, { now: FIXED_NOW }));

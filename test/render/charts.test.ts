@@ -260,6 +260,9 @@ test.each([
   const report = (await analyzeLog(createReadStream(fixture(dir, file)), { file, dockerfile: null, format: 'json' }))
     .report;
   const charts = await renderCharts(report);
+  // Real logs of builds that failed before any Dockerfile step (a base image missing for a platform, BuildKit
+  // not booting) have no stage to draw: no charts at all.
+  if (report.stages.length === 0) return expect(charts).toEqual([]);
   expect(charts.length).toBeGreaterThan(0);
   for (const c of charts) {
     expect(parses(c.svg)).toBe(true);
