@@ -142,7 +142,26 @@ function toStages(steps: Step[]): StageSummary[] {
     stage.cachedRatio = cachedRatio(stage.counts);
     stage.seconds = round(stage.seconds);
   }
-  return [...byKey.values()];
+  return dockerfileOrder([...byKey.values()], steps);
+}
+
+/**
+ * Stages in Dockerfile order (by their first mapped line), so the order is the same in every run of a
+ * build; the log's first-seen order varies with what ran in parallel. Stages with no mapped line keep
+ * their first-seen order, after the others.
+ */
+function dockerfileOrder(stages: StageSummary[], steps: Step[]): StageSummary[] {
+  const first = new Map<string, number>();
+  for (const s of steps) {
+    if (!s.lines) continue;
+    const seen = first.get(s.stageKey);
+    if (seen === undefined || s.lines.start < seen) first.set(s.stageKey, s.lines.start);
+  }
+  const at = (st: StageSummary): number => first.get(st.key) ?? Infinity;
+  return stages
+    .map((st, i) => ({ st, i }))
+    .sort((a, b) => at(a.st) - at(b.st) || a.i - b.i)
+    .map(({ st }) => st);
 }
 
 function round(n: number): number {

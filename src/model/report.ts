@@ -125,6 +125,17 @@ export interface RootCause {
   cascade: string[];
   /** Time of the root step plus its cascade. */
   seconds: number;
+  /** Every piece of evidence found, the strongest first (its kind is `kind`): a line moved and files changed both show. */
+  evidence?: CauseEvidence[];
+}
+
+/** One piece of evidence for a root cause. */
+export interface CauseEvidence {
+  kind: CauseKind;
+  confidence: 'certain' | 'likely';
+  detail: string;
+  files: string[];
+  args: string[];
 }
 
 /** A change to the Dockerfile (or .dockerignore) that keeps the cache, with its edit and what it would save. */
@@ -147,7 +158,16 @@ export interface Suggestion {
   /** Steps the edit keeps cached (ids). */
   protects: string[];
   /** From the baseline store's history: in how many of the branch's last builds a step it concerns re-ran. */
-  history?: { builds: number; reran: number };
+  history?: { builds: number; reran: number; branch?: string };
+  /** The edit tried on the build itself (verified suggestions); absent when not tried. */
+  verification?: SuggestionVerification;
+}
+
+/** What trying a suggestion's edit on the real build showed. */
+export interface SuggestionVerification {
+  status: 'verified' | 'changes-image' | 'no-gain' | 'failed' | 'skipped';
+  /** Re-run time saved, measured (verified only). */
+  secondsSaved?: number | null;
 }
 
 export interface CriticalPath {
@@ -190,7 +210,14 @@ export interface StepChange {
 }
 
 export interface Comparison {
-  baseline: { generatedAt: string; file: string | null; commit: string | null };
+  /** `branch` (the base branch the store restored it from) and `runUrl` when known. */
+  baseline: {
+    generatedAt: string;
+    file: string | null;
+    commit: string | null;
+    branch?: string | null;
+    runUrl?: string | null;
+  };
   thresholds: Thresholds;
   steps: StepChange[];
   added: string[];

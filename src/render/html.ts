@@ -6,7 +6,9 @@
 import type { BuildReport, Step, StepStatus, Suggestion } from '../model/report.js';
 import type { Chart } from './charts/types.js';
 import { escapeHtml } from './escape.js';
-import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stepSeconds, suggestionGain } from './format.js';
+import { gainText, headline, historyText, linesLabel, stepName } from './answer.js';
+import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stepSeconds } from './format.js';
+import { toHtml } from './inline.js';
 import { remoteCacheHtml, remoteCacheOf } from './remote-cache.js';
 
 /** Last lines of a failed step's log shown under the errors. */
@@ -109,6 +111,9 @@ function header(report: BuildReport): string {
   const out = [
     '<header>',
     '<h1>BuildKit cache analysis</h1>',
+    `<div class="headline">${headline(report)
+      .lines.map((l) => `<p>${toHtml(l)}</p>`)
+      .join('')}</div>`,
     `<p class="verdict"><span class="pill ${stateClass}">${state}</span> ${regress} ` +
       `<span class="pill">cache hits <strong>${percent(t.cachedRatio)}</strong></span> ` +
       `<span class="pill">${time}</span></p>`,
@@ -167,7 +172,7 @@ function regressionsSection(report: BuildReport, byId: Map<string, Step>): strin
     );
     for (const s of rows) {
       const miss = byId.get(s.id)?.miss;
-      const why = !miss ? '' : miss.role === 'root' ? 'root cause' : `cascade of ${text(miss.roots.join(', '), 300)}`;
+      const why = !miss ? '' : miss.role === 'root' ? 'root cause' : `set off by ${names(miss.roots, report, byId)}`;
       out.push(
         `<tr><td><code>${text(s.id, 200)}</code></td><td class="code">${text(s.text)}</td><td>${text(s.regressions.join(', '), 200)}</td>` +
           `<td>${badge(s.status.from)} ${seconds(s.seconds.from)} ${bytes(s.sizeBytes.from)}</td>` +
@@ -198,21 +203,30 @@ function regressionsSection(report: BuildReport, byId: Map<string, Step>): strin
   return out.join('\n');
 }
 
+/** Steps by instruction text and line (ids stay in the JSON report and the step table). */
+function names(ids: string[], report: BuildReport, byId: Map<string, Step>): string {
+  return ids
+    .map((id) => {
+      const s = byId.get(id);
+      return s ? toHtml(stepName(s, report)) : `<code>${text(id, 200)}</code>`;
+    })
+    .join(', ');
+}
+
 function rootCausesSection(report: BuildReport, byId: Map<string, Step>): string {
   const causes = report.analysis?.rootCauses ?? [];
   if (!causes.length) return '';
   const rows = causes.map((c) => {
-    const step = byId.get(c.stepId);
     const evidence = [
       c.files.length ? `files: ${c.files.map((f) => `<code>${text(f, 300)}</code>`).join(', ')}` : '',
       c.args.length ? `args: ${c.args.map((a) => `<code>${text(a, 200)}</code>`).join(', ')}` : '',
     ].filter(Boolean);
     return (
-      `<tr><td><code>${text(c.stepId, 200)}</code>${step ? `<div class="code">${text(step.text)}</div>` : ''}</td>` +
+      `<tr><td>${names([c.stepId], report, byId)}</td>` +
       `<td>${text(c.kind, 60)}${c.confidence === 'likely' ? ' <em>(likely)</em>' : ''}</td>` +
       `<td>${text(c.detail, 1000)}${evidence.length ? `<div>${evidence.join('; ')}</div>` : ''}</td>` +
       `<td class="n">${seconds(c.seconds)}</td>` +
-      `<td>${c.cascade.map((id) => `<code>${text(id, 200)}</code>`).join(', ')}</td></tr>`
+      `<td>${names(c.cascade, report, byId)}</td></tr>`
     );
   });
   return (
@@ -242,10 +256,11 @@ function diffBlock(diff: string): string {
 }
 
 function suggestion(sug: Suggestion): string {
-  const gain = ` · ${suggestionGain(sug)}`;
+  const history = historyText(sug);
+  const gain = ` · ${text(gainText(sug), 200)}${history.length ? ` · the step it protects ${toHtml(history)}` : ''}`;
   return (
     `<article class="suggestion"><h3>${text(sug.title, 300)}</h3>` +
-    `<p class="where"><code>${text(sug.rule, 60)}</code> · ${text(sug.file, 300)} lines ${sug.lines.start}–${sug.lines.end}${gain}</p>` +
+    `<p class="where"><code>${text(sug.rule, 60)}</code> · ${text(sug.file, 300)} ${linesLabel(sug.lines)}${gain}</p>` +
     `<p>${text(sug.why, 1000)}</p>${diffBlock(sug.diff)}</article>`
   );
 }
@@ -256,11 +271,11 @@ function suggestionsSection(report: BuildReport): string {
   return `<section id="suggestions"><h2>Suggestions</h2>${all.map(suggestion).join('\n')}</section>`;
 }
 
-function criticalPathSection(report: BuildReport): string {
+function criticalPathSection(report: BuildReport, byId: Map<string, Step>): string {
   const path = report.analysis?.criticalPath;
   if (!path?.steps.length) return '';
   const items = path.steps.map(
-    (p) => `<li><code>${text(p.id, 200)}</code> ${seconds(p.seconds)} (${percent(p.share)})</li>`,
+    (p) => `<li>${names([p.id], report, byId)} ${seconds(p.seconds)} (${percent(p.share)})</li>`,
   );
   return `<section id="critical-path"><h2>Critical path: ${seconds(path.seconds)}</h2><ol class="path">${items.join('')}</ol></section>`;
 }
@@ -271,7 +286,7 @@ function errorsSection(report: BuildReport): string {
   const out = ['<section id="errors"><h2>Errors</h2>'];
   if (report.errors.length) out.push(`<ul>${report.errors.map((e) => `<li>${text(e, 2000)}</li>`).join('')}</ul>`);
   for (const s of failed) {
-    out.push(`<h3><code>${text(s.id, 200)}</code> ${text(s.text, 300)}</h3>`);
+    out.push(`<h3>${toHtml(stepName(s, report, 300))}</h3>`);
     if (s.error) out.push(`<p>${text(s.error, 2000)}</p>`);
     if (s.logTail.length)
       out.push(
@@ -285,10 +300,10 @@ function errorsSection(report: BuildReport): string {
   return out.join('\n');
 }
 
-function warningsSection(report: BuildReport): string {
+function warningsSection(report: BuildReport, byId: Map<string, Step>): string {
   const items = [
     ...report.warnings.map(
-      (w) => `<li>${w.stepId ? `<code>${text(w.stepId, 200)}</code> ` : ''}${text(w.message, 1000)}</li>`,
+      (w) => `<li>${w.stepId ? `${names([w.stepId], report, byId)}: ` : ''}${text(w.message, 1000)}</li>`,
     ),
     ...report.problems.map((p) => `<li>${p.line !== null ? `log line ${p.line}: ` : ''}${text(p.message, 1000)}</li>`),
   ];
@@ -305,21 +320,21 @@ function orderedSteps(report: BuildReport): Step[] {
   return [...[...groups.values()].flatMap((g) => g.sort(byIndex)), ...strays];
 }
 
-function missNote(step: Step): string {
+function missNote(step: Step, report: BuildReport, byId: Map<string, Step>): string {
   if (!step.miss) return '';
   return step.miss.role === 'root'
     ? ' <span class="miss">root cause</span>'
-    : ` <span class="miss">cascade of ${text(step.miss.roots.join(', '), 200)}</span>`;
+    : ` <span class="miss">set off by ${names(step.miss.roots, report, byId)}</span>`;
 }
 
-function stepsSection(report: BuildReport): string {
+function stepsSection(report: BuildReport, byId: Map<string, Step>): string {
   const rows = orderedSteps(report).map((s) => {
     const shared = s.sharedWith.length
       ? ` <span class="note">(ran once, also for ${text(s.sharedWith.join(', '), 300)})</span>`
       : '';
     return (
       `<tr class="s-${text(s.status, 20)}"><td class="id"><code>${text(s.id, 200)}</code></td><td class="id">${text(s.stageKey, 200)}</td>` +
-      `<td class="n">${stepLines(s)}</td><td>${badge(s.status)}${missNote(s)}</td><td class="n">${stepTime(s)}</td>` +
+      `<td class="n">${stepLines(s)}</td><td>${badge(s.status)}${missNote(s, report, byId)}</td><td class="n">${stepTime(s)}</td>` +
       `<td class="n">${s.share === null || s.status === 'source' ? '' : percent(s.share)}</td>` +
       `<td class="n">${s.sizeBytes === null ? '' : bytes(s.sizeBytes)}</td><td class="code">${text(s.text)}${shared}</td></tr>`
     );
@@ -357,7 +372,7 @@ code,pre,.code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberatio
 table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:var(--alt)}td.n,th.n{text-align:right;white-space:nowrap}tbody tr:nth-child(even){background:#fbfcfd}
 tr.regressed td:first-child{border-left:3px solid var(--bad)}
-.verdict{margin:0 0 4px}.pill{display:inline-block;border:1px solid var(--line);border-radius:12px;padding:1px 10px;margin:2px 4px 2px 0;background:var(--alt)}
+.headline p{margin:4px 0;font-size:15px}.verdict{margin:8px 0 4px}.pill{display:inline-block;border:1px solid var(--line);border-radius:12px;padding:1px 10px;margin:2px 4px 2px 0;background:var(--alt)}
 .good{color:var(--good)}.bad{color:var(--bad)}.warn{color:var(--warn)}.pill.good{border-color:var(--good)}.pill.bad{border-color:var(--bad)}.pill.warn{border-color:var(--warn)}
 .counts,.note,.where,footer{color:var(--muted)}.worse{color:var(--bad)}.better{color:var(--good)}
 .st{display:inline-block;min-width:56px;border-radius:4px;padding:0 6px;font-size:12px;text-align:center;background:var(--alt)}
@@ -382,13 +397,13 @@ export function renderHtml(report: BuildReport, charts: Chart[]): string {
   const byId = new Map(report.steps.map((s) => [s.id, s]));
   const title = `BuildKit cache analysis${report.source.file ? ` – ${text(report.source.file, 100)}` : ''}`;
   const nav = [
-    ['charts', charts.length > 0],
-    ['stages', report.stages.length > 0],
+    ['errors', report.errors.length > 0 || report.steps.some((s) => s.status === 'error')],
     ['regressions', report.comparison !== undefined],
     ['remote-cache', remoteCacheOf(report) !== null],
     ['root-causes', (report.analysis?.rootCauses.length ?? 0) > 0],
     ['suggestions', (report.analysis?.suggestions.length ?? 0) > 0],
-    ['errors', report.errors.length > 0 || report.steps.some((s) => s.status === 'error')],
+    ['charts', charts.length > 0],
+    ['stages', report.stages.length > 0],
     ['steps', true],
   ]
     .filter(([, present]) => present)
@@ -409,16 +424,16 @@ export function renderHtml(report: BuildReport, charts: Chart[]): string {
     header(report),
     `<nav>${nav}</nav>`,
     '<main>',
-    chartsSection(charts),
-    stagesSection(report),
+    errorsSection(report),
     regressionsSection(report, byId),
     remoteCacheHtml(report),
     rootCausesSection(report, byId),
     suggestionsSection(report),
-    criticalPathSection(report),
-    errorsSection(report),
-    warningsSection(report),
-    stepsSection(report),
+    criticalPathSection(report, byId),
+    warningsSection(report, byId),
+    chartsSection(charts),
+    stagesSection(report),
+    stepsSection(report, byId),
     '</main>',
     footer(report),
     '</body>',

@@ -1,34 +1,39 @@
-import type { BuildReport, Step } from '../model/report.js';
-import { escapeHtml, escapeMarkdown, fence } from './escape.js';
+// The markdown report (job summary, PR comment, report.md, `--format md`). The answer first: the
+// headline (what re-ran, why, what it cost, the fix), the regressions grouped by root cause, the
+// top fix with its diff, the other causes and suggestions; the tables, the chart and every step
+// come last, folded. Untrusted text (step names, files, log lines) goes into code spans (inline.ts).
+import type { BuildReport, Step, StepChange, Suggestion } from '../model/report.js';
 import {
-  bytes,
-  lastFrame,
-  oneLine,
-  percent,
-  seconds,
-  stageSeconds,
-  stageSteps,
-  stepSeconds,
-  suggestionGain,
-} from './format.js';
+  baselineCold,
+  baselineName,
+  causeGroups,
+  gainText,
+  headline,
+  historyText,
+  linesLabel,
+  noneCached,
+  regressionGroups,
+  statusLine,
+  stepName,
+  stepsById,
+  whyPhrase,
+  type CauseGroup,
+} from './answer.js';
+import { fence } from './escape.js';
+import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stageSteps, stepSeconds } from './format.js';
+import { code, joinInline, proseWithCode, toMarkdown, type Inline } from './inline.js';
 import { remoteCacheMarkdown } from './remote-cache.js';
 
 const TAIL_LINES = 10;
 /** Suggestions shown in markdown; all of them are in the JSON report. */
 const TOP_SUGGESTIONS = 3;
+/** Rows listed per table: the JSON report has them all. */
+const MAX_ROWS = 100;
+/** Steps named in a folded cascade cell. */
+const CASCADE_NAMED = 10;
 
-function cell(text: string, max = 80): string {
-  return escapeMarkdown(oneLine(text, max));
-}
-
-function stepRow(step: Step): string {
-  const idx = step.index === null ? '' : `${step.index}/${step.count}`;
-  const time = stepSeconds(step);
-  const share = step.share === null || step.status === 'source' ? '' : percent(step.share);
-  const line = step.lines ? String(step.lines.start) : '';
-  const shared = step.sharedWith.length ? ` (ran once, also for ${cell(step.sharedWith.join(', '))})` : '';
-  return `| ${idx} | ${step.status} | ${time} | ${share} | ${line} | ${cell(step.text)}${shared} |`;
-}
+const md = (parts: Inline[]): string => toMarkdown(parts);
+const cellMd = (parts: Inline[]): string => toMarkdown(parts, true);
 
 /** A part of the markdown report; `importance` 0 is kept first when space is short (a PR comment). */
 export interface Section {
@@ -37,57 +42,204 @@ export interface Section {
   lines: string[];
 }
 
-/** Rows listed per table: the JSON report has them all. */
-const MAX_ROWS = 100;
-
-function headerSection(report: BuildReport): Section {
-  const t = report.totals;
-  const c = t.counts;
-  const state = report.failed ? '❌ build failed' : report.complete ? '✅ complete' : '⚠️ incomplete';
-  const lines = [
-    `## BuildKit cache analysis`,
-    '',
-    `**${state}** · ${t.steps} steps · ${c.cached} cached · ${c.ran} ran · cache hits **${percent(t.cachedRatio)}** · ` +
-      (t.wallSeconds === null ? `vertex time ${seconds(t.stepSeconds)}` : `wall time ${seconds(t.wallSeconds)}`),
-  ];
-  for (const reason of report.incompleteReasons) lines.push('', `> ${cell(reason, 200)}`);
-  return { name: 'verdict', importance: 0, lines };
+function headlineSection(report: BuildReport): Section {
+  const lines = ['## BuildKit cache analysis'];
+  for (const l of headline(report).lines) lines.push('', md(l));
+  lines.push('', `<sub>${md(statusLine(report))}</sub>`);
+  for (const reason of report.incompleteReasons.slice(1)) lines.push('', `> ${md(['Also: ', code(reason, 200)])}`);
+  return { name: 'headline', importance: 0, lines };
 }
 
-function delta(from: number | null, to: number | null, fmt: (n: number) => string): string {
+function errorsSection(report: BuildReport): Section {
+  const lines: string[] = [];
+  if (report.errors.length || report.steps.some((s) => s.status === 'error')) {
+    lines.push('', '### Errors', '');
+    for (const e of report.errors.slice(0, 10)) lines.push(`- ${md([code(e, 300)])}`);
+    for (const s of report.steps.filter((st) => st.status === 'error' && st.logTail.length)) {
+      const tail = s.logTail.slice(-TAIL_LINES).map((l) => oneLine(lastFrame(l), 200));
+      lines.push('', `Last log lines of ${md(stepName(s, report))}:`, '', fence(tail.join('\n')));
+    }
+  }
+  return { name: 'errors', importance: 1, lines };
+}
+
+/** The steps a cause re-ran besides its root, folded into one cell: a count, the names inside. */
+function cascadeCell(ids: string[], report: BuildReport, byId: Map<string, Step>): string {
+  if (!ids.length) return '–';
+  const named = ids.slice(0, CASCADE_NAMED).map((id) => {
+    const s = byId.get(id);
+    return s ? [code(s.text, 40), s.lines ? ` (${linesLabel(s.lines)})` : ''] : [code(id, 40)];
+  });
+  const more = ids.length > CASCADE_NAMED ? [` and ${ids.length - CASCADE_NAMED} more`] : [];
+  const label = `${ids.length} step${ids.length === 1 ? '' : 's'}`;
+  return `<details><summary>${label}</summary>${cellMd([...joinInline(named), ...more])}</details>`;
+}
+
+function causeRow(g: CauseGroup, report: BuildReport, byId: Map<string, Step>, none: boolean): string {
+  const name = g.root ? stepName(g.root, report) : [code(g.cause.stepId, 60)];
+  const others = g.cause.cascade;
+  return `| ${cellMd(name)} | ${cellMd(whyPhrase(g.cause, none))} | ${cascadeCell(others, report, byId)} | ${seconds(g.cause.seconds)} |`;
+}
+
+const CAUSE_HEAD = ['| Step | Why it re-ran | Re-ran after it | Cost |', '|---|---|---|---:|'];
+
+function causesTable(groups: CauseGroup[], report: BuildReport, byId: Map<string, Step>): string[] {
+  const none = noneCached(report);
+  const out = [...CAUSE_HEAD, ...groups.slice(0, MAX_ROWS).map((g) => causeRow(g, report, byId, none))];
+  if (groups.length > MAX_ROWS) out.push('', `${groups.length - MAX_ROWS} more root causes in the JSON report.`);
+  return out;
+}
+
+function changeText(s: StepChange): string {
+  const parts: string[] = [];
+  if (s.regressions.includes('slower')) parts.push(`slower: ${seconds(s.seconds.from)} → ${seconds(s.seconds.to)}`);
+  if (s.regressions.includes('bigger')) parts.push(`bigger: ${bytes(s.sizeBytes.from)} → ${bytes(s.sizeBytes.to)}`);
+  if (s.regressions.includes('lost-cache')) parts.push(`lost its cache (${s.status.from} → ${s.status.to})`);
+  if (s.regressions.includes('new-error')) parts.push('failed');
+  return parts.join('; ');
+}
+
+/** Regressions against the baseline, one row per root cause; without a baseline, why steps re-ran. */
+function regressionsSection(report: BuildReport, byId: Map<string, Step>): Section {
+  const c = report.comparison;
+  const out: string[] = [];
+  if (!c) {
+    // A cold build's causes all read "nothing was cached": the headline says it once.
+    const groups = noneCached(report) ? [] : causeGroups(report, byId);
+    if (groups.length) out.push('', '### Why steps re-ran', '', ...causesTable(groups, report, byId));
+    return { name: 'root causes', importance: 0, lines: out };
+  }
+  const { groups, loose } = regressionGroups(report, byId);
+  out.push('', `### Against ${md(baselineName(c))}`, '');
+  if (c.baseline.runUrl && /^https:\/\/[^\s()<>]+$/.test(c.baseline.runUrl))
+    out.push(`Baseline run: ${c.baseline.runUrl}`, '');
+  out.push(c.regressions ? `**${c.regressions} regression${c.regressions === 1 ? '' : 's'}**` : 'No regressions.');
+  if (!c.regressions && baselineCold(c))
+    out.push('', 'That baseline was a cold build (nothing cached), so no step can show as having lost its cache.');
+  if (groups.length) out.push('', ...causesTable(groups, report, byId));
+  if (loose.length) {
+    out.push('', '| Step | Change |', '|---|---|');
+    for (const s of loose.slice(0, MAX_ROWS)) {
+      const step = byId.get(s.id);
+      out.push(`| ${cellMd(step ? stepName(step, report) : [code(s.text, 60)])} | ${changeText(s)} |`);
+    }
+    if (loose.length > MAX_ROWS) out.push('', `${loose.length - MAX_ROWS} more in the JSON report.`);
+  }
+  for (const s of c.stages.filter((st) => st.regressions.length)) {
+    const what = [
+      s.regressions.includes('slower') ? `slower: ${seconds(s.seconds.from)} → ${seconds(s.seconds.to)}` : '',
+      s.regressions.includes('bigger') ? `bigger: ${bytes(s.sizeBytes.from)} → ${bytes(s.sizeBytes.to)}` : '',
+    ].filter(Boolean);
+    out.push('', md(['Stage ', code(s.key, 60), `: ${what.join('; ')}.`]));
+  }
+  if (c.image.bigger)
+    out.push('', `The image grew: ${bytes(c.image.sizeBytes.from)} → ${bytes(c.image.sizeBytes.to)}.`);
+  if (c.added.length) out.push('', md(['New steps: ', ...namesOf(c.added, report, byId)]));
+  if (c.removed.length)
+    out.push('', md(['Steps gone: ', ...joinInline(c.removed.slice(0, 10).map((r) => [code(r.text, 40)]))]));
+  for (const e of c.newErrors) out.push('', md(['New error: ', code(e, 300)]));
+  for (const w of c.newWarnings) out.push('', md(['New warning: ', code(w, 300)]));
+  return { name: 'regressions', importance: 0, lines: out };
+}
+
+function namesOf(ids: string[], report: BuildReport, byId: Map<string, Step>): Inline[] {
+  const shown = ids.slice(0, 10).map((id) => {
+    const s = byId.get(id);
+    return s ? stepName(s, report, 40) : [code(id, 40)];
+  });
+  return [...joinInline(shown), ...(ids.length > 10 ? [` and ${ids.length - 10} more`] : [])];
+}
+
+function suggestionHead(sug: Suggestion): Inline[] {
+  const history = historyText(sug);
+  return [
+    code(sug.file, 60),
+    ` ${linesLabel(sug.lines)} · ${gainText(sug)}`,
+    ...(history.length ? [' · the step it protects ', ...history] : []),
+  ];
+}
+
+function topFixSection(report: BuildReport): Section {
+  const sug = report.analysis?.suggestions[0];
+  if (!sug) return { name: 'top fix', importance: 1, lines: [] };
+  const label = sug.evidence === 'data' ? 'Top fix' : 'Tip (rule of thumb)';
+  return {
+    name: 'top fix',
+    importance: 1,
+    lines: [
+      '',
+      `### ${label}: ${md([{ text: oneLine(sug.title, 120) }])}`,
+      '',
+      md(suggestionHead(sug)),
+      '',
+      md(proseWithCode(oneLine(sug.why, 400))),
+      '',
+      fence(sug.diff, 'diff'),
+    ],
+  };
+}
+
+/** With a baseline, the root causes that are not regressions (their steps re-ran on the baseline too). */
+function otherCausesSection(report: BuildReport, byId: Map<string, Step>): Section {
+  if (!report.comparison) return { name: 'other causes', importance: 2, lines: [] };
+  const shown = new Set(regressionGroups(report, byId).groups.map((g) => g.cause));
+  const rest = causeGroups(report, byId).filter((g) => !shown.has(g.cause));
+  if (!rest.length) return { name: 'other causes', importance: 2, lines: [] };
+  return {
+    name: 'other causes',
+    importance: 2,
+    lines: ['', '### Other steps that re-ran', '', ...causesTable(rest, report, byId)],
+  };
+}
+
+function otherSuggestionsSection(report: BuildReport): Section {
+  const all = report.analysis?.suggestions ?? [];
+  const more = all.slice(1, TOP_SUGGESTIONS);
+  const out: string[] = [];
+  if (more.length) {
+    out.push('', '### More suggestions');
+    for (const sug of more) {
+      out.push(
+        '',
+        `**${md([{ text: oneLine(sug.title, 120) }])}** (${md(suggestionHead(sug))})`,
+        '',
+        md(proseWithCode(oneLine(sug.why, 400))),
+        '',
+        '<details><summary>Diff</summary>',
+        '',
+        fence(sug.diff, 'diff'),
+        '',
+        '</details>',
+      );
+    }
+  }
+  if (all.length > TOP_SUGGESTIONS) out.push('', `${all.length - TOP_SUGGESTIONS} more in the JSON report.`);
+  return { name: 'suggestions', importance: 2, lines: out };
+}
+
+function warningsSection(report: BuildReport): Section {
+  const lines: string[] = [];
+  if (report.warnings.length) {
+    lines.push('', `<details><summary>Warnings (${report.warnings.length})</summary>`, '');
+    for (const w of report.warnings.slice(0, MAX_ROWS)) {
+      const where = w.line !== null ? `line ${w.line}: ` : '';
+      lines.push(`- ${where}${md([code(w.message, 200)])}`);
+    }
+    lines.push('', '</details>');
+  }
+  return { name: 'warnings', importance: 6, lines };
+}
+
+function delta(from: number | null, to: number | null, fmt: (n: number) => string, floor: number): string {
   if (from === null || to === null) return '–';
   const d = to - from;
-  return d === 0 ? '0' : `${d > 0 ? '+' : '−'}${fmt(Math.abs(d))}`;
+  // Under the regression floor a change is noise (a rounding, a timestamp in a file): shown as unchanged.
+  return Math.abs(d) <= floor ? 'unchanged' : `${d > 0 ? '+' : '−'}${fmt(Math.abs(d))}`;
 }
 
-function stagesSection(report: BuildReport): Section {
-  const changes = new Map((report.comparison?.stages ?? []).map((c) => [c.key, c]));
-  const compare = report.comparison !== undefined;
-  const lines = [
-    '',
-    `| Stage | Steps | Cached | Ran | Errors | Cache hits | Time | Size |${compare ? ' Δ time | Δ size |' : ''}`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|${compare ? '---:|---:|' : ''}`,
-  ];
-  for (const s of report.stages.slice(0, MAX_ROWS)) {
-    const c = changes.get(s.key);
-    const deltas = compare
-      ? ` ${c ? delta(c.seconds.from, c.seconds.to, seconds) : 'new'} | ${c ? delta(c.sizeBytes.from, c.sizeBytes.to, bytes) : ''} |`
-      : '';
-    lines.push(
-      `| ${cell(s.key, 60)} | ${s.steps} | ${s.counts.cached} | ${s.counts.ran} | ${s.counts.error} | ${percent(s.cachedRatio)} | ${stageSeconds(s)} | ${bytes(s.sizeBytes)} |${deltas}`,
-    );
-  }
-  if (report.stages.length > MAX_ROWS)
-    lines.push('', `${report.stages.length - MAX_ROWS} more stages in the JSON report.`);
-  return { name: 'stages', importance: 3, lines };
-}
-
-/** Mermaid can only take plain labels: stage keys keep letters, digits and `./_-`. */
-/**
- * Mermaid category labels: letters and digits of any script, `. / - _` and spaces survive (nothing that
+/** Mermaid category labels: letters and digits of any script, `. / - _` and spaces survive (nothing that
  * could end the quoted label or start a directive); long keys keep both ends; duplicates get a number,
- * since Mermaid draws bars of one category in one slot.
- */
+ * since Mermaid draws bars of one category in one slot. */
 function chartLabels(keys: string[]): string[] {
   const seen = new Map<string, number>();
   return keys.map((key) => {
@@ -100,10 +252,10 @@ function chartLabels(keys: string[]): string[] {
   });
 }
 
-/** Time per stage as a Mermaid bar chart (GitHub renders it in comments), with the baseline's as a line. */
-function chartSection(report: BuildReport): Section {
+/** Time per stage as a Mermaid bar chart (GitHub renders it, folded or not), with the baseline's as a line. */
+function chartLines(report: BuildReport): string[] {
   const stages = report.stages.filter((s) => s.key !== '(external)').slice(0, 20);
-  if (stages.length < 2) return { name: 'chart', importance: 4, lines: [] };
+  if (stages.length < 2) return [];
   const before = new Map((report.comparison?.stages ?? []).map((c) => [c.key, c.seconds.from]));
   const lines = [
     '',
@@ -119,61 +271,92 @@ function chartSection(report: BuildReport): Section {
   if (report.comparison) lines.push(`    line [${stages.map((s) => (before.get(s.key) ?? 0).toFixed(1)).join(', ')}]`);
   lines.push('```');
   if (report.comparison) lines.push('', '_Bars: this build; line: the baseline._');
-  return { name: 'chart', importance: 4, lines };
+  return lines;
 }
 
-function slowestSection(report: BuildReport): Section {
-  const byId = new Map(report.steps.map((s) => [s.id, s]));
-  const lines: string[] = [];
-  if (report.slowestRan.length) {
-    lines.push('', '### Slowest re-run steps', '', '| Time | Share | Step |', '|---:|---:|---|');
-    for (const id of report.slowestRan) {
-      const s = byId.get(id)!;
-      lines.push(`| ${stepSeconds(s)} | ${percent(s.share)} | ${cell(s.stageKey, 40)} ${cell(s.text)} |`);
-    }
+function stagesSection(report: BuildReport): Section {
+  const changes = new Map((report.comparison?.stages ?? []).map((c) => [c.key, c]));
+  const cmp = report.comparison;
+  const t = cmp?.thresholds;
+  const lines = [
+    '',
+    '<details><summary>Stages</summary>',
+    '',
+    `| Stage | Steps | Cached | Ran | Errors | Cache hits | Time | Size |${cmp ? ' Δ time | Δ size |' : ''}`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|${cmp ? '---:|---:|' : ''}`,
+  ];
+  for (const s of report.stages.slice(0, MAX_ROWS)) {
+    const c = changes.get(s.key);
+    const deltas =
+      cmp && t
+        ? ` ${c ? delta(c.seconds.from, c.seconds.to, seconds, t.minSeconds) : 'new'} | ${c ? delta(c.sizeBytes.from, c.sizeBytes.to, bytes, t.minBytes) : ''} |`
+        : '';
+    lines.push(
+      `| ${cellMd([code(s.key, 60)])} | ${s.steps} | ${s.counts.cached} | ${s.counts.ran} | ${s.counts.error} | ${percent(s.cachedRatio)} | ${stageSeconds(s)} | ${bytes(s.sizeBytes)} |${deltas}`,
+    );
   }
+  if (report.stages.length > MAX_ROWS)
+    lines.push('', `${report.stages.length - MAX_ROWS} more stages in the JSON report.`);
+  lines.push(...chartLines(report), '', '</details>');
+  return { name: 'stages', importance: 4, lines };
+}
+
+function slowestSection(report: BuildReport, byId: Map<string, Step>): Section {
+  // A 0.0 s step is no answer to "what was slow".
+  const rows = report.slowestRan.map((id) => byId.get(id)!).filter((s) => s && (s.seconds ?? 0) >= 0.05);
+  if (!rows.length) return { name: 'slowest steps', importance: 4, lines: [] };
+  const lines = [
+    '',
+    '<details><summary>Slowest re-run steps</summary>',
+    '',
+    '| Time | Share | Step |',
+    '|---:|---:|---|',
+  ];
+  for (const s of rows) lines.push(`| ${stepSeconds(s)} | ${percent(s.share)} | ${cellMd(stepName(s, report))} |`);
+  lines.push('', '</details>');
   return { name: 'slowest steps', importance: 4, lines };
 }
 
-function errorsSection(report: BuildReport): Section {
-  const lines: string[] = [];
-  if (report.errors.length) {
-    lines.push('', '### Errors', '');
-    for (const e of report.errors) lines.push(`- ${cell(e, 300)}`);
-    for (const s of report.steps.filter((st) => st.status === 'error' && st.logTail.length)) {
-      const tail = s.logTail.slice(-TAIL_LINES).map((l) => escapeHtml(oneLine(lastFrame(l), 200)));
-      lines.push(
-        '',
-        `<details><summary>Last log lines of ${cell(s.text, 60)}</summary>`,
-        '',
-        `<pre>${tail.join('\n')}</pre>`,
-        '',
-        '</details>',
-      );
-    }
-  }
-  return { name: 'errors', importance: 1, lines };
+function criticalPathSection(report: BuildReport, byId: Map<string, Step>): Section {
+  const a = report.analysis;
+  if (!a?.criticalPath.steps.length) return { name: 'critical path', importance: 4, lines: [] };
+  const path = a.criticalPath.steps.slice(0, 30).map((p) => {
+    const s = byId.get(p.id);
+    return [
+      ...(s ? [code(s.text, 40), s.lines ? ` (${linesLabel(s.lines)})` : ''] : [code(p.id, 40)]),
+      ` ${seconds(p.seconds)}`,
+    ];
+  });
+  return {
+    name: 'critical path',
+    importance: 4,
+    lines: ['', md([`Critical path ${seconds(a.criticalPath.seconds)}: `, ...joinInline(path, ' → ')])],
+  };
 }
 
-function warningsSection(report: BuildReport): Section {
-  const lines: string[] = [];
-  if (report.warnings.length) {
-    lines.push('', `### Warnings (${report.warnings.length})`, '');
-    for (const w of report.warnings.slice(0, MAX_ROWS)) lines.push(`- ${cell(w.message, 200)}`);
-  }
-  return { name: 'warnings', importance: 6, lines };
+function stepRow(step: Step, sizes: boolean): string {
+  const idx = step.index === null ? '' : `${step.index}/${step.count}`;
+  const time = stepSeconds(step);
+  const share = step.share === null || step.status === 'source' ? '' : percent(step.share);
+  const line = step.lines ? String(step.lines.start) : '';
+  const shared = step.sharedWith.length
+    ? ` (ran once, also for ${cellMd(joinInline(step.sharedWith.slice(0, 5).map((s) => [code(s, 40)])))})`
+    : '';
+  const size = sizes ? ` ${step.sizeBytes === null ? '' : bytes(step.sizeBytes)} |` : '';
+  return `| ${idx} | ${step.status} | ${time} | ${share} | ${line} |${size} ${cellMd([code(step.text, 80)])}${shared} |`;
 }
 
 function allStepsSection(report: BuildReport): Section {
   const lines = ['', '<details><summary>All steps</summary>', ''];
+  const sizes = report.steps.some((s) => s.sizeBytes !== null);
   for (const s of report.stages) {
     lines.push(
-      `#### ${cell(s.key, 60)}`,
+      `#### ${md([code(s.key, 60)])}`,
       '',
-      '| Step | Status | Time | Share | Line | Instruction |',
-      '|---|---|---:|---:|---:|---|',
+      `| Step | Status | Time | Share | Line |${sizes ? ' Size |' : ''} Instruction |`,
+      `|---|---|---:|---:|---:|${sizes ? '---:|' : ''}---|`,
     );
-    for (const step of stageSteps(report.steps, s.key)) lines.push(stepRow(step));
+    for (const step of stageSteps(report.steps, s.key)) lines.push(stepRow(step, sizes));
     lines.push('');
   }
   lines.push('</details>');
@@ -181,28 +364,33 @@ function allStepsSection(report: BuildReport): Section {
 }
 
 function footerSection(report: BuildReport): Section {
-  const lines: string[] = [];
-  if (report.totals.contextBytes !== null) lines.push('', `Build context sent: ${bytes(report.totals.contextBytes)}.`);
-  if (report.sizes?.image) lines.push('', `Image size: ${bytes(report.sizes.image.sizeBytes)}.`);
+  const facts: string[] = [];
+  if (report.totals.contextBytes !== null) facts.push(`Build context sent: ${bytes(report.totals.contextBytes)}.`);
+  if (report.sizes?.image) facts.push(`Image size: ${bytes(report.sizes.image.sizeBytes)}.`);
   for (const n of report.sizes?.notMeasured ?? [])
-    lines.push('', `Size of ${cell(n.stage, 60)} not measured: ${cell(n.reason, 200)}`);
-  return { name: 'sizes', importance: 5, lines };
+    facts.push(md(['Size of ', code(n.stage, 60), ' not measured: ', { text: oneLine(n.reason, 200) }]));
+  if (report.run && report.run.overheadSeconds !== null)
+    facts.push(
+      `This analysis took ${seconds(report.run.overheadSeconds)} beyond the ${seconds(report.run.buildSeconds)} build.`,
+    );
+  return { name: 'footer', importance: 5, lines: facts.length ? ['', facts.join(' ')] : [] };
 }
 
 /** The report's sections in display order. */
 export function markdownSections(report: BuildReport): Section[] {
+  const byId = stepsById(report);
   return [
-    headerSection(report),
-    stagesSection(report),
-    chartSection(report),
-    slowestSection(report),
-    { name: 'regressions', importance: 0, lines: comparisonSection(report) },
-    { name: 'remote cache', importance: 1, lines: remoteCacheMarkdown(report) },
-    { name: 'root causes', importance: 1, lines: rootCauseSection(report) },
-    { name: 'suggestions', importance: 1, lines: suggestionSection(report) },
-    { name: 'critical path', importance: 4, lines: criticalPathSection(report) },
+    headlineSection(report),
     errorsSection(report),
+    regressionsSection(report, byId),
+    { name: 'remote cache', importance: 1, lines: remoteCacheMarkdown(report) },
+    topFixSection(report),
+    otherCausesSection(report, byId),
+    otherSuggestionsSection(report),
     warningsSection(report),
+    criticalPathSection(report, byId),
+    stagesSection(report),
+    slowestSection(report, byId),
     allStepsSection(report),
     footerSection(report),
   ].filter((s) => s.lines.length);
@@ -261,73 +449,4 @@ export function renderSummary(report: BuildReport, tail = '', limit = SUMMARY_BY
     elsewhere: 'the JSON report has everything',
   });
   return body + tail;
-}
-
-function rootCauseSection(report: BuildReport): string[] {
-  const a = report.analysis;
-  if (!a?.rootCauses.length) return [];
-  const out = ['', '### Why steps re-ran', '', '| Step | Cause | Cost | Cascade |', '|---|---|---:|---|'];
-  for (const c of a.rootCauses.slice(0, MAX_ROWS)) {
-    const kind = `${c.kind}${c.confidence === 'likely' ? ' (likely)' : ''}`;
-    const cascade = c.cascade.length
-      ? cell(
-          c.cascade.slice(0, 20).join(', ') + (c.cascade.length > 20 ? ` and ${c.cascade.length - 20} more` : ''),
-          300,
-        )
-      : '';
-    out.push(`| ${cell(c.stepId, 40)} | ${cell(kind)}: ${cell(c.detail, 200)} | ${seconds(c.seconds)} | ${cascade} |`);
-  }
-  if (a.rootCauses.length > MAX_ROWS)
-    out.push('', `${a.rootCauses.length - MAX_ROWS} more root causes in the JSON report.`);
-  return out;
-}
-
-function suggestionSection(report: BuildReport): string[] {
-  const a = report.analysis;
-  if (!a?.suggestions.length) return [];
-  const out = ['', `### Suggestions`, ''];
-  for (const sug of a.suggestions.slice(0, TOP_SUGGESTIONS)) {
-    const gain = ` · ${suggestionGain(sug)}`;
-    const where = `${cell(sug.file, 60)} lines ${sug.lines.start}–${sug.lines.end}${gain}`;
-    out.push(`**${cell(sug.title, 100)}** (${where})`, '', cell(sug.why, 300), '', fence(sug.diff, 'diff'), '');
-  }
-  if (a.suggestions.length > TOP_SUGGESTIONS)
-    out.push(`${a.suggestions.length - TOP_SUGGESTIONS} more in the JSON report.`);
-  return out;
-}
-
-function criticalPathSection(report: BuildReport): string[] {
-  const a = report.analysis;
-  if (!a?.criticalPath.steps.length) return [];
-  const path = a.criticalPath.steps
-    .slice(0, 30)
-    .map((p) => `${cell(p.id, 40)} ${seconds(p.seconds)} (${percent(p.share)})`)
-    .join(' → ');
-  return ['', `**Critical path** ${seconds(a.criticalPath.seconds)}: ${path}`];
-}
-
-function comparisonSection(report: BuildReport): string[] {
-  const c = report.comparison;
-  if (!c) return [];
-  const out = [
-    '',
-    `### Against the baseline`,
-    '',
-    c.regressions ? `**${c.regressions} regression(s)**` : 'No regressions.',
-  ];
-  const rows = c.steps.filter((s) => s.regressions.length);
-  if (rows.length) {
-    out.push('', '| Step | Regression | Before | Now |', '|---|---|---|---|');
-    for (const s of rows.slice(0, MAX_ROWS)) {
-      out.push(
-        `| ${cell(s.id, 40)} ${cell(s.text, 60)} | ${s.regressions.join(', ')} | ${s.status.from} ${seconds(s.seconds.from)} | ${s.status.to} ${seconds(s.seconds.to)} |`,
-      );
-    }
-  }
-  if (rows.length > MAX_ROWS) out.push('', `${rows.length - MAX_ROWS} more regressed steps in the JSON report.`);
-  if (c.added.length) out.push('', `Added: ${cell(c.added.join(', '), 300)}`);
-  if (c.removed.length) out.push('', `Removed: ${cell(c.removed.map((r) => r.id).join(', '), 300)}`);
-  for (const e of c.newErrors) out.push('', `New error: ${cell(e, 300)}`);
-  for (const w of c.newWarnings) out.push('', `New warning: ${cell(w, 300)}`);
-  return out;
 }

@@ -1,23 +1,27 @@
 import type { BuildReport, Step } from '../model/report.js';
 import {
-  bytes,
-  lastFrame,
-  oneLine,
-  percent,
-  seconds,
-  stageSeconds,
-  stageSteps,
-  stepSeconds,
-  suggestionGain,
-} from './format.js';
+  baselineCold,
+  baselineName,
+  causeGroups,
+  gainText,
+  headline,
+  historyText,
+  linesLabel,
+  noneCached,
+  regressionGroups,
+  statusLine,
+  stepName,
+  stepsById,
+  whyPhrase,
+  type CauseGroup,
+} from './answer.js';
+import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stageSteps, stepSeconds } from './format.js';
+import { code, joinInline, toText } from './inline.js';
 import { remoteCacheText } from './remote-cache.js';
 
 const TAIL_LINES = 10;
-
-function verdict(report: BuildReport): string {
-  if (report.failed) return 'FAILED';
-  return report.complete ? 'complete' : 'INCOMPLETE';
-}
+/** Steps named under a root cause (the JSON report has them all). */
+const CASCADE_NAMED = 10;
 
 function stepLine(step: Step): string {
   const idx = step.index === null ? '' : `${step.index}/${step.count}`;
@@ -26,24 +30,57 @@ function stepLine(step: Step): string {
   const where = step.lines ? `L${step.lines.start}` : '';
   const size = step.sizeBytes !== null ? `  [${bytes(step.sizeBytes)}]` : '';
   const shared = step.sharedWith.length ? `  [ran once, also for ${step.sharedWith.join(', ')}]` : '';
-  const miss = step.miss
-    ? `  (${step.miss.role === 'root' ? 'root cause' : `cascade of ${step.miss.roots.join(', ')}`})`
-    : '';
+  const miss = step.miss ? `  (${step.miss.role === 'root' ? 'root cause' : 'set off by an earlier step'})` : '';
   return `  ${idx.padStart(6)}  ${step.status.padEnd(10)} ${time.padStart(7)} ${share.padStart(4)}  ${where.padEnd(5)}${oneLine(step.text, 90)}${size}${shared}${miss}`;
 }
 
-/** The terminal report: per stage and per step, then the slowest re-runs, errors and warnings. */
+function causeLines(g: CauseGroup, report: BuildReport, byId: Map<string, Step>, none: boolean): string[] {
+  const name = g.root ? stepName(g.root, report) : [code(g.cause.stepId, 60)];
+  const out = [
+    `  ${seconds(g.cause.seconds).padStart(7)}  ${toText(name)}`,
+    `           why: ${toText(whyPhrase(g.cause, none))}`,
+  ];
+  const after = g.cause.cascade;
+  if (after.length) {
+    const named = after.slice(0, CASCADE_NAMED).map((id) => {
+      const s = byId.get(id);
+      return s ? [code(s.text, 40), s.lines ? ` (${linesLabel(s.lines)})` : ''] : [code(id, 40)];
+    });
+    const more = after.length > CASCADE_NAMED ? ` and ${after.length - CASCADE_NAMED} more` : '';
+    out.push(
+      `           then re-ran ${after.length} step${after.length === 1 ? '' : 's'}: ${toText(joinInline(named))}${more}`,
+    );
+  }
+  return out;
+}
+
+/** The terminal report: the answer first, then causes, fixes, and per stage and per step. */
 export function renderText(report: BuildReport): string {
   const out: string[] = [];
   const t = report.totals;
+  const byId = stepsById(report);
   const file = report.source.file ?? 'stdin';
-  out.push(
-    `BuildKit cache analysis of ${file} (${report.source.format}, ${report.source.lines} lines): ${verdict(report)}`,
-  );
+  out.push(`BuildKit cache analysis of ${file} (${report.source.format}, ${report.source.lines} lines)`);
+  for (const l of headline(report).lines) out.push(toText(l));
+  out.push(toText(statusLine(report)));
   for (const reason of report.incompleteReasons) out.push(`  ! ${oneLine(reason, 160)}`);
-  if (report.builder) out.push(`Builder: ${report.builder.name} (${report.builder.driver} driver)`);
+
+  if (report.errors.length || report.steps.some((s) => s.status === 'error')) {
+    out.push('', 'Errors:');
+    for (const e of report.errors) out.push(`  ${oneLine(e, 200)}`);
+    for (const s of report.steps.filter((st) => st.status === 'error' && st.logTail.length)) {
+      out.push(`  Last log lines of ${toText(stepName(s, report))}:`);
+      for (const line of s.logTail.slice(-TAIL_LINES)) out.push(`    | ${oneLine(lastFrame(line), 160)}`);
+    }
+  }
+  out.push(...causeSections(report, byId));
+  out.push(...remoteCacheText(report));
+  out.push(...suggestionLines(report));
+
+  if (report.builder) out.push('', `Builder: ${report.builder.name} (${report.builder.driver} driver)`);
   const c = t.counts;
   out.push(
+    '',
     `Steps: ${t.steps} — ${c.cached} cached, ${c.ran} ran, ${c.error} error, ${c.canceled} canceled, ` +
       `${c.source} source${c.unfinished ? `, ${c.unfinished} unfinished` : ''}; cache hits ${percent(t.cachedRatio)} of cacheable steps`,
   );
@@ -57,7 +94,6 @@ export function renderText(report: BuildReport): string {
     out.push(`Image: ${img ? `${bytes(img.sizeBytes)} (${img.ref})` : 'not measured'}`);
     for (const n of report.sizes.notMeasured) out.push(`  size of ${n.stage} not measured: ${oneLine(n.reason, 140)}`);
   }
-
   for (const stage of report.stages) {
     const declared =
       stage.declaredSteps !== null && stage.declaredSteps !== stage.steps ? ` of ${stage.declaredSteps} declared` : '';
@@ -67,86 +103,71 @@ export function renderText(report: BuildReport): string {
     );
     for (const step of stageSteps(report.steps, stage.key)) out.push(stepLine(step));
   }
-
-  const byId = new Map(report.steps.map((s) => [s.id, s]));
-  if (report.slowestRan.length) {
+  const slow = report.slowestRan.map((id) => byId.get(id)!).filter((s) => s && (s.seconds ?? 0) >= 0.05);
+  if (slow.length) {
     out.push('', 'Slowest re-run steps:');
-    report.slowestRan.forEach((id, i) => {
-      const s = byId.get(id)!;
+    slow.forEach((s, i) => {
       out.push(
-        `  ${i + 1}. ${stepSeconds(s).padStart(7)} ${percent(s.share).padStart(4)}  ${id}  ${oneLine(s.text, 80)}`,
+        `  ${i + 1}. ${seconds(s.seconds).padStart(7)} ${percent(s.share).padStart(4)}  ${toText(stepName(s, report))}`,
       );
     });
   }
-  out.push(...analysisLines(report, byId));
-  out.push(...comparisonLines(report));
-  out.push(...remoteCacheText(report));
-  if (report.errors.length) {
-    out.push('', 'Errors:');
-    for (const e of report.errors) out.push(`  ${oneLine(e, 200)}`);
-    for (const s of report.steps.filter((st) => st.status === 'error' && st.logTail.length)) {
-      out.push(`  Last log lines of ${s.id} (${oneLine(s.text, 60)}):`);
-      for (const line of s.logTail.slice(-TAIL_LINES)) out.push(`    | ${oneLine(lastFrame(line), 160)}`);
-    }
+  const a = report.analysis;
+  if (a?.criticalPath.steps.length) {
+    const path = a.criticalPath.steps.map((p) => {
+      const s = byId.get(p.id);
+      return `${s ? `${toText([code(s.text, 40)])}${s.lines ? ` (${linesLabel(s.lines)})` : ''}` : p.id} ${seconds(p.seconds)}`;
+    });
+    out.push('', `Critical path ${seconds(a.criticalPath.seconds)} (graph from ${a.graph}): ${path.join(' -> ')}`);
   }
   if (report.warnings.length) {
     out.push('', `Warnings (${report.warnings.length}):`);
-    for (const w of report.warnings) out.push(`  - ${oneLine(w.message, 200)}`);
+    for (const w of report.warnings)
+      out.push(`  - ${w.line !== null ? `line ${w.line}: ` : ''}${oneLine(w.message, 200)}`);
   }
   if (report.problems.length) {
     out.push('', 'Input problems:');
     for (const p of report.problems)
       out.push(`  - ${p.line === null ? '' : `line ${p.line}: `}${oneLine(p.message, 160)}`);
   }
+  if (report.run && report.run.overheadSeconds !== null)
+    out.push(
+      '',
+      `This analysis took ${seconds(report.run.overheadSeconds)} beyond the ${seconds(report.run.buildSeconds)} build.`,
+    );
   return out.join('\n') + '\n';
 }
 
-function analysisLines(report: BuildReport, byId: Map<string, Step>): string[] {
-  const a = report.analysis;
-  if (!a) return [];
+/** Regressions grouped by root cause (with a baseline), else why steps re-ran; then the other causes. */
+function causeSections(report: BuildReport, byId: Map<string, Step>): string[] {
   const out: string[] = [];
-  if (a.rootCauses.length) {
-    out.push('', 'Why steps re-ran (root causes, costliest first):');
-    for (const c of a.rootCauses) {
-      const s = byId.get(c.stepId);
-      out.push(`  ${c.stepId}  ${oneLine(s?.text ?? '', 70)}`);
-      out.push(`      ${c.kind}${c.confidence === 'likely' ? ' (likely)' : ''}: ${oneLine(c.detail, 160)}`);
-      out.push(
-        `      cost ${seconds(c.seconds)}${c.cascade.length ? `, with ${c.cascade.length} step(s) after it: ${c.cascade.join(', ')}` : ''}`,
-      );
-    }
-  }
-  if (a.suggestions.length) {
-    out.push('', `Suggestions (${a.suggestions.length}, ranked by what they would have saved on this build):`);
-    a.suggestions.forEach((sug, i) => {
-      const gain = suggestionGain(sug);
-      out.push(`  ${i + 1}. [${sug.rule}] ${sug.title} (lines ${sug.lines.start}-${sug.lines.end}; ${gain})`);
-      out.push(`     ${oneLine(sug.why, 200)}`);
-      for (const line of sug.diff.trimEnd().split('\n')) out.push(`     ${line}`);
-    });
-  }
-  if (a.criticalPath.steps.length) {
-    const path = a.criticalPath.steps.map((p) => `${p.id} ${seconds(p.seconds)} (${percent(p.share)})`).join(' -> ');
-    out.push('', `Critical path ${seconds(a.criticalPath.seconds)} (graph from ${a.graph}): ${path}`);
-  }
-  return out;
-}
-
-function comparisonLines(report: BuildReport): string[] {
+  const none = noneCached(report);
+  const all = causeGroups(report, byId);
   const c = report.comparison;
-  if (!c) return [];
-  const out = [
+  if (!c) {
+    if (all.length && !none) {
+      out.push('', 'Why steps re-ran (root causes, costliest first):');
+      for (const g of all) out.push(...causeLines(g, report, byId, none));
+    }
+    return out;
+  }
+  const { groups, loose } = regressionGroups(report, byId);
+  out.push(
     '',
-    `Against the baseline of ${c.baseline.generatedAt}: ${c.regressions ? `${c.regressions} regression(s)` : 'no regressions'}`,
-  ];
-  for (const s of c.steps.filter((st) => st.regressions.length)) {
+    `Against ${toText(baselineName(c))}: ${c.regressions ? `${c.regressions} regression${c.regressions === 1 ? '' : 's'}` : 'no regressions'}`,
+  );
+  if (!c.regressions && baselineCold(c))
+    out.push('  That baseline was a cold build (nothing cached), so no step can show as having lost its cache.');
+  for (const g of groups) out.push(...causeLines(g, report, byId, none));
+  for (const s of loose) {
+    const step = byId.get(s.id);
     const what = s.regressions.map((r) => {
       if (r === 'lost-cache') return `lost its cache (${s.status.from} -> ${s.status.to})`;
       if (r === 'slower') return `slower ${seconds(s.seconds.from)} -> ${seconds(s.seconds.to)}`;
       if (r === 'bigger') return `bigger ${bytes(s.sizeBytes.from)} -> ${bytes(s.sizeBytes.to)}`;
-      return 'new error';
+      return 'failed';
     });
-    out.push(`  ${s.id}  ${oneLine(s.text, 60)}: ${what.join('; ')}`);
+    out.push(`  ${step ? toText(stepName(step, report)) : oneLine(s.text, 60)}: ${what.join('; ')}`);
   }
   for (const s of c.stages.filter((st) => st.regressions.length)) {
     out.push(
@@ -154,9 +175,32 @@ function comparisonLines(report: BuildReport): string[] {
     );
   }
   if (c.image.bigger) out.push(`  image: ${bytes(c.image.sizeBytes.from)} -> ${bytes(c.image.sizeBytes.to)}`);
-  if (c.added.length) out.push(`  added: ${c.added.join(', ')}`);
-  if (c.removed.length) out.push(`  removed: ${c.removed.map((r) => r.id).join(', ')}`);
+  if (c.added.length)
+    out.push(
+      `  new steps: ${c.added.map((id) => (byId.get(id) ? toText(stepName(byId.get(id)!, report)) : id)).join(', ')}`,
+    );
+  if (c.removed.length) out.push(`  steps gone: ${c.removed.map((r) => oneLine(r.text, 40)).join(', ')}`);
   for (const e of c.newErrors) out.push(`  new error: ${oneLine(e, 160)}`);
   for (const w of c.newWarnings) out.push(`  new warning: ${oneLine(w, 160)}`);
+  const shown = new Set(groups.map((g) => g.cause));
+  const rest = all.filter((g) => !shown.has(g.cause));
+  if (rest.length) {
+    out.push('', 'Other steps that re-ran:');
+    for (const g of rest) out.push(...causeLines(g, report, byId, none));
+  }
+  return out;
+}
+
+function suggestionLines(report: BuildReport): string[] {
+  const a = report.analysis;
+  if (!a?.suggestions.length) return [];
+  const out = ['', `Suggestions (${a.suggestions.length}, the top one first):`];
+  a.suggestions.forEach((sug, i) => {
+    const history = historyText(sug);
+    const h = history.length ? `; the step it protects ${toText(history)}` : '';
+    out.push(`  ${i + 1}. ${sug.title} (${linesLabel(sug.lines)}; ${gainText(sug)}${h}) [${sug.rule}]`);
+    out.push(`     ${oneLine(sug.why, 200)}`);
+    for (const line of sug.diff.trimEnd().split('\n')) out.push(`     ${line}`);
+  });
   return out;
 }

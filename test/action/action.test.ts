@@ -66,7 +66,12 @@ describe('dist/action.js with a baseline', () => {
       kind: 'content-changed',
       files: ['src/util.js'],
     });
-    expect(r.summary).toMatch(/### Why steps re-ran/);
+    // The summary opens with the answer: the step that re-ran and the file that set it off.
+    expect(r.summary).toMatch(/^## BuildKit cache analysis\n\n\*\*3 steps that were cached on .* re-ran here\.\*\*/);
+    expect(r.summary).toMatch(
+      /^Why: `COPY src\/ \.\/src\/` \(line 9, stage `build`\) copied a changed file, `src\/util\.js`/m,
+    );
+    expect(r.summary).toMatch(/### Against /);
     // Regressions are warnings on their Dockerfile lines, with the root cause (':' escaped as %3A).
     expect(r.stdout).toMatch(
       /^::warning title=Build regression%3A lost-cache,file=.*node-app\/Dockerfile,line=9,endLine=9::COPY src\/ \.\/src\/ — was cached, now ran\. Root cause: build#1 \(content-changed\)/m,

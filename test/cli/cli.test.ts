@@ -78,9 +78,10 @@ describe('runCli', () => {
   test('text report of a complete build: exit 0, one line on stderr', async () => {
     const r = await cli(['analyze', editLog, '--dockerfile', nodeDockerfile]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(
-      /^BuildKit cache analysis of .*node-app-edit\.plain\.log \(plain, \d+ lines\): complete$/m,
-    );
+    expect(r.stdout).toMatch(/^BuildKit cache analysis of .*node-app-edit\.plain\.log \(plain, \d+ lines\)$/m);
+    // The answer first: the step that re-ran, then why, then the verdict line.
+    expect(r.stdout.split('\n')[1]).toMatch(/^`RUN mkdir -p dist .*` re-ran: /);
+    expect(r.stdout).toMatch(/^✅ complete · 8 steps/m);
     expect(r.stdout).toMatch(/Stage build: 2 steps/);
     expect(r.stdout).toMatch(/Slowest re-run steps:/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -99,7 +100,7 @@ describe('runCli', () => {
     const r = await cli(['analyze', '-', '--format', 'md'], readFileSync(editLog, 'utf8'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^## BuildKit cache analysis/);
-    expect(r.stdout).toMatch(/\| build \| 2 \| 0 \| 2 \| 0 \| 0% \|/);
+    expect(r.stdout).toMatch(/\| `build` \| 2 \| 0 \| 2 \| 0 \| 0% \|/);
   });
 
   test.each([

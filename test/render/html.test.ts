@@ -103,7 +103,8 @@ describe('node-app after a source edit, against the warm build', () => {
 
   test('sections present, in order', () => {
     const ids = [...html.matchAll(/<section id="([^"]+)">/g)].map((m) => m[1]);
-    expect(ids).toEqual(['charts', 'stages', 'regressions', 'root-causes', 'critical-path', 'steps']);
+    // The answer first (headline, regressions, causes, fixes); charts, stages and every step after.
+    expect(ids).toEqual(['regressions', 'root-causes', 'critical-path', 'charts', 'stages', 'steps']);
     expect(html).toContain('<h2>Against the baseline</h2>');
     expect(html).toContain('<h2>Why steps re-ran</h2>');
   });
@@ -135,10 +136,11 @@ describe('node-app after a source edit, against the warm build', () => {
     expect(reg).toContain('<strong>3 regressions</strong>');
     for (const id of ['build#1', 'build#2', 'stage-2#3']) expect(reg).toContain(`<code>${escapeHtml(id)}</code>`);
     expect(reg).toContain('lost-cache');
-    expect(reg).toContain('cascade of build#1');
+    // A step set off by another is named by that step's instruction and line, not its id.
+    expect(reg).toContain('set off by <code>COPY src/ ./src/</code> (line 9, stage <code>build</code>)');
     const causes = /<section id="root-causes">[\s\S]*?<\/section>/.exec(html)![0];
     expect(causes).toContain('content-changed <em>(likely)</em>');
-    expect(causes).toContain('<code>build#2</code>, <code>stage-2#3</code>');
+    expect(causes).toContain('<code>COPY --from=build /app/dist ./dist</code> (line 14, stage <code>stage-2</code>)');
   });
 
   test('every step in the step table, with stage, line, status, time and text', () => {

@@ -1,5 +1,7 @@
-// Log text must render as the same characters and nothing else: no mention, link, image, heading,
-// HTML or code span may come out of a step name, an error or a log line.
+// Log text must render as the same characters and nothing else: no mention, link, image, heading or
+// HTML may come out of a step name, an error or a log line. It goes into code spans whose fence is
+// longer than any backtick run inside; the markdown is rendered here by a GFM renderer (marked).
+import { marked } from 'marked';
 import { buildReport } from '../../src/model/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import { renderFitted, renderMarkdown } from '../../src/render/markdown.js';
@@ -25,36 +27,61 @@ function hostileReport() {
   return buildReport(parseText(log));
 }
 
-/** The markdown outside fenced code blocks and `<pre>` HTML blocks: inside them markdown is not rendered. */
-function outsideFences(md: string): string {
-  return md.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '').replace(/<pre>[\s\S]*?<\/pre>/g, '');
+/** The markdown as GitHub's renderer would build it (GFM: tables, autolinks, raw HTML passed through). */
+function toHtml(md: string): string {
+  return marked.parse(md, { gfm: true, async: false });
 }
 
-/** The `<pre>` blocks (log tails): HTML is rendered there, so no tag and no mention may come through. */
-function preBlocks(md: string): string {
-  return [...md.matchAll(/<pre>([\s\S]*?)<\/pre>/g)].map((m) => m[1]).join('\n');
+/** Text of the rendered page outside `<code>` and `<pre>` (where GitHub makes no mention or link). */
+function outsideCode(html: string): string {
+  return html.replace(/<pre>[\s\S]*?<\/pre>/g, '').replace(/<code>[\s\S]*?<\/code>/g, '');
 }
 
 test.each([
   ['summary', (r: ReturnType<typeof hostileReport>) => renderMarkdown(r)],
   ['comment', (r: ReturnType<typeof hostileReport>) => renderFitted(r, 60_000)],
 ])('%s: hostile log text stays inert', (_name, render) => {
-  const full = render(hostileReport());
-  const pre = preBlocks(full);
-  expect(pre).toContain('&#64;org/team');
-  expect(pre).not.toMatch(/[<>@`]/);
-  const md = outsideFences(full);
-  expect(md).not.toMatch(/@org/); // a mention needs a literal @
-  expect(md).not.toMatch(/<img|<script/i); // no HTML from the log
-  expect(md).not.toMatch(/\]\(/); // no link or image syntax
-  expect(md).not.toMatch(/^#+ heading/m); // no heading
-  expect(md).not.toMatch(/`code`/); // no code span
-  // The text is still there, as entities the reader sees as the same characters.
-  expect(md).toContain('&#64;org/team');
-  expect(md).toContain(
-    '&lt;img src=x onerror=alert(1)&gt;'
-      .replace(/[()=]/g, (c) => `&#${c.charCodeAt(0)};`)
-      .replace('&lt;', '&#60;')
-      .replace('&gt;', '&#62;'),
+  const md = render(hostileReport());
+  const html = toHtml(md);
+  const tags = [...html.matchAll(/<([a-z][a-z0-9]*)\b/gi)].map((m) => m[1].toLowerCase());
+  // Only the renderer's own elements: no link, image, script, or heading from the log.
+  expect(new Set(tags)).toEqual(
+    new Set(
+      tags.filter((t) =>
+        [
+          'h2',
+          'h3',
+          'h4',
+          'p',
+          'code',
+          'pre',
+          'strong',
+          'em',
+          'sub',
+          'ul',
+          'li',
+          'table',
+          'thead',
+          'tbody',
+          'tr',
+          'th',
+          'td',
+          'details',
+          'summary',
+          'blockquote',
+        ].includes(t),
+      ),
+    ),
   );
+  expect(html).not.toMatch(/<a\b|<img|<script/i);
+  expect([...html.matchAll(/<h\d>([^<]*)/g)].map((m) => m[1])).not.toContain('heading');
+  const prose = outsideCode(html);
+  expect(prose).not.toMatch(/@org/); // a mention needs @ in text outside code
+  expect(prose).not.toMatch(/javascript:|http:\/\/evil/);
+  // The text is still there, shown as typed inside code (no entity to read in the raw markdown).
+  expect(md).not.toContain('&#');
+  expect(md).toContain('@org/team');
+  const code = [...html.matchAll(/<code>([\s\S]*?)<\/code>/g)].map((m) => m[1]).join('\n');
+  expect(code).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  expect(code).toContain('`code`');
 });

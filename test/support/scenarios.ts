@@ -7,7 +7,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 export const DOCKERFILES_DIR = join(REPO_ROOT, 'fixtures/dockerfiles');
 
 export interface Phase {
-  name: 'cold' | 'warm' | 'edit' | 'arg';
+  name: 'cold' | 'warm' | 'edit' | 'manifest' | 'arg';
   /** A source file (relative to the context) changed before this build; the change stays for later phases. */
   edit?: string;
   /** Build args from this phase on. */
@@ -64,6 +64,27 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
 ];
+
+/**
+ * The app the golden files show (scripts/record-webapp.ts, fixtures/recorded/webapp/): the whole context
+ * copied before a slow install, as in the first version of many Dockerfiles, so a source edit re-runs it.
+ * Recorded on a private engine (an empty cache for `cold`), not built by the integration tests.
+ */
+export const WEBAPP: Scenario = {
+  name: 'webapp',
+  sharedSteps: [['deps#1', 'stage-2#1']],
+  steps: ['deps#2', 'deps#3', 'deps#4', 'deps#5', 'build#1', 'stage-2#2', 'stage-2#3'],
+  phases: [
+    { name: 'cold', expect: 'cold' },
+    { name: 'warm', expect: {} },
+    // `COPY . .` is [deps 4/5]: every change to the context re-runs it, the install after it and all that follows.
+    { name: 'edit', edit: 'src/util.js', expect: { deps: 4, build: 1, 'stage-2': 3 } },
+    // The build's output does not read package.json, so the final stage's COPY --from stays cached.
+    { name: 'manifest', edit: 'package.json', expect: { deps: 4, build: 1 } },
+    // [build 1/1] is the RUN that reads $APP_VERSION.
+    { name: 'arg', buildArgs: { APP_VERSION: '1.2.0' }, expect: { build: 1, 'stage-2': 3 } },
+  ],
+};
 
 /**
  * The build that fails: its single stage's step 3 (`RUN ... exit 3`) prints `logLines`. The last
