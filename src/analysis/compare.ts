@@ -24,9 +24,24 @@ export function matchSteps(base: Step[], now: Step[]): Map<Step, Step> {
   return pairs;
 }
 
-function stepChange(now: Step, then: Step, t: Thresholds): StepChange {
+/**
+ * The re-run time a step stands for: its own, or — for a step that re-ran because of a root cause —
+ * that root cause's cost (its own time plus everything it set off), whichever is more. A 0.0 s COPY
+ * that lost its cache is a regression when what it set off costs more than the threshold.
+ */
+function rerunCost(step: Step, causeCost: Map<string, number>): number {
+  const roots = step.miss ? (step.miss.role === 'root' ? [step.id] : step.miss.roots) : [];
+  return Math.max(step.seconds ?? 0, ...roots.map((r) => causeCost.get(r) ?? 0));
+}
+
+function stepChange(now: Step, then: Step, t: Thresholds, causeCost: Map<string, number>): StepChange {
   const regressions: StepChange['regressions'] = [];
-  if (then.status === 'cached' && (now.status === 'ran' || now.status === 'error')) regressions.push('lost-cache');
+  if (
+    then.status === 'cached' &&
+    (now.status === 'ran' || now.status === 'error') &&
+    grew(0, rerunCost(now, causeCost), t.timePercent, t.minSeconds)
+  )
+    regressions.push('lost-cache');
   if (grew(then.seconds, now.seconds, t.timePercent, t.minSeconds)) regressions.push('slower');
   if (grew(then.sizeBytes, now.sizeBytes, t.sizePercent, t.minBytes)) regressions.push('bigger');
   if (now.status === 'error' && then.status !== 'error') regressions.push('new-error');
@@ -63,7 +78,10 @@ export function compareReports(
 ): Comparison {
   const pairs = matchSteps(baseline.steps, now.steps);
   const matchedBase = new Set(pairs.values());
-  const steps = now.steps.filter((s) => pairs.has(s)).map((s) => stepChange(s, pairs.get(s)!, thresholds));
+  const causeCost = new Map((now.analysis?.rootCauses ?? []).map((c) => [c.stepId, c.seconds]));
+  const steps = now.steps
+    .filter((s) => pairs.has(s))
+    .map((s) => stepChange(s, pairs.get(s)!, thresholds, causeCost));
   const stages = now.stages.map((s) =>
     stageChange(
       s,

@@ -1,4 +1,7 @@
-import type { BuildReport, Step } from '../model/report.js';
+import type { BuildReport } from '../model/report.js';
+import { gainText, noneCached, regressionGroups, stepName, stepsById, whyPhrase } from '../render/answer.js';
+import { bytes, seconds } from '../render/format.js';
+import { toText } from '../render/inline.js';
 
 export interface Annotation {
   level: 'warning' | 'notice';
@@ -11,37 +14,62 @@ export interface Annotation {
 
 /** At most this many of each level: GitHub shows 10 per step and level anyway. */
 const MAX_EACH = 10;
+/** Annotation messages are cut at a word boundary past this length (the summary has the rest). */
+const MAX_MESSAGE = 400;
+
+/** Cut at the last space before `max` characters, never inside a word. */
+export function wholeWords(text: string, max = MAX_MESSAGE): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max - 1);
+  return `${text.slice(0, cut > max / 2 ? cut : max - 1).replace(/[\s,;:(]+$/, '')}…`;
+}
 
 /**
- * Annotations on the Dockerfile: a step that regressed (lost its cache, got slower or bigger) as a
- * warning at its lines, with its root cause; each suggestion as a notice at the lines it concerns.
+ * Annotations on the Dockerfile: one warning per root cause of regressions, at the line of the step
+ * that set them off (why, what it set off, the cost), costliest first; a regressed step with no root
+ * cause (slower or bigger while cached) gets its own. Each suggestion is a notice at its lines.
  */
 export function annotationsFor(report: BuildReport): Annotation[] {
   const file = report.dockerfile?.path;
   if (!file) return [];
-  const byId = new Map(report.steps.map((s) => [s.id, s]));
-  const causes = new Map((report.analysis?.rootCauses ?? []).map((c) => [c.stepId, c]));
+  const byId = stepsById(report);
+  const none = noneCached(report);
+  const { groups, loose } = regressionGroups(report, byId);
   const warnings: Annotation[] = [];
-  // Only 10 show: the steps that set misses off come before their cascades, costliest first.
-  const isCascade = (s: Step): number => Number(s.miss?.role === 'cascade');
-  const regressed = (report.comparison?.steps ?? [])
-    .flatMap((change) => {
-      const step = byId.get(change.id);
-      const lines = step?.lines;
-      return change.regressions.length && step && lines ? [{ change, step, lines }] : [];
-    })
-    .sort((a, b) => isCascade(a.step) - isCascade(b.step) || (b.step.seconds ?? 0) - (a.step.seconds ?? 0));
-  for (const { change, step, lines } of regressed) {
-    const root = step.miss?.role === 'cascade' ? step.miss.roots[0] : step.id;
-    const cause = causes.get(root);
-    const why = cause ? ` Root cause: ${root} (${cause.kind}): ${cause.detail}` : '';
+  for (const g of groups) {
+    const lines = g.root?.lines;
+    if (!g.root || !lines) continue;
+    const n = g.changes.length;
+    const after = g.cause.cascade.length;
+    const costliest =
+      g.costliest && g.costliest !== g.root
+        ? ` The costliest: ${toText(stepName(g.costliest, report))}, ${seconds(g.costliest.seconds)}.`
+        : '';
     warnings.push({
       level: 'warning',
-      title: `Build regression: ${change.regressions.join(', ')}`,
-      message: `${step.text.slice(0, 120)} — was ${change.status.from}, now ${change.status.to}.${why}`,
+      title: `Build regression: ${n} step${n === 1 ? '' : 's'} lost the cache (${seconds(g.cause.seconds)})`,
+      message: wholeWords(
+        `${toText(stepName(g.root, report))} ${toText(whyPhrase(g.cause, none))}` +
+          `${after ? `, and ${after} step${after === 1 ? '' : 's'} after it re-ran` : ''}: ${seconds(g.cause.seconds)} in all.${costliest}`,
+      ),
       file,
       startLine: lines.start,
       endLine: lines.end,
+    });
+  }
+  for (const change of loose) {
+    const step = byId.get(change.id);
+    if (!step?.lines) continue;
+    warnings.push({
+      level: 'warning',
+      title: `Build regression: ${change.regressions.join(', ')}`,
+      message: wholeWords(
+        `${toText(stepName(step, report))}: ${seconds(change.seconds.from)} -> ${seconds(change.seconds.to)}, ` +
+          `${bytes(change.sizeBytes.from)} -> ${bytes(change.sizeBytes.to)}.`,
+      ),
+      file,
+      startLine: step.lines.start,
+      endLine: step.lines.end,
     });
   }
   const notices: Annotation[] = (report.analysis?.suggestions ?? [])
@@ -49,7 +77,7 @@ export function annotationsFor(report: BuildReport): Annotation[] {
     .map((s) => ({
       level: 'notice' as const,
       title: s.title,
-      message: `${s.why}${s.savedSeconds !== null ? ` Would have saved ${s.savedSeconds.toFixed(1)} s on this build.` : ''}`,
+      message: wholeWords(`${s.why} ${gainText(s).replace(/^./, (c) => c.toUpperCase())}.`),
       file,
       startLine: s.lines.start,
       endLine: s.lines.end,

@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compareReports } from '../../src/analysis/compare.js';
 import { parseThresholds, DEFAULT_THRESHOLDS } from '../../src/analysis/thresholds.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { buildReport } from '../../src/model/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import { fixture } from '../support/fixtures.js';
+import { analyzeRecorded } from '../support/reports.js';
 
 function report(log: string, dockerfile?: string) {
   return buildReport(
@@ -21,8 +24,20 @@ const recorded = (name: string) => {
 };
 
 describe('compareReports', () => {
-  test('real builds: cached steps that now re-run are regressions, nothing added or removed', () => {
-    const c = compareReports(recorded('node-app-edit'), recorded('node-app-warm'));
+  test('without a root cause analysis, a lost cache counts on the step’s own time', () => {
+    // build#1 and stage-2#3 re-ran in 0.0 s: not over a 0 s threshold on their own.
+    const c = compareReports(recorded('node-app-edit'), recorded('node-app-warm'), {
+      ...DEFAULT_THRESHOLDS,
+      minSeconds: 0,
+    });
+    expect(c.steps.filter((s) => s.regressions.includes('lost-cache')).map((s) => s.id)).toEqual(['build#2']);
+  });
+
+  test('a lost cache is a regression on its own time or through its root cause cost, else noise', async () => {
+    const baseline = join(mkdtempSync(join(tmpdir(), 'bca-cmp-')), 'warm.json');
+    writeFileSync(baseline, JSON.stringify(await analyzeRecorded('node-app-warm.plain.log')));
+    // The 0.0 s COPY and the cascade count through their root cause's 0.2 s, over a 0 s threshold ...
+    const c = (await analyzeRecorded('node-app-edit.plain.log', baseline, '0s')).comparison!;
     expect(c.steps.filter((s) => s.regressions.includes('lost-cache')).map((s) => s.id)).toEqual([
       'build#1',
       'build#2',
@@ -30,7 +45,12 @@ describe('compareReports', () => {
     ]);
     expect(c.added).toEqual([]);
     expect(c.removed).toEqual([]);
-    expect(c.regressions).toBe(3);
+    expect(c.stages.filter((st) => st.regressions.length).map((st) => st.key)).toEqual(['build']); // 0.0 → 0.2 s
+    expect(c.regressions).toBe(4);
+    // ... and none of them is a regression under the default 5 s: 0.2 s of re-runs is noise.
+    const quiet = (await analyzeRecorded('node-app-edit.plain.log', baseline)).comparison!;
+    expect(quiet.steps.filter((s) => s.regressions.length)).toEqual([]);
+    expect(quiet.regressions).toBe(0);
     expect(compareReports(recorded('node-app-warm'), recorded('node-app-warm')).regressions).toBe(0);
   });
 

@@ -6,7 +6,8 @@ import { analyzeBuild } from '../../src/analysis/index.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { buildReport } from '../../src/model/build-report.js';
 import { parseText } from '../../src/progress/index.js';
-import { annotationsFor } from '../../src/publish/annotations.js';
+import { annotationsFor, wholeWords } from '../../src/publish/annotations.js';
+import { DEFAULT_THRESHOLDS } from '../../src/analysis/thresholds.js';
 import { fixture } from '../support/fixtures.js';
 import { allCached, analyzeText } from '../support/reports.js';
 
@@ -26,22 +27,26 @@ test('suggestions become notices on the lines they concern; no Dockerfile, no an
   expect(annotationsFor(buildReport(parseText('')))).toEqual([]);
 });
 
-test('of many regressions, the 10 warnings shown are the steps that set misses off, costliest first', async () => {
+test('of many regressions, one warning per root cause, costliest first, at most 10, in whole words', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bca-ann-'));
   const input = writeSteps(dir, 200);
   const text = readFileSync(input.dockerfile, 'utf8');
   const log = readFileSync(input.log, 'utf8');
-  // The baseline had every step cached: each step that ran now lost its cache.
+  // The baseline had every step cached: each step that ran now lost its cache (each root cause costs 3.5 s).
   const baseline = await analyzeText(allCached(log), text);
-  const now = await analyzeText(log, text, baseline);
+  const now = await analyzeText(log, text, baseline, { ...DEFAULT_THRESHOLDS, minSeconds: 1 });
   const warnings = annotationsFor(now).filter((a) => a.level === 'warning');
   expect(warnings).toHaveLength(10);
-  const byLine = new Map(now.steps.filter((s) => s.lines).map((s) => [s.lines!.start, s]));
-  const shown = warnings.map((w) => byLine.get(w.startLine)!);
-  const regressed = now.steps.filter((s) => now.comparison!.steps.some((c) => c.id === s.id && c.regressions.length));
-  const roots = regressed.filter((s) => s.miss?.role !== 'cascade');
-  expect(roots.length).toBeGreaterThan(0);
-  const want = [...roots].sort((a, b) => (b.seconds ?? 0) - (a.seconds ?? 0)).slice(0, Math.min(10, roots.length));
-  expect(shown.slice(0, want.length).map((s) => s.seconds)).toEqual(want.map((s) => s.seconds));
-  expect(shown.slice(0, want.length).every((s) => s.miss?.role !== 'cascade')).toBe(true);
+  const causes = now.analysis!.rootCauses;
+  const regressedRoots = new Set(now.comparison!.steps.filter((c) => c.regressions.length).map((c) => c.id));
+  const want = causes.filter((c) => regressedRoots.has(c.stepId)).slice(0, 10);
+  const byId = new Map(now.steps.map((s) => [s.id, s]));
+  expect(warnings.map((w) => w.startLine)).toEqual(want.map((c) => byId.get(c.stepId)!.lines!.start));
+  for (const w of warnings) expect(w.title).toMatch(/^Build regression: \d+ steps? lost the cache \(\d+\.\ds\)$/);
+});
+
+test('whole words: a long message is cut at a space', () => {
+  const cut = wholeWords(`${'word '.repeat(200)}end`, 50);
+  expect(cut.length).toBeLessThanOrEqual(50);
+  expect(cut).toMatch(/ word…$|^(word )*word…$/);
 });

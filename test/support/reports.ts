@@ -6,15 +6,23 @@ import { analyzeLog } from '../../src/analyze.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { buildReport } from '../../src/model/build-report.js';
 import { parseText } from '../../src/progress/index.js';
-import type { BuildReport } from '../../src/model/report.js';
+import type { BuildReport, Thresholds } from '../../src/model/report.js';
 import { fixture } from './fixtures.js';
 
 export const NODE_APP_DOCKERFILE = fixture('dockerfiles', 'node-app', 'Dockerfile');
 
-/** The report of a recorded log (`fixtures/recorded/<log>`) against the node-app Dockerfile, with a baseline file. */
-export async function analyzeRecorded(log: string, baseline: string | null = null): Promise<BuildReport> {
+/**
+ * The report of a recorded log (`fixtures/recorded/<log>`) against the node-app Dockerfile, with a baseline file.
+ * Its re-runs cost 0.2 s: pass a time threshold such as `0s` to count them as regressions.
+ */
+export async function analyzeRecorded(
+  log: string,
+  baseline: string | null = null,
+  timeThreshold: string | null = null,
+): Promise<BuildReport> {
   const input = createReadStream(fixture('recorded', log));
-  return (await analyzeLog(input, { file: log, dockerfile: NODE_APP_DOCKERFILE, format: 'json', baseline })).report;
+  const opts = { file: log, dockerfile: NODE_APP_DOCKERFILE, format: 'json' as const, baseline, timeThreshold };
+  return (await analyzeLog(input, opts)).report;
 }
 
 /** The analysed report of a log and its Dockerfile text (as `Dockerfile`), optionally against a baseline. */
@@ -22,6 +30,7 @@ export async function analyzeText(
   logText: string,
   dockerfileText: string,
   baseline?: BuildReport,
+  thresholds?: Thresholds,
 ): Promise<BuildReport> {
   const parsed = parseDockerfile(dockerfileText);
   const r = buildReport(parseText(logText), { dockerfile: { path: 'Dockerfile', parsed, text: dockerfileText } });
@@ -30,6 +39,7 @@ export async function analyzeText(
     dockerfileSource: { path: 'Dockerfile', text: dockerfileText },
     contextDir: null,
     baseline,
+    thresholds,
   });
   return r;
 }
