@@ -79,9 +79,7 @@ export function compareReports(
   const pairs = matchSteps(baseline.steps, now.steps);
   const matchedBase = new Set(pairs.values());
   const causeCost = new Map((now.analysis?.rootCauses ?? []).map((c) => [c.stepId, c.seconds]));
-  const steps = now.steps
-    .filter((s) => pairs.has(s))
-    .map((s) => stepChange(s, pairs.get(s)!, thresholds, causeCost));
+  const steps = now.steps.filter((s) => pairs.has(s)).map((s) => stepChange(s, pairs.get(s)!, thresholds, causeCost));
   const stages = now.stages.map((s) =>
     stageChange(
       s,
