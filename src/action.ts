@@ -189,6 +189,8 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   }
   if (report.comparison && stored?.commit) report.comparison.baseline.commit = stored.commit;
   await addCacheUsage(inputs, report);
+  // Named "`main` @ abc1234" in the outputs: the branch the store restored it from.
+  if (report.comparison && stored?.plan.restore) report.comparison.baseline.branch = stored.plan.restore;
   report = redactor.deep(report, reportIds(report));
   for (const u of report.dockerfile?.unmapped ?? [])
     core.warning(inert(`step ${u.id} not found in the Dockerfile: ${u.reason}`));

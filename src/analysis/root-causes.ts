@@ -59,11 +59,6 @@ function cause(
 }
 
 /**
- * Why a root step re-ran. Evidence first (changed lines, a changed base image, changed files the
- * COPY takes), then inference: ARGs in scope of a RUN, a build where nothing was cached, a COPY
- * without a list of changed files.
- */
-/**
  * What the build says of its cache as a whole: `cold` when no step was cached (a new builder, --no-cache, an
  * evicted cache); `workdir-only` when only WORKDIR steps were (BuildKit 0.8 reports WORKDIR as cached even
  * on a cold build, so such a build cannot be told apart from a cold one); `warm` otherwise, and for a tail
@@ -78,8 +73,15 @@ function cacheState(report: BuildReport): CacheState {
   return cached.length ? 'workdir-only' : 'cold';
 }
 
+/**
+ * Why a root step re-ran: every piece of evidence found, the strongest first — its Dockerfile lines
+ * changed, its base image changed, files it copies changed, ARGs in scope of a RUN — so a COPY whose
+ * line moved and whose files changed shows both. Without evidence: a build where nothing was cached,
+ * a COPY without a list of changed files, or no visible change.
+ */
 function explain(step: Step, opts: RootCauseOpts, report: BuildReport, state: CacheState): Explanation {
   const noneCached = state === 'cold';
+  const found: Explanation[] = [];
   const place = instructionOf(step, opts.dockerfile);
   const old = opts.baseline?.steps.find((s) => s.id === step.id);
   const linesChanged =
@@ -88,12 +90,12 @@ function explain(step: Step, opts: RootCauseOpts, report: BuildReport, state: Ca
     [...opts.changes.dockerfileLines].some((l) => l >= place.inst.lines.start && l <= place.inst.lines.end);
   if (linesChanged || (old && old.text !== step.text && !/\*\*\*/.test(step.text + old.text))) {
     const where = place ? ` (Dockerfile line ${place.inst.lines.start})` : '';
-    return cause('instruction-changed', 'certain', `The instruction itself changed${where}.`);
+    found.push(cause('instruction-changed', 'certain', `The instruction itself changed${where}.`));
   }
   const fromNow = fromTextOf(report, step.stageKey);
   const fromThen = opts.baseline ? fromTextOf(opts.baseline, step.stageKey) : null;
   if (fromNow && fromThen && fromNow !== fromThen) {
-    return cause('base-image-changed', 'certain', `The base image changed: ${fromNow.replace(/^FROM /, '')}.`);
+    found.push(cause('base-image-changed', 'certain', `The base image changed: ${fromNow.replace(/^FROM /, '')}.`));
   }
   const isCopy =
     (step.instruction === 'COPY' || step.instruction === 'ADD') && place !== null && place.inst.sources.length > 0;
@@ -102,22 +104,33 @@ function explain(step: Step, opts: RootCauseOpts, report: BuildReport, state: Ca
     const files = opts.copyMatcher!.match(place!.inst.sources, opts.changes.files);
     if (files.length) {
       const named = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
-      return cause('content-changed', 'certain', `Files it copies changed: ${named}.`, { files });
+      found.push(cause('content-changed', 'certain', `Files it copies changed: ${named}.`, { files }));
     }
   }
-  if (step.instruction === 'RUN' && place) {
+  // An ARG is inferred (values are never stored): it counts only when nothing certain explains the step.
+  if (step.instruction === 'RUN' && place && !found.length) {
     const scope = argsInScope(place.stage, step.index!);
     if (scope.length) {
       const used = referenced(place.inst.text, scope);
       const args = used.length ? used : scope;
-      return cause(
-        'build-arg-changed',
-        'likely',
-        `A build-arg it sees changed: ${args.join(', ')} (declared above it).`,
-        { args },
+      found.push(
+        cause('build-arg-changed', 'likely', `A build-arg it sees changed: ${args.join(', ')} (declared above it).`, {
+          args,
+        }),
       );
     }
   }
+  if (found.length > 1) {
+    const [first] = found;
+    return {
+      ...first,
+      detail: found.map((f) => f.detail).join(' '),
+      files: found.flatMap((f) => f.files),
+      args: found.flatMap((f) => f.args),
+      evidence: found.map(({ kind, confidence, detail, files, args }) => ({ kind, confidence, detail, files, args })),
+    };
+  }
+  if (found.length === 1) return found[0];
   const failed = step.status === 'error' ? ' It ran and failed.' : '';
   if (noneCached) {
     return cause(

@@ -174,7 +174,7 @@ export function gainText(s: Suggestion): string {
 /** "re-ran in 3 of the last 5 builds of `main`", when the baseline store's history backs the suggestion. */
 export function historyText(s: Suggestion): Inline[] {
   const h = s.history;
-  if (!h || h.builds === 0) return [];
+  if (!h || h.builds === 0 || h.reran === 0) return [];
   const of = h.branch ? [' of ', code(h.branch, 60)] : [];
   return [`re-ran in ${h.reran} of the last ${h.builds} build${h.builds === 1 ? '' : 's'}`, ...of];
 }

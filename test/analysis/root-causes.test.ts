@@ -6,6 +6,8 @@ import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { buildReport } from '../../src/model/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
+import { whyPhrase } from '../../src/render/answer.js';
+import { toText } from '../../src/render/inline.js';
 import { fixture } from '../support/fixtures.js';
 
 async function analysed(scenario: string, phase: string, format: 'plain.log' | 'rawjson', changed: string[] = []) {
@@ -92,4 +94,20 @@ test('ARG names are matched literally in a RUN: `A.B` is not read by `$AXB`, and
   expect(causes(report)).toEqual([
     { step: '(default)#2', kind: 'build-arg-changed', files: [], args: ['AXB'], cascade: [] },
   ]);
+});
+
+test('evidence combined: a COPY whose line changed and whose files changed shows both', async () => {
+  const contextDir = fixture('dockerfiles', 'webapp');
+  const path = fixture('dockerfiles', 'webapp', 'Dockerfile');
+  const parsed = parseDockerfile(readFileSync(path, 'utf8'));
+  const report = buildReport(parseText(readFileSync(fixture('recorded', 'webapp', 'webapp-edit.plain.log'))), {
+    dockerfile: { path, parsed },
+  });
+  // `COPY . .` is line 6: the change touched it, and src/util.js, which it copies.
+  const changes = { ...changesFromList('src/util.js', contextDir), dockerfileLines: new Set([6]) };
+  await analyzeBuild(report, { dockerfile: parsed, contextDir, changes });
+  const [root] = report.analysis!.rootCauses;
+  expect(root).toMatchObject({ stepId: 'deps#4', kind: 'instruction-changed', files: ['src/util.js'] });
+  expect(root.evidence!.map((e) => e.kind)).toEqual(['instruction-changed', 'content-changed']);
+  expect(toText(whyPhrase(root, false))).toBe('its Dockerfile line changed; copied a changed file, `src/util.js`');
 });

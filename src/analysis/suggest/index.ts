@@ -34,10 +34,18 @@ export interface SuggestOpts {
   history?: History | null;
 }
 
+/**
+ * The builds that can tell how often a step re-runs: a build with nothing cached (a new builder, an
+ * evicted cache, the first build of a branch) re-ran every step and says nothing about any of them.
+ */
+export function rankingBuilds(history: History): History['builds'] {
+  return history.builds.filter((b) => Object.values(b.steps).some((status) => status === 'cached'));
+}
+
 /** Builds a step had to re-run in, per step id. */
-function reruns(history: History): Map<string, number> {
+function reruns(builds: History['builds']): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const b of history.builds)
+  for (const b of builds)
     for (const [id, status] of Object.entries(b.steps))
       if (status === 'ran' || status === 'error') counts.set(id, (counts.get(id) ?? 0) + 1);
   return counts;
@@ -52,12 +60,18 @@ function concerned(s: Suggestion, report: BuildReport): string[] {
 }
 
 /** Notes how often the concerned steps re-ran, and returns the share of builds (this one included) they did. */
-function withHistory(s: Suggestion, report: BuildReport, history: History, counts: Map<string, number>): number {
+function withHistory(
+  s: Suggestion,
+  report: BuildReport,
+  history: History['builds'],
+  counts: Map<string, number>,
+): number {
   const ids = concerned(s, report);
-  const builds = history.builds.length;
+  const builds = history.length;
   const reran = Math.max(0, ...ids.map((id) => counts.get(id) ?? 0));
-  s.history = { builds, reran };
-  if (reran > 0) s.why += ` Its step re-ran in ${reran} of the last ${builds} build(s) of this branch.`;
+  // The renderers say "re-ran in N of the last M builds of `main`" from this (the branch the store kept).
+  const branch = history.at(-1)?.branch;
+  s.history = branch ? { builds, reran, branch } : { builds, reran };
   const now = ids.some((id) => report.steps.find((x) => x.id === id)?.status === 'ran');
   return (reran + Number(now)) / (builds + 1);
 }
@@ -69,12 +83,13 @@ function withHistory(s: Suggestion, report: BuildReport, history: History, count
  */
 export function suggest(report: BuildReport, opts: SuggestOpts): Suggestion[] {
   const ctx = new RuleContext(opts.file, opts.text, opts.dockerfile, report, opts.contextDir);
-  const counts = opts.history?.builds.length ? reruns(opts.history) : null;
+  const history = opts.history ? rankingBuilds(opts.history) : [];
+  const counts = history.length ? reruns(history) : null;
   const all = RULES.flatMap((rule, order) =>
     rule(ctx).map((s) => ({
       s,
       order,
-      rate: counts && opts.history ? withHistory(s, report, opts.history, counts) : 1,
+      rate: counts ? withHistory(s, report, history, counts) : 1,
     })),
   );
   all.sort(

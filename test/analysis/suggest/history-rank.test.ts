@@ -3,6 +3,8 @@ import { suggest } from '../../../src/analysis/suggest/index.js';
 import { parseDockerfile } from '../../../src/dockerfile/parse.js';
 import { buildReport } from '../../../src/model/build-report.js';
 import type { History } from '../../../src/model/history.js';
+import { historyText } from '../../../src/render/answer.js';
+import { toText } from '../../../src/render/inline.js';
 import type { BuildReport, StepStatus } from '../../../src/model/report.js';
 import { parseText } from '../../../src/progress/index.js';
 
@@ -82,15 +84,28 @@ test('the suggestion whose step re-ran most often over the history comes first, 
   const h = history(r, { [idOf(r, 'apt-get install')]: 8, [idOf(r, 'npm ci')]: 1 });
   const s = suggest(r, { ...opts, history: h });
   expect(s[0].rule).toBe('apt-update-alone');
-  expect(s[0].history).toEqual({ builds: 10, reran: 8 });
-  expect(s[0].why).toContain('re-ran in 8 of the last 10 build(s)');
+  expect(s[0].history).toEqual({ builds: 10, reran: 8, branch: 'main' });
+  expect(toText(historyText(s[0]))).toBe('re-ran in 8 of the last 10 builds of `main`');
   const manifest = s.find((x) => x.rule === 'manifest-order')!;
-  expect(manifest.history).toEqual({ builds: 10, reran: 1 });
+  expect(manifest.history).toEqual({ builds: 10, reran: 1, branch: 'main' });
+});
+
+test('builds with nothing cached are left out of the history that ranks', () => {
+  const r = report();
+  const h = history(r, { [idOf(r, 'apt-get install')]: 8, [idOf(r, 'npm ci')]: 1 });
+  // Two cold builds (every step ran) say nothing about which step re-runs often.
+  const cold = (i: number) => ({
+    ...h.builds[0],
+    commit: String(i).repeat(40),
+    steps: Object.fromEntries(r.steps.map((st): [string, StepStatus] => [st.id, 'ran'])),
+  });
+  const s = suggest(r, { ...opts, history: { ...h, builds: [cold(7), ...h.builds, cold(8)] } });
+  expect(s[0].history).toEqual({ builds: 10, reran: 8, branch: 'main' });
 });
 
 test('a history where nothing re-ran changes no order and adds no claim', () => {
   const r = report();
   const s = suggest(r, { ...opts, history: history(r, {}) });
   expect(s.map((x) => x.rule)).toEqual(suggest(report(), opts).map((x) => x.rule));
-  expect(s.every((x) => !x.why.includes('re-ran in'))).toBe(true);
+  expect(s.every((x) => x.history?.reran === 0)).toBe(true);
 });
