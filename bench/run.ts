@@ -7,6 +7,7 @@ import { closeSync, openSync, readSync, readdirSync, statSync, writeFileSync, wr
 import { join } from 'node:path';
 import { BENCH_DIR, generate, rel, ROOT as ROOT_DIR } from './generate.js';
 import { writeSteps } from './steps-gen.js';
+import { engineAvailable, measureOverhead } from './action-overhead.js';
 
 const RUNS = 3;
 
@@ -178,6 +179,21 @@ for (const [name, args, env] of startup) {
     peakRssMB: null,
     // Start-up has a target; drawing the charts (vega + wasm) is extra work and only measured.
     verdict: name.includes('with the 4 charts') ? '' : median < 0.3 ? 'PASS' : 'BELOW',
+  });
+}
+// The action's overhead on the example build (run mode, charts on), when an engine is up.
+if (engineAvailable()) {
+  const o = measureOverhead(5);
+  rows.push({
+    format: '',
+    case: 'action overhead beyond the build: run mode, example build, charts on (median of 5)',
+    input: '',
+    inputMB: null,
+    seconds: +o.medianOverhead.toFixed(3),
+    MBps: null,
+    ratioToFloor: null,
+    peakRssMB: null,
+    verdict: o.medianOverhead <= 1 ? 'PASS' : 'BELOW',
   });
 }
 const distBytes = readdirSync(join(ROOT_DIR, 'dist')).reduce((n, f) => n + statSync(join(ROOT_DIR, 'dist', f)).size, 0);

@@ -26,7 +26,7 @@ import { annotationsFor } from './publish/annotations.js';
 import { upsertComment } from './publish/comment.js';
 import { statusOf } from './publish/retry.js';
 import { measureImage } from './image/measure.js';
-import { escapeMarkdown } from './render/escape.js';
+import { codeSpan } from './render/inline.js';
 import { artifactName, artifactUnavailable, type UploadedArtifact } from './publish/artifact-name.js';
 import {
   planStore,
@@ -184,7 +184,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     thresholds,
   });
   if (report.run) {
-    // Everything the action did besides the build: detection, capture, sizes, analysis.
+    // So far (detection, capture, sizes, analysis); set again once everything is published.
     report.run.overheadSeconds = round(Number(process.hrtime.bigint() - started) / 1e9 - report.run.buildSeconds);
   }
   if (report.comparison && stored?.commit) report.comparison.baseline.commit = stored.commit;
@@ -213,10 +213,9 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   core.setOutput('cache-import-seconds', String(report.remoteCache?.importSeconds ?? 0));
   core.setOutput('cache-export-seconds', String(report.remoteCache?.exportSeconds ?? 0));
   core.setOutput('cache-imported-steps', String(report.remoteCache?.served.steps.length ?? 0));
-  const artifact = await publishFiles(inputs, report, workDir, progressFile);
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(renderSummary(report, artifactLine(artifact)), true).write();
-  }
+  // The answer goes out first: the summary and the comment before the charts are drawn and uploaded.
+  const pending = pendingArtifactLine(inputs);
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report, pending), true).write();
   core.info(
     `${report.totals.steps} steps: ${report.totals.counts.cached} cached, ${report.totals.counts.ran} ran; report at ${reportPath}`,
   );
@@ -225,8 +224,19 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     if (a.level === 'warning') core.warning(inert(a.message), props);
     else core.notice(inert(a.message), props);
   }
-  await publishComment(inputs, report, artifactLine(artifact));
+  await publishComment(inputs, report, pending);
+  const artifact = await publishFiles(inputs, report, workDir, progressFile);
   if (stored?.plan.saveKey) await saveStored(stored, report, exitCode);
+  if (report.run) {
+    // Everything the action did beyond the build, publishing included: the report file and the summary
+    // footer get the final figure (the artifact's copy was written before its own upload).
+    report.run.overheadSeconds = round(Number(process.hrtime.bigint() - started) / 1e9 - report.run.buildSeconds);
+    await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    core.info(`The action took ${report.run.overheadSeconds.toFixed(2)} s beyond the build`);
+  }
+  if (process.env.GITHUB_STEP_SUMMARY && (report.run || artifact)) {
+    await core.summary.addRaw(renderSummary(report, artifactLine(artifact) || pending), true).write();
+  }
   if (exitCode !== 0 && inputs['fail-on-build-error']) {
     throw new Error(`the build failed (docker exited with ${exitCode}): ${report.errors[0] ?? 'see the log above'}`);
   }
@@ -436,9 +446,22 @@ async function publishFiles(
 
 function artifactLine(artifact: UploadedArtifact | null): string {
   if (!artifact) return '';
-  const label = escapeMarkdown(artifact.name);
+  const label = codeSpan(artifact.name);
   const where = artifact.url ? `[${label}](${artifact.url})` : label;
   return `\nCharts, the HTML report and the JSON report: artifact ${where}.\n`;
+}
+
+/**
+ * Where the artifact will be, for what is posted before it is uploaded (the comment): its name and the
+ * workflow run's page, which lists it. Empty when no artifact will be uploaded.
+ */
+function pendingArtifactLine(inputs: Inputs): string {
+  if (!inputs.artifact || artifactUnavailable()) return '';
+  const label = codeSpan(artifactName(inputs['artifact-name'], inputs['report-id']));
+  const { GITHUB_SERVER_URL: server = 'https://github.com', GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
+  const url = repo && run ? `${server}/${repo}/actions/runs/${run}` : '';
+  const where = /^https?:\/\/[^\s()<>]+$/.test(url) ? ` on [the workflow run](${url})` : '';
+  return `\nCharts, the HTML report and the JSON report: artifact ${label}${where}.\n`;
 }
 
 /** GitHub caps a job's outputs at 1 MB in all: past half of that, the steps are left out (the file has them). */

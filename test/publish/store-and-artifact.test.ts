@@ -177,7 +177,8 @@ describe('baseline store', () => {
 
     const calls = results.calls.length;
     const prEnv = eventEnv('pull_request');
-    const pr = await runAction({ 'log-file': log('edit'), dockerfile }, prEnv);
+    // The edit re-ran 0.2 s of steps: a regression only over a threshold that low.
+    const pr = await runAction({ 'log-file': log('edit'), dockerfile, 'time-threshold': '0s' }, prEnv);
     expect(pr.status).toBe(0);
     expect(pr.outputs['baseline-found']).toBe('true');
     expect(Number(pr.outputs.regressions)).toBeGreaterThan(0);
@@ -185,6 +186,8 @@ describe('baseline store', () => {
     expect(r.comparison?.baseline.commit).toBe('a'.repeat(40));
     expect(r.comparison?.steps.some((s) => s.regressions.includes('lost-cache'))).toBe(true);
     expect(pr.summary).toMatch(/lost (its|their) cache|cached → ran|regression/i);
+    // The baseline is named by the branch it came from and its commit.
+    expect(pr.summary).toContain('cached on `main` @ `aaaaaaa` re-ran here.');
     // A pull request reads, never writes: no entry others could restore.
     expect(results.calls.slice(calls).filter((c) => c.startsWith('CacheService'))).toEqual([
       'CacheService/GetCacheEntryDownloadURL',
@@ -300,7 +303,7 @@ describe('when GitHub says no', () => {
     }
   });
 
-  test('the pull request comment links the artifact', async () => {
+  test('the pull request comment, posted before the charts are drawn, links the run that holds the artifact', async () => {
     const gh: GitHubServer = await startGitHubServer();
     try {
       const run = await runAction(
@@ -310,7 +313,11 @@ describe('when GitHub says no', () => {
       expect(run.status).toBe(0);
       const id = results.artifacts[0].id;
       expect(gh.comments).toHaveLength(1);
-      expect(gh.comments[0].body).toContain(`(https://github.com/acme/app/actions/runs/4242/artifacts/${id})`);
+      expect(gh.comments[0].body).toContain(
+        'artifact `buildkit-cache-report` on [the workflow run](https://github.com/acme/app/actions/runs/4242).',
+      );
+      // The summary is written again once the artifact is uploaded: it links the artifact itself.
+      expect(run.summary).toContain(`(https://github.com/acme/app/actions/runs/4242/artifacts/${id})`);
       expect(gh.violations).toEqual([]);
     } finally {
       await gh.close();
