@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dockerfile, DockerfileInstruction, DockerfileStage } from '../../dockerfile/parse.js';
+import { runScript, type Shell, type ShellScript } from '../../dockerfile/shell.js';
+import type { History } from '../../model/history.js';
 import type { BuildReport, Step, Suggestion } from '../../model/report.js';
+import { estimateSeconds } from './ecosystems.js';
 import { Lines, unifiedDiff } from './text.js';
 
 /** What every rule reads: the Dockerfile (text and parsed), the analysed report, the context. */
@@ -10,6 +13,7 @@ export class RuleContext {
   /** Report steps by the first Dockerfile line they were mapped to, slowest first (several platforms). */
   private readonly byLine = new Map<number, Step[]>();
   private readonly byId: Map<string, Step>;
+  private readonly scripts = new Map<number, ShellScript>();
 
   constructor(
     readonly file: string,
@@ -17,6 +21,8 @@ export class RuleContext {
     readonly dockerfile: Dockerfile,
     readonly report: BuildReport,
     readonly contextDir: string | null,
+    private readonly shell: Shell,
+    readonly history: History | null = null,
   ) {
     this.lines = new Lines(text);
     this.byId = new Map(report.steps.map((s) => [s.id, s]));
@@ -32,6 +38,39 @@ export class RuleContext {
   /** The report's step for an instruction (the slowest, when several platforms built it). */
   step(inst: DockerfileInstruction): Step | null {
     return this.byLine.get(inst.lines.start)?.[0] ?? null;
+  }
+
+  /** The shell commands a RUN runs (parsed once). */
+  script(inst: DockerfileInstruction): ShellScript {
+    let script = this.scripts.get(inst.lines.start);
+    if (!script) {
+      script =
+        inst.keyword === 'RUN'
+          ? this.shell.parse(runScript(this.lines.slice(inst.lines)))
+          : { commands: [], chain: null, partial: false };
+      this.scripts.set(inst.lines.start, script);
+    }
+    return script;
+  }
+
+  /** Parses a piece of shell (a link of a chain). */
+  parse(text: string): ShellScript {
+    return this.shell.parse(text);
+  }
+
+  /**
+   * What keeping these RUNs cached is worth: their re-run time in this build when they re-ran here
+   * (`measured`), else an estimate from the class of their commands.
+   */
+  timeGain(runs: DockerfileInstruction[]): { value: number; basis: 'measured' | 'estimated'; ran: Step[] } {
+    const steps = runs.map((r) => this.step(r));
+    const ran = steps.filter((s): s is Step => s !== null && (s.status === 'ran' || s.status === 'error'));
+    if (ran.length) return { value: reranSeconds(ran), basis: 'measured', ran };
+    return {
+      value: runs.reduce((sum, r) => sum + estimateSeconds(this.script(r).commands), 0),
+      basis: 'estimated',
+      ran,
+    };
   }
 
   /** True when the file exists in the build context; null when the context is unknown. */
@@ -51,10 +90,21 @@ export class RuleContext {
     return this.byId.get(id) ?? null;
   }
 
-  suggestion(s: Omit<Suggestion, 'file' | 'diff'> & { after: string; file?: string; before?: string }): Suggestion {
+  /**
+   * A suggestion with its diff. Its evidence follows its gain: `data` ("seen in this build") exactly when the
+   * gain was measured here (the protected step re-ran, or its layer was measured), so no text contradicts it.
+   */
+  suggestion(
+    s: Omit<Suggestion, 'file' | 'diff' | 'evidence'> & { after: string; file?: string; before?: string },
+  ): Suggestion {
     const file = s.file ?? this.file;
     const { after, before, ...rest } = s;
-    return { ...rest, file, diff: unifiedDiff(file, before ?? this.text, after) };
+    return {
+      ...rest,
+      file,
+      evidence: s.gain.basis === 'measured' ? 'data' : 'static',
+      diff: unifiedDiff(file, before ?? this.text, after),
+    };
   }
 }
 

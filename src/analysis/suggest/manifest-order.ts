@@ -1,18 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DockerfileInstruction, DockerfileStage } from '../../dockerfile/parse.js';
+import type { ShellCommand } from '../../dockerfile/shell.js';
 import type { Suggestion } from '../../model/report.js';
-import { reranSeconds, type RuleContext } from './context.js';
-import { ecosystemOf, pipRequirements, type Ecosystem } from './ecosystems.js';
-import { copyDest, runCommand } from './text.js';
+import type { RuleContext } from './context.js';
+import {
+  classify,
+  ECOSYSTEMS,
+  ecosystemOf,
+  fetchesDependencies,
+  isSetup,
+  pipRequirements,
+  type Ecosystem,
+} from './ecosystems.js';
+import { copyDest } from './text.js';
 
 /** Would this COPY take the manifests along with everything else (`COPY . .`, `COPY ./ /app`)? */
 function isBroadCopy(inst: DockerfileInstruction): boolean {
-  return (inst.keyword === 'COPY' || inst.keyword === 'ADD') && inst.sources.some((s) => /^(?:\.\/?|\*|\/)$/.test(s));
+  return (
+    (inst.keyword === 'COPY' || inst.keyword === 'ADD') &&
+    inst.from.length === 0 &&
+    inst.sources.some((s) => /^(?:\.\/?|\*|\/)$/.test(s))
+  );
 }
 
-function manifestsFor(eco: Ecosystem, command: string, ctx: RuleContext): string[] {
+function manifestsFor(eco: Ecosystem, command: ShellCommand, ctx: RuleContext): string[] {
   if (eco.name === 'pip') return pipRequirements(command);
   const present = eco.manifests.filter((m) => !m.endsWith('*') || ctx.inContext(m.slice(0, -1)) !== false);
   return present.map((m) => (m.endsWith('*') && ctx.inContext(m.slice(0, -1)) === true ? m.slice(0, -1) : m));
+}
+
+function read(ctx: RuleContext, file: string): string | null {
+  if (!ctx.contextDir) return null;
+  try {
+    return readFileSync(join(ctx.contextDir, file), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reasons the install needs more than its manifests, read from the context: npm/yarn/pnpm workspaces or
+ * lifecycle scripts, a Gemfile that loads a gemspec, requirements that install the project itself.
+ */
+function needsSources(eco: Ecosystem, command: ShellCommand, manifests: string[], ctx: RuleContext): boolean {
+  if (['npm', 'yarn', 'pnpm'].includes(eco.name)) {
+    if (ctx.inContext('pnpm-workspace.yaml') || ctx.inContext('lerna.json')) return true;
+    const pkg = read(ctx, 'package.json');
+    if (!pkg) return false;
+    try {
+      const json = JSON.parse(pkg) as { workspaces?: unknown; scripts?: Record<string, string> };
+      if (json.workspaces) return true;
+      const scripts = Object.keys(json.scripts ?? {});
+      const lifecycle = ['preinstall', 'install', 'postinstall', 'prepare'].some((k) => scripts.includes(k));
+      return lifecycle && !command.args.includes('--ignore-scripts');
+    } catch {
+      return false;
+    }
+  }
+  if (eco.name === 'go-build' && (ctx.inContext('vendor') || command.args.some((a) => a.includes('-mod=vendor'))))
+    return true;
+  if (eco.name === 'bundler') return /^\s*gemspec\b/m.test(read(ctx, 'Gemfile') ?? '');
+  if (eco.name === 'pip') return manifests.some((m) => /^\s*(?:-e\s+)?\.(?:\[.*\])?\s*$/m.test(read(ctx, m) ?? ''));
+  return false;
 }
 
 function copiesManifests(inst: DockerfileInstruction, manifests: string[]): boolean {
@@ -28,64 +78,93 @@ function copiesManifests(inst: DockerfileInstruction, manifests: string[]): bool
   );
 }
 
-function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
+/** Instructions between the sources and the install that the install can be moved past. */
+function movable(ctx: RuleContext, i: DockerfileInstruction): boolean {
+  if (['ENV', 'ARG', 'LABEL'].includes(i.keyword)) return true;
+  if (i.keyword !== 'RUN') return false;
+  // A RUN that sets the system up (corepack, apt, a tool install) does not read the copied files.
+  const { commands } = ctx.script(i);
+  return (
+    commands.length > 0 &&
+    commands.every(
+      (c) =>
+        isSetup(c) ||
+        (c.name === 'corepack' && c.args[0] === 'enable') ||
+        (['npm', 'yarn', 'pnpm', 'pip', 'pip3', 'git'].includes(c.name) && c.args[0] === 'config') ||
+        classify(c) === 'system',
+    )
+  );
+}
+
+function forStage(stage: DockerfileStage, ctx: RuleContext, chain: DockerfileStage[]): Suggestion[] {
   const out: Suggestion[] = [];
   for (const install of stage.steps.filter((s) => s.keyword === 'RUN')) {
-    const command = runCommand(install);
-    const eco = ecosystemOf(command);
-    if (!eco) continue;
+    const found = ecosystemOf(ctx.script(install).commands);
+    if (!found) continue;
+    const { eco, command } = found;
     const before = stage.steps.filter((s) => s.lines.end < install.lines.start);
     const broad = before.filter(isBroadCopy).pop();
     if (!broad) continue; // the sources come after the install: fine
-    // Dependencies already installed above the sources: a second install after them (e.g. `uv sync`
-    // installing the project itself) needs the sources.
-    const installedAbove = before.some(
-      (s) => s.lines.end < broad.lines.start && s.keyword === 'RUN' && ecosystemOf(runCommand(s))?.name === eco.name,
+    // Dependencies already installed or fetched before the sources (in this stage or the stages it is built
+    // on: cargo-chef's `cargo chef cook`, `uv sync --no-install-project`, a first `npm ci`): protected already.
+    const earlier = [...chain.flatMap((s) => s.steps), ...before.filter((s) => s.lines.end < broad.lines.start)].filter(
+      (s) => s.keyword === 'RUN',
     );
-    if (installedAbove) continue;
+    const family = (name: string | null | undefined) => ECOSYSTEMS.find((e) => e.name === name)?.manifests[0];
+    const covered = earlier.some((s) =>
+      ctx
+        .script(s)
+        .commands.some(
+          (c) =>
+            family(ecosystemOf([c])?.eco.name) === eco.manifests[0] ||
+            family(fetchesDependencies(c)) === eco.manifests[0],
+        ),
+    );
+    if (covered) continue;
     const manifests = manifestsFor(eco, command, ctx);
-    if (!manifests.length) continue;
+    if (!manifests.length || needsSources(eco, command, manifests, ctx)) continue;
+    // A manifest the context does not have: the edit would not build.
+    if (manifests.some((m) => !m.includes('*') && ctx.inContext(m) === false)) continue;
     const between = ctx.between(stage, broad, install);
     const protectedAlready = before.some((s) => s.lines.end < broad.lines.start && copiesManifests(s, manifests));
     const installStep = ctx.step(install);
     const root = ctx.rootOf(installStep);
-    // Data: the install re-ran only because the broad COPY did, and not for a manifest.
+    // Saved here: the install re-ran only because the broad COPY did, and not for a manifest.
     const manifestChanged =
       root?.id &&
       ctx.report.analysis?.rootCauses
         .find((c) => c.stepId === root.id)
         ?.files.some((f) => manifests.some((m) => f === m.replace(/\*$/, '')));
-    const dataBacked = root !== null && ctx.step(broad)?.id === root.id && !manifestChanged;
+    const savedHere = root !== null && ctx.step(broad)?.id === root.id && !manifestChanged;
     // Several sources need a directory destination that ends in `/`.
     const dest = copyDest(broad).replace(/\/?$/, '/');
     const copyLine = `COPY ${manifests.join(' ')} ${dest}`;
     let after: string;
     if (eco.kind === 'move') {
-      // Moving the install above the COPY must not change what it sees: no WORKDIR/USER/RUN/COPY between.
-      if (between.some((i) => !['ENV', 'ARG', 'LABEL'].includes(i.keyword))) continue;
-      const block = { start: between.length ? between[0].lines.start : install.lines.start, end: install.lines.end };
-      after = ctx.lines.moveUp(block, broad.lines.start, protectedAlready ? [] : [copyLine]);
+      // The install moves above the sources, past instructions that do not read them; the sources follow it.
+      if (between.some((i) => !movable(ctx, i))) continue;
+      const moved = ctx.lines.moveDown(broad.lines, install.lines.end + 1);
+      const lines = moved.split('\n');
+      if (!protectedAlready) lines.splice(broad.lines.start - 1, 0, copyLine);
+      after = lines.join('\n');
     } else {
-      // A build after its own dependency step (`mvn dependency:go-offline`) is that step's case, not this one.
-      const fetched = before.some(
-        (s) => s.keyword === 'RUN' && ecosystemOf(runCommand(s))?.manifests[0] === eco.manifests[0],
-      );
-      if (protectedAlready || fetched) continue;
-      after = ctx.lines.insert(broad.lines.start, [copyLine, `RUN ${eco.fetch}`]);
+      if (protectedAlready) continue;
+      after = ctx.lines.insert(broad.lines.start, [copyLine, `RUN ${eco.fetch!(command)}`]);
     }
-    const saved = dataBacked ? reranSeconds([installStep]) : null;
+    const gain = ctx.timeGain([install]);
     out.push(
       ctx.suggestion({
         rule: 'manifest-order',
-        title: `Copy the ${eco.name} manifests and install before copying the sources`,
+        title: `Copy the ${eco.name.replace(/-(?:build|project)$/, '')} manifests and install before copying the sources`,
         lines: { start: broad.lines.start, end: install.lines.end },
         why:
           eco.kind === 'move'
-            ? `\`${broad.text}\` comes before \`${command.slice(0, 60)}\`, so any source change re-runs the install; with the manifests copied first it re-runs only when they change.`
-            : `\`${command.slice(0, 60)}\` downloads dependencies after \`${broad.text}\`, so any source change downloads them again; fetching them after copying only the manifests keeps that step cached.`,
-        evidence: dataBacked ? 'data' : 'static',
-        savedSeconds: saved,
+            ? `\`${broad.text}\` comes before \`${command.text.slice(0, 60)}\`, so any source change re-runs the install; with the manifests copied first it re-runs only when they change.`
+            : `\`${command.text.slice(0, 60)}\` downloads dependencies after \`${broad.text}\`, so any source change downloads them again; fetching them after copying only the manifests keeps that step cached.`,
+        savedSeconds: savedHere ? gain.value : null,
         protects: installStep ? [installStep.id] : [],
+        gain: { kind: 'seconds', value: gain.value, basis: gain.basis },
+        confidence: savedHere ? 'high' : 'medium',
         after,
       }),
     );
@@ -93,7 +172,20 @@ function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
   return out;
 }
 
+/** The stages a stage is built on (`FROM deps AS build`), nearest last. */
+export function baseChain(ctx: RuleContext, stage: DockerfileStage): DockerfileStage[] {
+  const chain: DockerfileStage[] = [];
+  let current = stage;
+  while (current.baseIsStage) {
+    const base = ctx.dockerfile.stages.find((s) => s.name === current.base && s.position < current.position);
+    if (!base || chain.includes(base)) break;
+    chain.unshift(base);
+    current = base;
+  }
+  return chain;
+}
+
 /** Dependency manifests copied together with the sources before the install. */
 export function manifestOrder(ctx: RuleContext): Suggestion[] {
-  return ctx.dockerfile.stages.flatMap((stage) => forStage(stage, ctx));
+  return ctx.dockerfile.stages.flatMap((stage) => forStage(stage, ctx, baseChain(ctx, stage)));
 }
