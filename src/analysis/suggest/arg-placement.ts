@@ -28,7 +28,10 @@ function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
     const root = steps.map((s) => ctx.rootOf(s)).find((r) => r !== null);
     const cause = root ? ctx.report.analysis?.rootCauses.find((c) => c.stepId === root.id) : undefined;
     const savedHere =
-      cause?.kind === 'build-arg-changed' && cause.args.includes(arg.name) && steps.some((s) => s?.id === root!.id);
+      ctx.discriminating &&
+      cause?.kind === 'build-arg-changed' &&
+      cause.args.includes(arg.name) &&
+      steps.some((s) => s?.id === root!.id);
     const gain = ctx.timeGain(needless);
     out.push(
       ctx.suggestion({

@@ -83,6 +83,55 @@ export class RuleContext {
     return stage.instructions.filter((i) => i.lines.start > a.lines.end && i.lines.end < b.lines.start);
   }
 
+  /** The stages a stage is built on (`FROM deps AS build`), nearest last. */
+  chain(stage: DockerfileStage): DockerfileStage[] {
+    const chain: DockerfileStage[] = [];
+    let current = stage;
+    while (current.baseIsStage) {
+      const base = this.dockerfile.stages.find((s) => s.name === current.base && s.position < current.position);
+      if (!base || chain.includes(base)) break;
+      chain.unshift(base);
+      current = base;
+    }
+    return chain;
+  }
+
+  /** The stages whose layers end up in the image: the last one and those it is built on. */
+  imageStages(): DockerfileStage[] {
+    const last = this.dockerfile.stages[this.dockerfile.stages.length - 1];
+    return last ? [...this.chain(last), last] : [];
+  }
+
+  /**
+   * The RUNs that ran before `inst` for what `inst` builds on: earlier in its stage, in the stages it is built
+   * on, and in the stages it copies from (`COPY --from=deps`, with theirs).
+   */
+  runsBefore(stage: DockerfileStage, inst: DockerfileInstruction): DockerfileInstruction[] {
+    const seen = new Set<DockerfileStage>();
+    const out: DockerfileInstruction[] = [];
+    const visit = (s: DockerfileStage, until: number) => {
+      for (const base of this.chain(s)) visit(base, Infinity);
+      if (seen.has(s)) return;
+      seen.add(s);
+      for (const step of s.steps.filter((x) => x.lines.start < until)) {
+        if (step.keyword === 'RUN') out.push(step);
+        for (const from of step.from) {
+          const source = this.dockerfile.stages.find(
+            (x) => x.name === from.toLowerCase() || String(x.position) === from,
+          );
+          if (source && source.position < s.position) visit(source, Infinity);
+        }
+      }
+    };
+    visit(stage, inst.lines.start);
+    return out;
+  }
+
+  /** Something in this build was cached: what re-ran tells the steps apart (not so on a cold build). */
+  get discriminating(): boolean {
+    return this.report.steps.some((s) => s.status === 'cached');
+  }
+
   /** The root cause that made a step re-run, when it did. */
   rootOf(step: Step | null): Step | null {
     if (!step?.miss) return null;

@@ -20,6 +20,17 @@ export function mentionsCopy(commands: ShellCommand[], inst: DockerfileInstructi
   return commands.some((c) => [c.name, ...c.args].some((w) => names.some((n) => w.includes(n))));
 }
 
+// Dependency manifests and lock files: they change rarely, so what follows them is cached most of the time.
+const MANIFEST =
+  /^(?:package(?:-lock)?\.json|yarn\.lock|pnpm-lock\.yaml|\.yarnrc\.yml|\.npmrc|requirements[\w.-]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock|Pipfile(?:\.lock)?|setup\.(?:py|cfg)|Gemfile(?:\.lock)?|\*?\.gemspec|go\.(?:mod|sum)|Cargo\.(?:toml|lock)|Cargo\.\*|pom\.xml|build\.gradle(?:\.kts)?|settings\.gradle(?:\.kts)?|gradle\.properties|composer\.(?:json|lock)|\*\.csproj|[\w.-]+\.csproj|mix\.(?:exs|lock)|Gemfile\*|package\*\.json|requirements\*\.txt)\*?$/;
+
+/** A COPY of dependency manifests only (`COPY package.json yarn.lock ./`). */
+export function copiesOnlyManifests(inst: DockerfileInstruction): boolean {
+  return (
+    inst.sources.length > 0 && inst.sources.every((s) => MANIFEST.test(s.replace(/^\.\//, '').replace(/^.*\//, '')))
+  );
+}
+
 // A COPY into system folders configures what a setup RUN reads (apt sources, certificates, pip.conf).
 const SYSTEM_DEST = /^\/(?:etc|usr|root|var|opt|bin|sbin|lib|tmp|home)(?:\/|$)/;
 
@@ -31,7 +42,7 @@ export function copyOrder(ctx: RuleContext): Suggestion[] {
       (s) => (s.keyword === 'COPY' || s.keyword === 'ADD') && s.sources.length && !s.from.length,
     );
     for (const copy of copies) {
-      if (SYSTEM_DEST.test(copyDest(copy))) continue;
+      if (SYSTEM_DEST.test(copyDest(copy)) || copiesOnlyManifests(copy)) continue;
       const copyStep = ctx.step(copy);
       const cause = copyStep ? ctx.report.analysis?.rootCauses.find((c) => c.stepId === copyStep.id) : undefined;
       for (const run of stage.steps.filter((s) => s.keyword === 'RUN' && s.lines.start > copy.lines.end)) {
@@ -41,7 +52,8 @@ export function copyOrder(ctx: RuleContext): Suggestion[] {
         if (between.some((i) => i.keyword !== 'COPY' && i.keyword !== 'ADD')) break;
         if (between.some((i) => mentionsCopy(commands, i) || SYSTEM_DEST.test(copyDest(i)))) break;
         const runStep = ctx.step(run);
-        const savedHere = cause?.kind === 'content-changed' && ctx.rootOf(runStep)?.id === copyStep?.id;
+        const savedHere =
+          ctx.discriminating && cause?.kind === 'content-changed' && ctx.rootOf(runStep)?.id === copyStep?.id;
         const gain = ctx.timeGain([run]);
         out.push(
           ctx.suggestion({

@@ -12,14 +12,55 @@ export interface Ecosystem {
   kind: 'move' | 'fetch';
   /** Files to copy first; `*` marks an optional one (BuildKit's COPY needs one match per source). */
   manifests: string[];
-  /** For `fetch`: the command that downloads the dependencies alone (from the original command). */
-  fetch?: (c: ShellCommand) => string;
+  /** For `fetch`: the command that downloads the dependencies alone, from the install command and the text of
+   *  its link in the RUN's chain (`VAR=x poetry install` keeps its prefix). */
+  fetch?: (c: ShellCommand, link: string) => string;
   /** Download cache for `--mount=type=cache` (as root). */
   cache: string | null;
 }
 
-/** The positional arguments (options and their `=` values dropped). */
-export const positional = (c: ShellCommand) => c.args.filter((a) => !a.startsWith('-'));
+// Options that take a value as the next argument (`yarn --network-timeout 600000`, `npm --prefix ./web ci`).
+const VALUED = new Set([
+  '--network-timeout',
+  '--cwd',
+  '--mutex',
+  '--cache-folder',
+  '--modules-folder',
+  '--registry',
+  '--prefix',
+  '-C',
+  '--dir',
+  '--filter',
+  '-F',
+  '--workspace',
+  '--jobs',
+  '-j',
+  '--retry',
+  '--path',
+  '--without',
+  '--with',
+  '--only',
+  '-E',
+  '--extras',
+  '--timeout',
+  '--default-timeout',
+  '-i',
+  '--index-url',
+]);
+
+/** The positional arguments (options, their `=` values and the values of options that take one dropped). */
+export function positional(c: ShellCommand): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < c.args.length; i++) {
+    const a = c.args[i];
+    if (a.startsWith('-')) {
+      if (VALUED.has(a)) i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
 const has = (c: ShellCommand, ...flags: string[]) => c.args.some((a) => flags.includes(a.split('=')[0]));
 const named = (c: ShellCommand, ...names: string[]) => names.includes(c.name);
 const sub = (c: ShellCommand, ...subs: string[]) => subs.includes(positional(c)[0] ?? '');
@@ -84,7 +125,7 @@ export const ECOSYSTEMS: Ecosystem[] = [
     install: (c) => named(c, 'poetry') && sub(c, 'install') && !has(c, '--only-root', '--no-root'),
     kind: 'fetch',
     manifests: ['pyproject.toml', 'poetry.lock*'],
-    fetch: (c) => `poetry ${c.args.join(' ')} --no-root`,
+    fetch: (_c, link) => `${link} --no-root`,
     cache: '/root/.cache/pypoetry',
   },
   {
@@ -99,7 +140,7 @@ export const ECOSYSTEMS: Ecosystem[] = [
     install: (c) => named(c, 'uv') && sub(c, 'sync') && !has(c, '--no-install-project'),
     kind: 'fetch',
     manifests: ['pyproject.toml', 'uv.lock*'],
-    fetch: (c) => `uv ${c.args.join(' ')} --no-install-project`,
+    fetch: (_c, link) => `${link} --no-install-project`,
     cache: '/root/.cache/uv',
   },
   {
@@ -136,7 +177,7 @@ export const ECOSYSTEMS: Ecosystem[] = [
     install: (c) => named(c, 'composer') && sub(c, 'install') && has(c, '--no-scripts') && has(c, '--no-autoloader'),
     kind: 'move',
     manifests: ['composer.json', 'composer.lock*'],
-    cache: '/root/.composer/cache',
+    cache: '/root/.cache/composer',
   },
   {
     // Its scripts and autoloader read the sources: the packages alone first, the original after them.
@@ -145,7 +186,7 @@ export const ECOSYSTEMS: Ecosystem[] = [
     kind: 'fetch',
     manifests: ['composer.json', 'composer.lock*'],
     fetch: () => 'composer install --no-scripts --no-autoloader --no-interaction',
-    cache: '/root/.composer/cache',
+    cache: '/root/.cache/composer',
   },
   {
     name: 'maven',

@@ -74,8 +74,19 @@ function worthIt(s: Suggestion): boolean {
 }
 
 /**
+ * The lines a suggestion edits: its range, except for an ARG moved down, which edits only its own line and
+ * the line it moves to (the RUNs in between stay as they are, and so may another rule's edit of them).
+ */
+function edited(s: Suggestion): Set<number> {
+  if (s.rule === 'arg-placement') return new Set([s.lines.start, s.lines.end]);
+  const out = new Set<number>();
+  for (let l = s.lines.start; l <= s.lines.end; l++) out.add(l);
+  return out;
+}
+
+/**
  * The edit `before → own` redone on `base` (another edit of `before`): the block of lines it changed is
- * replaced where it now stands, when it stands there exactly once.
+ * replaced where it now stands (the nearest to where it stood, when the other edit copied it).
  */
 function compose(before: string, own: string, base: string): string | false {
   const a = before.split('\n');
@@ -90,8 +101,11 @@ function compose(before: string, own: string, base: string): string | false {
   const lines = base.split('\n');
   const at: number[] = [];
   for (let i = 0; i + old.length <= lines.length; i++) if (old.every((l, k) => lines[i + k] === l)) at.push(i);
-  if (at.length !== 1) return false;
-  lines.splice(at[0], old.length, ...added);
+  if (!at.length) return false;
+  // Where the lines stood, shifted by what the other edit added or removed (it may have copied them).
+  const expected = pre + (lines.length - a.length);
+  const best = at.reduce((x, y) => (Math.abs(y - expected) < Math.abs(x - expected) ? y : x));
+  lines.splice(best, old.length, ...added);
   return lines.join('\n');
 }
 
@@ -102,19 +116,23 @@ function compose(before: string, own: string, base: string): string | false {
 function mergeOverlapping(list: Suggestion[], text: string): Suggestion[] {
   const out: { s: Suggestion; after: string | null }[] = [];
   for (const s of list) {
-    const overlap = out.find(
-      (o) => o.s.file === s.file && o.s.lines.start <= s.lines.end && s.lines.start <= o.s.lines.end,
-    );
+    const mine = edited(s);
+    const overlap = out.find((o) => o.s.file === s.file && [...edited(o.s)].some((l) => mine.has(l)));
     if (!overlap) {
       out.push({ s, after: null });
       continue;
     }
     const base = overlap.s.file === s.file && overlap.after === null ? applyPatch(text, overlap.s.diff) : overlap.after;
-    if (base === false || base === null) continue;
     const own = applyPatch(text, s.diff);
     // The same edit twice (merge-runs and apt-update-alone): one diff. Otherwise both edits, when they compose.
-    const both = own === base ? base : own === false ? false : compose(text, own, base);
-    if (both === false) continue;
+    const both =
+      base === false || base === null || own === false ? false : own === base ? base : compose(text, own, base);
+    if (both === false) {
+      // Two moves of one rule that do not compose (two ARGs moved down) stay two suggestions; another
+      // rule's edit of the same lines waits for the better-ranked one to be applied.
+      if (overlap.s.rule === s.rule) out.push({ s, after: null });
+      continue;
+    }
     overlap.after = both;
     const o = overlap.s;
     o.also = [...(o.also ?? []), { rule: s.rule, title: s.title, why: s.why }];

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { DockerfileInstruction, DockerfileStage } from '../../dockerfile/parse.js';
 import type { ShellCommand } from '../../dockerfile/shell.js';
 import type { Suggestion } from '../../model/report.js';
@@ -60,6 +60,7 @@ function needsSources(eco: Ecosystem, command: ShellCommand, manifests: string[]
   }
   if (eco.name === 'go-build' && (ctx.inContext('vendor') || command.args.some((a) => a.includes('-mod=vendor'))))
     return true;
+  if (eco.name === 'cargo' && /^\s*\[workspace\]/m.test(read(ctx, 'Cargo.toml') ?? '')) return true;
   if (eco.name === 'bundler') return /^\s*gemspec\b/m.test(read(ctx, 'Gemfile') ?? '');
   if (eco.name === 'pip') return manifests.some((m) => /^\s*(?:-e\s+)?\.(?:\[.*\])?\s*$/m.test(read(ctx, m) ?? ''));
   return false;
@@ -89,29 +90,36 @@ function movable(ctx: RuleContext, i: DockerfileInstruction): boolean {
     commands.every(
       (c) =>
         isSetup(c) ||
-        (c.name === 'corepack' && c.args[0] === 'enable') ||
-        (['npm', 'yarn', 'pnpm', 'pip', 'pip3', 'git'].includes(c.name) && c.args[0] === 'config') ||
+        (c.name === 'corepack' && ['enable', 'prepare'].includes(c.args[0])) ||
+        (['npm', 'yarn', 'pnpm', 'pip', 'pip3', 'git', 'bundle', 'poetry'].includes(c.name) &&
+          c.args[0] === 'config') ||
         classify(c) === 'system',
     )
   );
 }
 
-function forStage(stage: DockerfileStage, ctx: RuleContext, chain: DockerfileStage[]): Suggestion[] {
-  const out: Suggestion[] = [];
-  for (const install of stage.steps.filter((s) => s.keyword === 'RUN')) {
-    const found = ecosystemOf(ctx.script(install).commands);
-    if (!found) continue;
-    const { eco, command } = found;
-    const before = stage.steps.filter((s) => s.lines.end < install.lines.start);
-    const broad = before.filter(isBroadCopy).pop();
-    if (!broad) continue; // the sources come after the install: fine
-    // Dependencies already installed or fetched before the sources (in this stage or the stages it is built
-    // on: cargo-chef's `cargo chef cook`, `uv sync --no-install-project`, a first `npm ci`): protected already.
-    const earlier = [...chain.flatMap((s) => s.steps), ...before.filter((s) => s.lines.end < broad.lines.start)].filter(
-      (s) => s.keyword === 'RUN',
-    );
-    const family = (name: string | null | undefined) => ECOSYSTEMS.find((e) => e.name === name)?.manifests[0];
-    const covered = earlier.some((s) =>
+/** The working directory at a line of a stage (WORKDIRs of the stage and those it is built on), or null. */
+function workdirAt(ctx: RuleContext, stage: DockerfileStage, line: number): string | null {
+  let dir: string | null = null;
+  for (const s of [...ctx.chain(stage), stage])
+    for (const i of s.instructions.filter((x) => x.keyword === 'WORKDIR' && (s !== stage || x.lines.start < line))) {
+      const value = i.text.replace(/^WORKDIR\s+/i, '').trim();
+      dir = posix.isAbsolute(value) ? posix.normalize(value) : dir ? posix.join(dir, value) : null;
+    }
+  return dir;
+}
+
+/** Dependencies of the family installed or fetched before `inst` (cargo-chef's cook, a first `npm ci`, ...). */
+export function installedBefore(
+  ctx: RuleContext,
+  stage: DockerfileStage,
+  inst: DockerfileInstruction,
+  eco: Ecosystem,
+): boolean {
+  const family = (name: string | null | undefined) => ECOSYSTEMS.find((e) => e.name === name)?.manifests[0];
+  return ctx
+    .runsBefore(stage, inst)
+    .some((s) =>
       ctx
         .script(s)
         .commands.some(
@@ -120,36 +128,117 @@ function forStage(stage: DockerfileStage, ctx: RuleContext, chain: DockerfileSta
             family(fetchesDependencies(c)) === eco.manifests[0],
         ),
     );
-    if (covered) continue;
+}
+
+/** `COPY` lines for the manifests: one per folder, so `requirements/prod.txt` lands where the install reads it. */
+function copyLines(manifests: string[], prefix: string, dest: string): string[] {
+  const byDir = new Map<string, string[]>();
+  for (const m of manifests) {
+    const dir = posix.dirname(m.replace(/\*$/, ''));
+    byDir.set(dir, [...(byDir.get(dir) ?? []), prefix + m]);
+  }
+  return [...byDir].map(
+    ([dir, files]) => `COPY ${files.join(' ')} ${dir === '.' ? dest : posix.join(dest, dir) + '/'}`,
+  );
+}
+
+function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const install of stage.steps.filter((s) => s.keyword === 'RUN')) {
+    const script = ctx.script(install);
+    const found = ecosystemOf(script.commands);
+    if (!found) continue;
+    const { eco, command } = found;
+    const before = stage.steps.filter((s) => s.lines.end < install.lines.start);
+    const broad = before.filter(isBroadCopy).pop();
+    if (!broad) continue; // the sources come after the install: fine
+    // Dependencies already installed or fetched before the sources: protected already.
+    if (installedBefore(ctx, stage, broad, eco)) continue;
     const manifests = manifestsFor(eco, command, ctx);
-    if (!manifests.length || needsSources(eco, command, manifests, ctx)) continue;
+    if (!manifests.length || manifests.some((m) => m.startsWith('/') || m.startsWith('..'))) continue;
+    if (needsSources(eco, command, manifests, ctx)) continue;
     // A manifest the context does not have: the edit would not build.
     if (manifests.some((m) => !m.includes('*') && ctx.inContext(m) === false)) continue;
     const between = ctx.between(stage, broad, install);
+    // An earlier install of the same family after the sources (`go mod download` before `go build`) is the one
+    // to move: this one is then protected with it.
+    const family = (name: string | null | undefined) => ECOSYSTEMS.find((e) => e.name === name)?.manifests[0];
+    if (
+      between.some(
+        (i) =>
+          i.keyword === 'RUN' &&
+          ctx
+            .script(i)
+            .commands.some(
+              (c) =>
+                family(ecosystemOf([c])?.eco.name) === eco.manifests[0] ||
+                family(fetchesDependencies(c)) === eco.manifests[0],
+            ),
+      )
+    )
+      continue;
     const protectedAlready = before.some((s) => s.lines.end < broad.lines.start && copiesManifests(s, manifests));
     const installStep = ctx.step(install);
     const root = ctx.rootOf(installStep);
-    // Saved here: the install re-ran only because the broad COPY did, and not for a manifest.
-    const manifestChanged =
-      root?.id &&
-      ctx.report.analysis?.rootCauses
-        .find((c) => c.stepId === root.id)
-        ?.files.some((f) => manifests.some((m) => f === m.replace(/\*$/, '')));
-    const savedHere = root !== null && ctx.step(broad)?.id === root.id && !manifestChanged;
-    // Several sources need a directory destination that ends in `/`.
+    // Saved here: the install re-ran only because the broad COPY's files changed, and not for a manifest.
+    const cause = root ? ctx.report.analysis?.rootCauses.find((c) => c.stepId === root.id) : undefined;
+    const manifestChanged = cause?.files.some((f) => manifests.some((m) => f === m.replace(/\*$/, '')));
+    const savedHere =
+      ctx.discriminating &&
+      root !== null &&
+      ctx.step(broad)?.id === root.id &&
+      cause?.kind === 'content-changed' &&
+      !manifestChanged;
+    // Where the sources land, and where the install runs.
     const dest = copyDest(broad).replace(/\/?$/, '/');
-    const copyLine = `COPY ${manifests.join(' ')} ${dest}`;
+    const cwdAtCopy = workdirAt(ctx, stage, broad.lines.start);
+    const absDest = posix.isAbsolute(dest) ? posix.normalize(dest) : cwdAtCopy ? posix.join(cwdAtCopy, dest) : null;
     let after: string;
     if (eco.kind === 'move') {
-      // The install moves above the sources, past instructions that do not read them; the sources follow it.
-      if (between.some((i) => !movable(ctx, i))) continue;
-      const moved = ctx.lines.moveDown(broad.lines, install.lines.end + 1);
-      const lines = moved.split('\n');
-      if (!protectedAlready) lines.splice(broad.lines.start - 1, 0, copyLine);
-      after = lines.join('\n');
+      // The install moves above the sources, past instructions that do not read them; the sources follow it. A
+      // WORKDIR into the copied tree (`COPY . /src` then `WORKDIR /src/ui`) moves up too: its manifests are then
+      // copied from that folder.
+      const workdirs = between.filter((i) => i.keyword === 'WORKDIR');
+      if (between.some((i) => i.keyword !== 'WORKDIR' && !movable(ctx, i))) continue;
+      let prefix = '';
+      let target = dest;
+      if (workdirs.length) {
+        const cwd = workdirAt(ctx, stage, install.lines.start);
+        if (!cwd || !absDest) continue;
+        const rel = posix.relative(absDest, cwd);
+        if (rel.startsWith('..') || posix.isAbsolute(rel)) continue;
+        prefix = rel ? `${rel}/` : '';
+        target = './';
+      }
+      const moved = ctx.lines.moveDown(broad.lines, install.lines.end + 1).split('\n');
+      // The install now starts where it started, less the lines of the COPY that went below it.
+      const at = install.lines.start - 1 - (broad.lines.end - broad.lines.start + 1);
+      if (!protectedAlready) moved.splice(at, 0, ...copyLines(manifests, prefix, target));
+      after = moved.join('\n');
     } else {
-      if (protectedAlready) continue;
-      after = ctx.lines.insert(broad.lines.start, [copyLine, `RUN ${eco.fetch!(command)}`]);
+      if (protectedAlready || between.some((i) => i.keyword === 'WORKDIR')) continue;
+      // The fetch runs where the install ran: the links of its chain before the install (`poetry config ...`),
+      // then the fetch; in the sources' folder when the working directory is another.
+      const links = script.chain;
+      const index = links
+        ? links.findIndex((l) => ctx.parse(l).commands.some((c) => c === command || c.text === command.text))
+        : -1;
+      if (!links && script.commands.length > 1) continue;
+      const setup = links && index > 0 ? links.slice(0, index) : [];
+      const link = links && index >= 0 ? links[index] : command.text;
+      const cd = absDest && posix.isAbsolute(dest) && absDest !== cwdAtCopy ? [`cd ${absDest}`] : [];
+      const flags = (
+        ctx.lines
+          .slice(install.lines)[0]
+          .replace(/^\s*RUN\s+/i, '')
+          .match(/^(?:--\S+\s+)*/)![0]
+          .match(/--\S+/g) ?? []
+      )
+        .filter((f) => !/type=bind/.test(f))
+        .map((f) => `${f} `)
+        .join('');
+      const fetch = [...cd, ...setup, eco.fetch!(command, link)].join(' \\\n    && ');
+      after = ctx.lines.insert(broad.lines.start, [...copyLines(manifests, '', dest), `RUN ${flags}${fetch}`]);
     }
     const gain = ctx.timeGain([install]);
     out.push(
@@ -172,20 +261,7 @@ function forStage(stage: DockerfileStage, ctx: RuleContext, chain: DockerfileSta
   return out;
 }
 
-/** The stages a stage is built on (`FROM deps AS build`), nearest last. */
-export function baseChain(ctx: RuleContext, stage: DockerfileStage): DockerfileStage[] {
-  const chain: DockerfileStage[] = [];
-  let current = stage;
-  while (current.baseIsStage) {
-    const base = ctx.dockerfile.stages.find((s) => s.name === current.base && s.position < current.position);
-    if (!base || chain.includes(base)) break;
-    chain.unshift(base);
-    current = base;
-  }
-  return chain;
-}
-
 /** Dependency manifests copied together with the sources before the install. */
 export function manifestOrder(ctx: RuleContext): Suggestion[] {
-  return ctx.dockerfile.stages.flatMap((stage) => forStage(stage, ctx, baseChain(ctx, stage)));
+  return ctx.dockerfile.stages.flatMap((stage) => forStage(stage, ctx));
 }

@@ -2,12 +2,11 @@ import type { DockerfileInstruction, DockerfileStage } from '../../dockerfile/pa
 import type { Suggestion } from '../../model/report.js';
 import type { RuleContext } from './context.js';
 import { ecosystemOf } from './ecosystems.js';
-import { baseChain } from './manifest-order.js';
 import { mergedRun } from './text.js';
 
 /** Something before `inst` (in its stage or the stages it is built on) was cached: the build discriminates. */
 function discriminating(ctx: RuleContext, stage: DockerfileStage, inst: DockerfileInstruction): boolean {
-  const earlier = [...baseChain(ctx, stage).flatMap((s) => s.steps), ...stage.steps].filter(
+  const earlier = [...ctx.chain(stage).flatMap((s) => s.steps), ...stage.steps].filter(
     (s) => s.lines.start < inst.lines.start,
   );
   return earlier.some((s) => ctx.step(s)?.status === 'cached');

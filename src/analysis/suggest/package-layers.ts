@@ -16,7 +16,10 @@ const APK_INDEX_BYTES = 2_500_000;
 /** apt and apk patterns that go stale or bloat layers. */
 export function packageLayers(ctx: RuleContext): Suggestion[] {
   const out: Suggestion[] = [];
+  // Bytes matter in the layers the image keeps: a build stage thrown away keeps none of them.
+  const image = new Set(ctx.imageStages());
   for (const stage of ctx.dockerfile.stages) {
+    const kept = image.has(stage);
     const runs = stage.steps.filter((s) => s.keyword === 'RUN');
     for (const [i, run] of runs.entries()) {
       const { commands } = ctx.script(run);
@@ -49,7 +52,7 @@ export function packageLayers(ctx: RuleContext): Suggestion[] {
           }),
         );
       }
-      if (commands.some(aptInstall) && commands.some(aptUpdate) && !commands.some(aptListsRemoved) && !cached) {
+      if (kept && commands.some(aptInstall) && commands.some(aptUpdate) && !commands.some(aptListsRemoved) && !cached) {
         const source = ctx.lines.slice(run.lines);
         source[source.length - 1] =
           `${source[source.length - 1].replace(/\s+$/, '')} \\\n    && rm -rf /var/lib/apt/lists/*`;
@@ -75,7 +78,7 @@ export function packageLayers(ctx: RuleContext): Suggestion[] {
       }
       const noCache = (c: ShellCommand) => c.args.includes('--no-cache');
       const cleaned = commands.some((c) => c.name === 'rm' && c.args.some((a) => a.startsWith('/var/cache/apk')));
-      if (commands.some((c) => apkAdd(c) && !noCache(c)) && !cached && !cleaned) {
+      if (kept && commands.some((c) => apkAdd(c) && !noCache(c)) && !cached && !cleaned) {
         const source = ctx.lines.slice(run.lines);
         const k = source.findIndex((l) => /\bapk\b.*\badd\b/.test(l) && !/--no-cache/.test(l));
         if (k === -1) continue;

@@ -1,6 +1,6 @@
 import type { Suggestion } from '../../model/report.js';
 import type { RuleContext } from './context.js';
-import { isCostlySetup, mentionsCopy } from './copy-order.js';
+import { copiesOnlyManifests, isCostlySetup, mentionsCopy } from './copy-order.js';
 import { ecosystemOf, estimateSeconds } from './ecosystems.js';
 import { Lines, mounts } from './text.js';
 
@@ -33,7 +33,8 @@ export function splitRun(ctx: RuleContext): Suggestion[] {
           s.lines.end < run.lines.start,
       );
       const copy = copies[copies.length - 1];
-      if (!copy || mentionsCopy(stableCommands, copy) || ecosystemOf(stableCommands)) continue;
+      if (!copy || copiesOnlyManifests(copy) || mentionsCopy(stableCommands, copy) || ecosystemOf(stableCommands))
+        continue;
       const between = ctx.between(stage, copy, run);
       if (between.some((i) => i.keyword !== 'COPY' && i.keyword !== 'ADD')) continue;
       const flags = ctx.lines
@@ -47,7 +48,7 @@ export function splitRun(ctx: RuleContext): Suggestion[] {
       const runStep = ctx.step(run);
       const copyStep = ctx.step(copy);
       const reran = runStep?.status === 'ran' || runStep?.status === 'error';
-      const savedHere = reran && ctx.rootOf(runStep)?.id === copyStep?.id;
+      const savedHere = ctx.discriminating && reran && ctx.rootOf(runStep)?.id === copyStep?.id;
       // The stable part's share of the RUN's time is not in the log: its class estimate, bounded by the RUN's time.
       const estimate = estimateSeconds(stableCommands);
       const value = reran ? Math.min(estimate, runStep!.seconds ?? 0) : estimate;
