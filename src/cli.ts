@@ -7,7 +7,7 @@ import { writeReportFiles } from './publish/report-files.js';
 import { TOOL_NAME, VERSION } from './version.js';
 
 const USAGE = `Usage: ${TOOL_NAME} analyze <log|-> [options]
-       ${TOOL_NAME} suggest <Dockerfile> [--context DIR] [--format text|md|json] [--check]
+       ${TOOL_NAME} suggest <Dockerfile>... [--context DIR] [--format text|md|json] [--check]
 
 analyze: reads a BuildKit progress log (plain or rawjson; '-' for stdin) and prints the cache analysis.
 suggest: runs the suggestion rules on a Dockerfile without a build (rules of thumb) and prints their diffs;
@@ -160,28 +160,32 @@ async function runSuggest(
   io: CliIo,
 ): Promise<number> {
   if (!file) return usage(io, 'missing the Dockerfile');
-  if (extra.length) return usage(io, `unexpected argument '${extra[0]}'`);
   const allowed = new Set(['format', 'context', 'check']);
   const other = Object.keys(values).find((k) => !allowed.has(k) && values[k] !== undefined);
   if (other) return usage(io, `'--${other}' is not an option of 'suggest'`);
   const format = (values.format ?? 'text') as OutputFormat;
   if (!FORMATS.includes(format)) return usage(io, `'--format' must be text, md or json but got '${values.format}'`);
-  let result;
-  try {
-    result = await suggestFile(file, { context: (values.context as string | undefined) ?? null });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES'
-        ? 'no such file or not readable'
-        : (err as Error).message;
-    io.stderr(`${TOOL_NAME}: cannot read '${file}': ${why}\n`);
-    return 2;
+  // Several Dockerfiles (as a pre-commit hook passes them): each in turn, with the context of its own folder.
+  const files = [file, ...extra];
+  if (files.length > 1 && values.context) return usage(io, "'--context' takes one Dockerfile");
+  const results = [];
+  for (const f of files) {
+    try {
+      results.push(await suggestFile(f, { context: (values.context as string | undefined) ?? null }));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES'
+          ? 'no such file or not readable'
+          : (err as Error).message;
+      io.stderr(`${TOOL_NAME}: cannot read '${f}': ${why}\n`);
+      return 2;
+    }
   }
-  if (format === 'json') io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-  else io.stdout(format === 'md' ? suggestionsMarkdown(result) : suggestionsText(result));
-  io.stderr(`${TOOL_NAME}: ${suggestSummary(result)}\n`);
-  return values.check && result.suggestions.length ? 1 : 0;
+  if (format === 'json') io.stdout(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  else for (const r of results) io.stdout(format === 'md' ? suggestionsMarkdown(r) : suggestionsText(r));
+  for (const r of results) io.stderr(`${TOOL_NAME}: ${suggestSummary(r)}\n`);
+  return values.check && results.some((r) => r.suggestions.length) ? 1 : 0;
 }
 
 function usage(io: CliIo, message: string): number {

@@ -77,6 +77,19 @@ describe('suggest --check', () => {
     expect(md.stdout).toContain('```diff');
   });
 
+  test('several Dockerfiles (as a pre-commit hook passes them): exit 1 when any has a suggestion', async () => {
+    const good = fixture('dockerfiles-good', 'npm.Dockerfile');
+    const bad = join(BAD, 'apk-no-cache', 'Dockerfile');
+    const r = await cli(['suggest', good, bad, '--check']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/npm\.Dockerfile: no suggestions$/),
+      expect.stringMatching(/apk-no-cache\/Dockerfile: 1 suggestion/),
+    ]);
+    expect((await cli(['suggest', good, good, '--check'])).code).toBe(0);
+    expect(JSON.parse((await cli(['suggest', good, bad, '--format', 'json'])).stdout)).toHaveLength(2);
+  });
+
   test('bad usage and unreadable files: exit 2', async () => {
     expect((await cli(['suggest'])).code).toBe(2);
     expect((await cli(['suggest', join(BAD, 'nope', 'Dockerfile')])).stderr).toMatch(/cannot read .*no such file/);

@@ -366,4 +366,36 @@ describe('merge-runs needs discriminating data', () => {
     expect(rulesOf).toEqual(expect.arrayContaining(['apt-update-alone', 'merge-runs']));
     expect(applied(TEXT, edits[0])).toContain('RUN apt-get update \\\n    && apt-get install -y curl');
   });
+
+  test('with history: only when they re-ran together in most builds where either did', async () => {
+    const { suggestWith } = await import('../../../src/analysis/suggest/index.js');
+    const { shell } = await import('../../support/suggest-helpers.js');
+    const { parseDockerfile } = await import('../../../src/dockerfile/parse.js');
+    const report = await reportOf('CACHED');
+    const build = (a: 'ran' | 'cached', b: 'ran' | 'cached', i: number) => ({
+      commit: String(i).repeat(40),
+      branch: 'main',
+      createdAt: new Date(2026, 0, i + 1).toISOString(),
+      seconds: 10,
+      steps: { '(default)#3': a, '(default)#4': b } as Record<string, 'ran' | 'cached'>,
+    });
+    const rulesWith = (builds: ReturnType<typeof build>[]) =>
+      suggestWith(shell, report, {
+        file: 'Dockerfile',
+        text: TEXT,
+        dockerfile: parseDockerfile(TEXT),
+        contextDir: null,
+        history: { schemaVersion: 1, builds },
+      }).flatMap((s) => [s.rule, ...(s.also ?? []).map((a) => a.rule)]);
+    // Apart in 3 of the 4 earlier builds where either re-ran: with this one, 2 of 5 together.
+    const apart = [
+      build('ran', 'cached', 0),
+      build('cached', 'ran', 1),
+      build('ran', 'cached', 2),
+      build('ran', 'ran', 3),
+    ];
+    expect(rulesWith(apart)).not.toContain('merge-runs');
+    const together = [build('ran', 'ran', 0), build('ran', 'ran', 1), build('cached', 'ran', 2)];
+    expect(rulesWith(together)).toContain('merge-runs');
+  });
 });
