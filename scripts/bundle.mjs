@@ -18,11 +18,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const ENTRY_POINTS = { action: 'src/main.ts', cli: 'src/bin.ts' };
 
-/** Files copied into the output as they are: the same list as ASSETS in src/render/charts/assets.ts. */
+/** Files copied into the output as they are: ASSETS of src/render/charts/assets.ts and SHELL_ASSETS of src/dockerfile/shell.ts. */
 export const ASSETS = {
   'resvg.wasm': '@resvg/resvg-wasm/index_bg.wasm',
   'DejaVuSans.ttf': 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
   'DejaVuSans-Bold.ttf': 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf',
+  // The shell parser (src/dockerfile/shell.ts, SHELL_ASSETS): tree-sitter's runtime and its Bash grammar.
+  'tree-sitter.wasm': 'web-tree-sitter/tree-sitter.wasm',
+  'tree-sitter-bash.wasm': 'tree-sitter-bash/tree-sitter-bash.wasm',
 };
 
 /** Entry points that get `#!/usr/bin/env node` (the package's bin). */

@@ -2,12 +2,16 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { analyzeLog, type OutputFormat } from './analyze.js';
+import { suggestFile, suggestionsMarkdown, suggestionsText, suggestSummary } from './suggest-file.js';
 import { writeReportFiles } from './publish/report-files.js';
 import { TOOL_NAME, VERSION } from './version.js';
 
 const USAGE = `Usage: ${TOOL_NAME} analyze <log|-> [options]
+       ${TOOL_NAME} suggest <Dockerfile>... [--context DIR] [--format text|md|json] [--check]
 
-Reads a BuildKit progress log (plain or rawjson; '-' for stdin) and prints the cache analysis.
+analyze: reads a BuildKit progress log (plain or rawjson; '-' for stdin) and prints the cache analysis.
+suggest: runs the suggestion rules on a Dockerfile without a build (rules of thumb) and prints their diffs;
+         with --check, exits 1 when any fires (for pre-commit hooks and CI linting).
 
 Options:
   --format text|md|json     output format (default text)
@@ -24,7 +28,7 @@ Options:
   --no-charts               with --out: skip the charts
 
 Exit codes: 0 analysed, 1 analysed but incomplete, the build failed, or (with --fail-on-regression) a
-regression; 2 bad usage or unreadable input.`;
+regression, or (suggest --check) a suggestion; 2 bad usage or unreadable input.`;
 
 const FORMATS: readonly OutputFormat[] = ['text', 'md', 'json'];
 
@@ -48,6 +52,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     'fail-on-regression'?: boolean;
     out?: string;
     'no-charts'?: boolean;
+    check?: boolean;
     help?: boolean;
     version?: boolean;
   };
@@ -68,6 +73,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'fail-on-regression': { type: 'boolean' },
         out: { type: 'string' },
         'no-charts': { type: 'boolean' },
+        check: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -84,6 +90,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const [command, log, ...extra] = positionals;
+  if (command === 'suggest') return runSuggest(log, extra, values, io);
+  if (values.check) return usage(io, "'--check' is an option of 'suggest'");
   if (command !== 'analyze') return usage(io, command ? `unknown command '${command}'` : 'missing command');
   if (!log) return usage(io, "missing the log file (a path, or '-' for stdin)");
   if (extra.length) return usage(io, `unexpected argument '${extra[0]}'`);
@@ -142,6 +150,42 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   io.stderr(`${TOOL_NAME}: analysed ${r.totals.steps} steps, ${r.totals.counts.cached} cached\n`);
   return 0;
+}
+
+/** `suggest <Dockerfile>`: the rules without a log; exit 1 with --check when any fires. */
+async function runSuggest(
+  file: string | undefined,
+  extra: string[],
+  values: Record<string, string | boolean | undefined>,
+  io: CliIo,
+): Promise<number> {
+  if (!file) return usage(io, 'missing the Dockerfile');
+  const allowed = new Set(['format', 'context', 'check']);
+  const other = Object.keys(values).find((k) => !allowed.has(k) && values[k] !== undefined);
+  if (other) return usage(io, `'--${other}' is not an option of 'suggest'`);
+  const format = (values.format ?? 'text') as OutputFormat;
+  if (!FORMATS.includes(format)) return usage(io, `'--format' must be text, md or json but got '${values.format}'`);
+  // Several Dockerfiles (as a pre-commit hook passes them): each in turn, with the context of its own folder.
+  const files = [file, ...extra];
+  if (files.length > 1 && values.context) return usage(io, "'--context' takes one Dockerfile");
+  const results = [];
+  for (const f of files) {
+    try {
+      results.push(await suggestFile(f, { context: (values.context as string | undefined) ?? null }));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES'
+          ? 'no such file or not readable'
+          : (err as Error).message;
+      io.stderr(`${TOOL_NAME}: cannot read '${f}': ${why}\n`);
+      return 2;
+    }
+  }
+  if (format === 'json') io.stdout(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  else for (const r of results) io.stdout(format === 'md' ? suggestionsMarkdown(r) : suggestionsText(r));
+  for (const r of results) io.stderr(`${TOOL_NAME}: ${suggestSummary(r)}\n`);
+  return values.check && results.some((r) => r.suggestions.length) ? 1 : 0;
 }
 
 function usage(io: CliIo, message: string): number {

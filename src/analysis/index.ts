@@ -68,7 +68,7 @@ export async function analyzeBuild(report: BuildReport, opts: AnalyzeBuildOpts):
     changes: { source: changes.source, files: changes.files.length, dockerfileLines: changes.dockerfileLines !== null },
   };
   if (opts.dockerfile && opts.dockerfileSource) {
-    report.analysis.suggestions = suggest(report, {
+    report.analysis.suggestions = await suggest(report, {
       file: opts.dockerfileSource.path,
       text: opts.dockerfileSource.text,
       dockerfile: opts.dockerfile,

@@ -159,8 +159,24 @@ export interface Suggestion {
   protects: string[];
   /** From the baseline store's history: in how many of the branch's last builds a step it concerns re-ran. */
   history?: { builds: number; reran: number; branch?: string };
+  /** What the edit is worth, per build that would re-run the protected work (rules below a threshold stay silent). */
+  gain: SuggestionGain;
+  /** How sure the rule is that a maintainer should take the edit: `high` with this build's data behind it. */
+  confidence: 'high' | 'medium' | 'low';
+  /** Other rules that wanted to edit the same lines: their edits are folded into this diff. */
+  also?: { rule: string; title: string; why: string }[];
   /** The edit tried on the build itself (verified suggestions); absent when not tried. */
   verification?: SuggestionVerification;
+}
+
+export interface SuggestionGain {
+  /** `seconds` of re-run time kept cached, `bytes` kept out of the image, `layers` fewer, or `correctness`
+   *  (stale package lists: no time or size to count). */
+  kind: 'seconds' | 'bytes' | 'layers' | 'correctness';
+  /** The amount (null for correctness). */
+  value: number | null;
+  /** `measured` in this build (the protected step's time or size), or `estimated` from the class of the work. */
+  basis: 'measured' | 'estimated';
 }
 
 /** What trying a suggestion's edit on the real build showed. */

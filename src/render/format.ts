@@ -1,3 +1,4 @@
+import type { Suggestion } from '../model/report.js';
 // Small formatting helpers shared by the text and markdown renderers.
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
@@ -62,7 +63,21 @@ export function stageSteps<T extends { stageKey: string; index: number | null }>
 }
 
 /** What a suggestion is worth, as the renderers show it: the time it would have saved, or that it is a rule of thumb. */
-export function suggestionGain(s: { savedSeconds: number | null; evidence: 'data' | 'static' }): string {
-  if (s.savedSeconds !== null) return `would have saved ${seconds(s.savedSeconds)}`;
-  return s.evidence === 'static' ? 'rule of thumb, not seen in this build' : 'seen in this build';
+export function suggestionGain(s: Pick<Suggestion, 'savedSeconds' | 'evidence' | 'gain' | 'confidence'>): string {
+  const tag =
+    s.savedSeconds !== null
+      ? `would have saved ${seconds(s.savedSeconds)}`
+      : s.evidence === 'static'
+        ? 'rule of thumb, not seen in this build'
+        : 'seen in this build';
+  const g = s.gain;
+  const amount =
+    g.value === null
+      ? 'keeps package lists fresh'
+      : g.kind === 'seconds'
+        ? `${g.basis === 'measured' ? '' : '~'}${seconds(g.value)} per re-run`
+        : g.kind === 'bytes'
+          ? `${g.basis === 'measured' ? '' : '~'}${bytes(g.value)} smaller`
+          : `${g.value} layer(s) fewer`;
+  return `${tag}; gain ${amount} (${g.basis}), confidence ${s.confidence}`;
 }

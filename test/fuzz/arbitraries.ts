@@ -15,6 +15,10 @@ import { STEP_STATUSES, type BuildReport } from '../../src/model/report.js';
 import { analyzeBuild } from '../../src/analysis/index.js';
 import { parseDockerfile, type Dockerfile } from '../../src/dockerfile/parse.js';
 import { fixture, listFixtures } from '../support/fixtures.js';
+import { loadShell } from '../../src/dockerfile/shell.js';
+
+// The suggestions' shell parser (WebAssembly) loads once, here, not inside the first time-bounded property.
+await loadShell();
 
 // ---------------------------------------------------------------------------------------------
 // Run sizing

@@ -95,7 +95,7 @@ beforeAll(async () => {
   sizedCharts = await renderCharts(sized);
   // Initialises the wasm for `parses` too.
   await svgToPng(plainCharts[0].svg);
-});
+}, 120_000); // three analyses, the charts and the wasm: seconds on a loaded machine
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -32,7 +32,7 @@ describe('renderFitted', () => {
     expect(body).toMatch(/\*\*\d+ regressions\*\*/);
     expect(body).toMatch(/### (Top fix|Tip \(rule of thumb\)): /);
     expect(body).toMatch(/_Cut to fit: .*all steps.* left out/);
-  });
+  }, 120_000); // two analyses of 3,000 steps: seconds on a loaded machine
 
   test('the job summary is cut by bytes, keeps its tail, and points to the JSON report', async () => {
     // 300 steps whose text is mostly 3-byte characters: the byte size is about three times the length.

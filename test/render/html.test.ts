@@ -241,6 +241,8 @@ function hostileEverywhere(): BuildReport {
       why: HOSTILE_TEXT,
       diff: `--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1 +1 @@\n-RUN ${HOSTILE_TEXT}\n+RUN ${HOSTILE_TEXT}\n ${HOSTILE_TEXT}\n`,
       evidence: 'data',
+      gain: { kind: 'seconds', value: 1, basis: 'measured' },
+      confidence: 'high',
       savedSeconds: 1,
       protects: [HOSTILE_TEXT],
     },

@@ -1,15 +1,19 @@
 import { applyPatch } from 'diff';
-import { suggest } from '../../src/analysis/suggest/index.js';
+import { suggestWith } from '../../src/analysis/suggest/index.js';
+import { loadShell } from '../../src/dockerfile/shell.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { buildReport } from '../../src/model/build-report.js';
 import type { BuildReport, Suggestion } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 
+/** The shell parser, loaded once for the test files that use these helpers. */
+export const shell = await loadShell();
+
 /** Suggestions for a Dockerfile alone (no build data): what the static rules say. */
 export function suggestStatic(text: string, contextDir: string | null = null, report?: BuildReport): Suggestion[] {
   const parsed = parseDockerfile(text);
   const r = report ?? buildReport(parseText(''), { dockerfile: { path: 'Dockerfile', parsed } });
-  return suggest(r, { file: 'Dockerfile', text, dockerfile: parsed, contextDir });
+  return suggestWith(shell, r, { file: 'Dockerfile', text, dockerfile: parsed, contextDir });
 }
 
 /** The file after applying a suggestion's diff; throws when it does not apply cleanly. */

@@ -1,11 +1,22 @@
 import { readsVariable, type DockerfileStage } from '../../dockerfile/parse.js';
 import type { Suggestion } from '../../model/report.js';
-import { reranSeconds, type RuleContext } from './context.js';
+import type { RuleContext } from './context.js';
+
+// Set by BuildKit per platform: the same in every build of a platform, so they never invalidate the cache.
+const AUTOMATIC =
+  /^(?:TARGET|BUILD)(?:PLATFORM|OS|ARCH|VARIANT)$|^(?:HTTPS?_PROXY|FTP_PROXY|NO_PROXY|ALL_PROXY)$|^BUILDKIT_/i;
+// Read from the environment by the tools a RUN calls (`NODE_ENV` by npm, `CGO_ENABLED` by go, ...): such an
+// ARG is used by RUNs that never name it.
+const TOOL_ENV =
+  /^(?:NODE_|NPM_|YARN_|PNPM_|PIP_|PYTHON|POETRY_|UV_|PIPENV_|GO|CGO_|CARGO_|RUST|MAVEN_|GRADLE_|JAVA_|JDK_|DEBIAN_|APT_|BUNDLE_|GEM_|RAILS_|RACK_|COMPOSER_|PHP_|DOTNET_|NUGET_|MSBUILD|CC$|CXX$|CFLAGS|CXXFLAGS|LDFLAGS|PKG_CONFIG|TZ$|LANG$|LC_)/i;
 
 function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
   const out: Suggestion[] = [];
   for (const arg of stage.args) {
-    const after = stage.steps.filter((s) => s.lines.start > arg.line);
+    if (AUTOMATIC.test(arg.name) || TOOL_ENV.test(arg.name)) continue;
+    // Every instruction counts as a use: `ENV V=$V` puts it in the environment of every later RUN (and of
+    // the stages built on this one).
+    const after = stage.instructions.filter((s) => s.lines.start > arg.line);
     const firstUse = after.find((s) => readsVariable(s.text, arg.name));
     if (!firstUse) continue; // unused in the file: it may be read by a script; say nothing
     // RUNs between the ARG and its first use re-run whenever its value changes, without needing it.
@@ -13,20 +24,25 @@ function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
     if (!needless.length) continue;
     const argInst = stage.instructions.find((i) => i.keyword === 'ARG' && i.lines.start === arg.line)!;
     const steps = needless.map((s) => ctx.step(s));
-    // Data: this build re-ran them because of a build-arg change at one of them.
+    // This build re-ran them because of a change of this ARG at one of them.
     const root = steps.map((s) => ctx.rootOf(s)).find((r) => r !== null);
     const cause = root ? ctx.report.analysis?.rootCauses.find((c) => c.stepId === root.id) : undefined;
-    const dataBacked =
-      cause?.kind === 'build-arg-changed' && cause.args.includes(arg.name) && steps.some((s) => s?.id === root!.id);
+    const savedHere =
+      ctx.discriminating &&
+      cause?.kind === 'build-arg-changed' &&
+      cause.args.includes(arg.name) &&
+      steps.some((s) => s?.id === root!.id);
+    const gain = ctx.timeGain(needless);
     out.push(
       ctx.suggestion({
         rule: 'arg-placement',
         title: `Declare ARG ${arg.name} just before its first use`,
         lines: { start: arg.line, end: firstUse.lines.end },
         why: `Every RUN after \`ARG ${arg.name}\` re-runs when its value changes; ${needless.length} RUN step(s) before its first use (line ${firstUse.lines.start}) do not use it (if a script reads it from the environment, keep it).`,
-        evidence: dataBacked ? 'data' : 'static',
-        savedSeconds: dataBacked ? reranSeconds(steps) : null,
+        savedSeconds: savedHere ? gain.value : null,
         protects: steps.filter((s) => s !== null).map((s) => s!.id),
+        gain: { kind: 'seconds', value: gain.value, basis: gain.basis },
+        confidence: savedHere ? 'high' : 'low',
         after: ctx.lines.moveDown(argInst.lines, firstUse.lines.start),
       }),
     );

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dockerfile, DockerfileInstruction, DockerfileStage } from '../../dockerfile/parse.js';
+import { runScript, type Shell, type ShellScript } from '../../dockerfile/shell.js';
+import type { History } from '../../model/history.js';
 import type { BuildReport, Step, Suggestion } from '../../model/report.js';
+import { estimateSeconds } from './ecosystems.js';
 import { Lines, unifiedDiff } from './text.js';
 
 /** What every rule reads: the Dockerfile (text and parsed), the analysed report, the context. */
@@ -10,6 +13,7 @@ export class RuleContext {
   /** Report steps by the first Dockerfile line they were mapped to, slowest first (several platforms). */
   private readonly byLine = new Map<number, Step[]>();
   private readonly byId: Map<string, Step>;
+  private readonly scripts = new Map<number, ShellScript>();
 
   constructor(
     readonly file: string,
@@ -17,6 +21,8 @@ export class RuleContext {
     readonly dockerfile: Dockerfile,
     readonly report: BuildReport,
     readonly contextDir: string | null,
+    private readonly shell: Shell,
+    readonly history: History | null = null,
   ) {
     this.lines = new Lines(text);
     this.byId = new Map(report.steps.map((s) => [s.id, s]));
@@ -34,6 +40,39 @@ export class RuleContext {
     return this.byLine.get(inst.lines.start)?.[0] ?? null;
   }
 
+  /** The shell commands a RUN runs (parsed once). */
+  script(inst: DockerfileInstruction): ShellScript {
+    let script = this.scripts.get(inst.lines.start);
+    if (!script) {
+      script =
+        inst.keyword === 'RUN'
+          ? this.shell.parse(runScript(this.lines.slice(inst.lines)))
+          : { commands: [], chain: null, partial: false };
+      this.scripts.set(inst.lines.start, script);
+    }
+    return script;
+  }
+
+  /** Parses a piece of shell (a link of a chain). */
+  parse(text: string): ShellScript {
+    return this.shell.parse(text);
+  }
+
+  /**
+   * What keeping these RUNs cached is worth: their re-run time in this build when they re-ran here
+   * (`measured`), else an estimate from the class of their commands.
+   */
+  timeGain(runs: DockerfileInstruction[]): { value: number; basis: 'measured' | 'estimated'; ran: Step[] } {
+    const steps = runs.map((r) => this.step(r));
+    const ran = steps.filter((s): s is Step => s !== null && (s.status === 'ran' || s.status === 'error'));
+    if (ran.length) return { value: reranSeconds(ran), basis: 'measured', ran };
+    return {
+      value: runs.reduce((sum, r) => sum + estimateSeconds(this.script(r).commands), 0),
+      basis: 'estimated',
+      ran,
+    };
+  }
+
   /** True when the file exists in the build context; null when the context is unknown. */
   inContext(relative: string): boolean | null {
     return this.contextDir ? existsSync(join(this.contextDir, relative)) : null;
@@ -44,6 +83,55 @@ export class RuleContext {
     return stage.instructions.filter((i) => i.lines.start > a.lines.end && i.lines.end < b.lines.start);
   }
 
+  /** The stages a stage is built on (`FROM deps AS build`), nearest last. */
+  chain(stage: DockerfileStage): DockerfileStage[] {
+    const chain: DockerfileStage[] = [];
+    let current = stage;
+    while (current.baseIsStage) {
+      const base = this.dockerfile.stages.find((s) => s.name === current.base && s.position < current.position);
+      if (!base || chain.includes(base)) break;
+      chain.unshift(base);
+      current = base;
+    }
+    return chain;
+  }
+
+  /** The stages whose layers end up in the image: the last one and those it is built on. */
+  imageStages(): DockerfileStage[] {
+    const last = this.dockerfile.stages[this.dockerfile.stages.length - 1];
+    return last ? [...this.chain(last), last] : [];
+  }
+
+  /**
+   * The RUNs that ran before `inst` for what `inst` builds on: earlier in its stage, in the stages it is built
+   * on, and in the stages it copies from (`COPY --from=deps`, with theirs).
+   */
+  runsBefore(stage: DockerfileStage, inst: DockerfileInstruction): DockerfileInstruction[] {
+    const seen = new Set<DockerfileStage>();
+    const out: DockerfileInstruction[] = [];
+    const visit = (s: DockerfileStage, until: number) => {
+      for (const base of this.chain(s)) visit(base, Infinity);
+      if (seen.has(s)) return;
+      seen.add(s);
+      for (const step of s.steps.filter((x) => x.lines.start < until)) {
+        if (step.keyword === 'RUN') out.push(step);
+        for (const from of step.from) {
+          const source = this.dockerfile.stages.find(
+            (x) => x.name === from.toLowerCase() || String(x.position) === from,
+          );
+          if (source && source.position < s.position) visit(source, Infinity);
+        }
+      }
+    };
+    visit(stage, inst.lines.start);
+    return out;
+  }
+
+  /** Something in this build was cached: what re-ran tells the steps apart (not so on a cold build). */
+  get discriminating(): boolean {
+    return this.report.steps.some((s) => s.status === 'cached');
+  }
+
   /** The root cause that made a step re-run, when it did. */
   rootOf(step: Step | null): Step | null {
     if (!step?.miss) return null;
@@ -51,10 +139,21 @@ export class RuleContext {
     return this.byId.get(id) ?? null;
   }
 
-  suggestion(s: Omit<Suggestion, 'file' | 'diff'> & { after: string; file?: string; before?: string }): Suggestion {
+  /**
+   * A suggestion with its diff. Its evidence follows its gain: `data` ("seen in this build") exactly when the
+   * gain was measured here (the protected step re-ran, or its layer was measured), so no text contradicts it.
+   */
+  suggestion(
+    s: Omit<Suggestion, 'file' | 'diff' | 'evidence'> & { after: string; file?: string; before?: string },
+  ): Suggestion {
     const file = s.file ?? this.file;
     const { after, before, ...rest } = s;
-    return { ...rest, file, diff: unifiedDiff(file, before ?? this.text, after) };
+    return {
+      ...rest,
+      file,
+      evidence: s.gain.basis === 'measured' ? 'data' : 'static',
+      diff: unifiedDiff(file, before ?? this.text, after),
+    };
   }
 }
 

@@ -31,6 +31,17 @@ export function dockerignore(ctx: RuleContext): Suggestion[] {
   const bytes = ctx.report.totals.contextBytes;
   const big = bytes !== null && bytes > BIG_CONTEXT;
   if (!big && !(broad && present.includes('.git'))) return [];
+  // What it is worth: the context no longer sent (measured), or the steps after the COPY that .git keeps
+  // re-running (their time here when they re-ran, else their class estimate).
+  const after = broad
+    ? ctx.dockerfile.stages
+        .flatMap((s) => s.steps)
+        .filter((s) => s.keyword === 'RUN' && s.lines.start > broad.lines.end)
+    : [];
+  const time = ctx.timeGain(after);
+  const gain: Suggestion['gain'] = big
+    ? { kind: 'bytes', value: bytes, basis: 'measured' }
+    : { kind: 'seconds', value: time.value, basis: time.basis };
   const file = join(relative(process.cwd(), ctx.contextDir) || '.', '.dockerignore');
   const content = `${present.join('\n')}\n`;
   const why = big
@@ -44,9 +55,11 @@ export function dockerignore(ctx: RuleContext): Suggestion[] {
       lines: broad ? broad.lines : { start: 1, end: 1 },
       why,
       diff: unifiedDiff(file, '', content),
-      evidence: big ? 'data' : 'static',
+      evidence: gain.basis === 'measured' ? 'data' : 'static',
       savedSeconds: null,
       protects: broad ? [ctx.step(broad)?.id].filter((x): x is string => Boolean(x)) : [],
+      gain,
+      confidence: big ? 'high' : 'medium',
     },
   ];
 }

@@ -1,18 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import type { DockerfileInstruction, DockerfileStage } from '../../dockerfile/parse.js';
+import type { ShellCommand } from '../../dockerfile/shell.js';
 import type { Suggestion } from '../../model/report.js';
-import { reranSeconds, type RuleContext } from './context.js';
-import { ecosystemOf, pipRequirements, type Ecosystem } from './ecosystems.js';
-import { copyDest, runCommand } from './text.js';
+import type { RuleContext } from './context.js';
+import {
+  classify,
+  ECOSYSTEMS,
+  ecosystemOf,
+  fetchesDependencies,
+  isSetup,
+  pipRequirements,
+  type Ecosystem,
+} from './ecosystems.js';
+import { copyDest } from './text.js';
 
 /** Would this COPY take the manifests along with everything else (`COPY . .`, `COPY ./ /app`)? */
 function isBroadCopy(inst: DockerfileInstruction): boolean {
-  return (inst.keyword === 'COPY' || inst.keyword === 'ADD') && inst.sources.some((s) => /^(?:\.\/?|\*|\/)$/.test(s));
+  return (
+    (inst.keyword === 'COPY' || inst.keyword === 'ADD') &&
+    inst.from.length === 0 &&
+    inst.sources.some((s) => /^(?:\.\/?|\*|\/)$/.test(s))
+  );
 }
 
-function manifestsFor(eco: Ecosystem, command: string, ctx: RuleContext): string[] {
+function manifestsFor(eco: Ecosystem, command: ShellCommand, ctx: RuleContext): string[] {
   if (eco.name === 'pip') return pipRequirements(command);
   const present = eco.manifests.filter((m) => !m.endsWith('*') || ctx.inContext(m.slice(0, -1)) !== false);
   return present.map((m) => (m.endsWith('*') && ctx.inContext(m.slice(0, -1)) === true ? m.slice(0, -1) : m));
+}
+
+function read(ctx: RuleContext, file: string): string | null {
+  if (!ctx.contextDir) return null;
+  try {
+    return readFileSync(join(ctx.contextDir, file), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reasons the install needs more than its manifests, read from the context: npm/yarn/pnpm workspaces or
+ * lifecycle scripts, a Gemfile that loads a gemspec, requirements that install the project itself.
+ */
+function needsSources(eco: Ecosystem, command: ShellCommand, manifests: string[], ctx: RuleContext): boolean {
+  if (['npm', 'yarn', 'pnpm'].includes(eco.name)) {
+    if (ctx.inContext('pnpm-workspace.yaml') || ctx.inContext('lerna.json')) return true;
+    const pkg = read(ctx, 'package.json');
+    if (!pkg) return false;
+    try {
+      const json = JSON.parse(pkg) as { workspaces?: unknown; scripts?: Record<string, string> };
+      if (json.workspaces) return true;
+      const scripts = Object.keys(json.scripts ?? {});
+      const lifecycle = ['preinstall', 'install', 'postinstall', 'prepare'].some((k) => scripts.includes(k));
+      return lifecycle && !command.args.includes('--ignore-scripts');
+    } catch {
+      return false;
+    }
+  }
+  if (eco.name === 'go-build' && (ctx.inContext('vendor') || command.args.some((a) => a.includes('-mod=vendor'))))
+    return true;
+  if (eco.name === 'cargo' && /^\s*\[workspace\]/m.test(read(ctx, 'Cargo.toml') ?? '')) return true;
+  if (eco.name === 'bundler') return /^\s*gemspec\b/m.test(read(ctx, 'Gemfile') ?? '');
+  if (eco.name === 'pip') return manifests.some((m) => /^\s*(?:-e\s+)?\.(?:\[.*\])?\s*$/m.test(read(ctx, m) ?? ''));
+  return false;
 }
 
 function copiesManifests(inst: DockerfileInstruction, manifests: string[]): boolean {
@@ -28,64 +79,181 @@ function copiesManifests(inst: DockerfileInstruction, manifests: string[]): bool
   );
 }
 
+/** Instructions between the sources and the install that the install can be moved past. */
+function movable(ctx: RuleContext, i: DockerfileInstruction): boolean {
+  if (['ENV', 'ARG', 'LABEL'].includes(i.keyword)) return true;
+  if (i.keyword !== 'RUN') return false;
+  // A RUN that sets the system up (corepack, apt, a tool install) does not read the copied files.
+  const { commands } = ctx.script(i);
+  return (
+    commands.length > 0 &&
+    commands.every(
+      (c) =>
+        isSetup(c) ||
+        (c.name === 'corepack' && ['enable', 'prepare'].includes(c.args[0])) ||
+        (['npm', 'yarn', 'pnpm', 'pip', 'pip3', 'git', 'bundle', 'poetry'].includes(c.name) &&
+          c.args[0] === 'config') ||
+        classify(c) === 'system',
+    )
+  );
+}
+
+/** The working directory at a line of a stage (WORKDIRs of the stage and those it is built on), or null. */
+function workdirAt(ctx: RuleContext, stage: DockerfileStage, line: number): string | null {
+  let dir: string | null = null;
+  for (const s of [...ctx.chain(stage), stage])
+    for (const i of s.instructions.filter((x) => x.keyword === 'WORKDIR' && (s !== stage || x.lines.start < line))) {
+      const value = i.text.replace(/^WORKDIR\s+/i, '').trim();
+      dir = posix.isAbsolute(value) ? posix.normalize(value) : dir ? posix.join(dir, value) : null;
+    }
+  return dir;
+}
+
+/** Dependencies of the family installed or fetched before `inst` (cargo-chef's cook, a first `npm ci`, ...). */
+export function installedBefore(
+  ctx: RuleContext,
+  stage: DockerfileStage,
+  inst: DockerfileInstruction,
+  eco: Ecosystem,
+): boolean {
+  const family = (name: string | null | undefined) => ECOSYSTEMS.find((e) => e.name === name)?.manifests[0];
+  return ctx
+    .runsBefore(stage, inst)
+    .some((s) =>
+      ctx
+        .script(s)
+        .commands.some(
+          (c) =>
+            family(ecosystemOf([c])?.eco.name) === eco.manifests[0] ||
+            family(fetchesDependencies(c)) === eco.manifests[0],
+        ),
+    );
+}
+
+/** `COPY` lines for the manifests: one per folder, so `requirements/prod.txt` lands where the install reads it. */
+function copyLines(manifests: string[], prefix: string, dest: string): string[] {
+  const byDir = new Map<string, string[]>();
+  for (const m of manifests) {
+    const dir = posix.dirname(m.replace(/\*$/, ''));
+    byDir.set(dir, [...(byDir.get(dir) ?? []), prefix + m]);
+  }
+  return [...byDir].map(
+    ([dir, files]) => `COPY ${files.join(' ')} ${dir === '.' ? dest : posix.join(dest, dir) + '/'}`,
+  );
+}
+
 function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
   const out: Suggestion[] = [];
   for (const install of stage.steps.filter((s) => s.keyword === 'RUN')) {
-    const command = runCommand(install);
-    const eco = ecosystemOf(command);
-    if (!eco) continue;
+    const script = ctx.script(install);
+    const found = ecosystemOf(script.commands);
+    if (!found) continue;
+    const { eco, command } = found;
     const before = stage.steps.filter((s) => s.lines.end < install.lines.start);
     const broad = before.filter(isBroadCopy).pop();
     if (!broad) continue; // the sources come after the install: fine
-    // Dependencies already installed above the sources: a second install after them (e.g. `uv sync`
-    // installing the project itself) needs the sources.
-    const installedAbove = before.some(
-      (s) => s.lines.end < broad.lines.start && s.keyword === 'RUN' && ecosystemOf(runCommand(s))?.name === eco.name,
-    );
-    if (installedAbove) continue;
+    // Dependencies already installed or fetched before the sources: protected already.
+    if (installedBefore(ctx, stage, broad, eco)) continue;
     const manifests = manifestsFor(eco, command, ctx);
-    if (!manifests.length) continue;
+    if (!manifests.length || manifests.some((m) => m.startsWith('/') || m.startsWith('..'))) continue;
+    if (needsSources(eco, command, manifests, ctx)) continue;
+    // A manifest the context does not have: the edit would not build.
+    if (manifests.some((m) => !m.includes('*') && ctx.inContext(m) === false)) continue;
     const between = ctx.between(stage, broad, install);
+    // An earlier install of the same family after the sources (`go mod download` before `go build`) is the one
+    // to move: this one is then protected with it.
+    const family = (name: string | null | undefined) => ECOSYSTEMS.find((e) => e.name === name)?.manifests[0];
+    if (
+      between.some(
+        (i) =>
+          i.keyword === 'RUN' &&
+          ctx
+            .script(i)
+            .commands.some(
+              (c) =>
+                family(ecosystemOf([c])?.eco.name) === eco.manifests[0] ||
+                family(fetchesDependencies(c)) === eco.manifests[0],
+            ),
+      )
+    )
+      continue;
     const protectedAlready = before.some((s) => s.lines.end < broad.lines.start && copiesManifests(s, manifests));
     const installStep = ctx.step(install);
     const root = ctx.rootOf(installStep);
-    // Data: the install re-ran only because the broad COPY did, and not for a manifest.
-    const manifestChanged =
-      root?.id &&
-      ctx.report.analysis?.rootCauses
-        .find((c) => c.stepId === root.id)
-        ?.files.some((f) => manifests.some((m) => f === m.replace(/\*$/, '')));
-    const dataBacked = root !== null && ctx.step(broad)?.id === root.id && !manifestChanged;
-    // Several sources need a directory destination that ends in `/`.
+    // Saved here: the install re-ran only because the broad COPY's files changed, and not for a manifest.
+    const cause = root ? ctx.report.analysis?.rootCauses.find((c) => c.stepId === root.id) : undefined;
+    const manifestChanged = cause?.files.some((f) => manifests.some((m) => f === m.replace(/\*$/, '')));
+    const savedHere =
+      ctx.discriminating &&
+      root !== null &&
+      ctx.step(broad)?.id === root.id &&
+      cause?.kind === 'content-changed' &&
+      !manifestChanged;
+    // Where the sources land, and where the install runs.
     const dest = copyDest(broad).replace(/\/?$/, '/');
-    const copyLine = `COPY ${manifests.join(' ')} ${dest}`;
+    const cwdAtCopy = workdirAt(ctx, stage, broad.lines.start);
+    const absDest = posix.isAbsolute(dest) ? posix.normalize(dest) : cwdAtCopy ? posix.join(cwdAtCopy, dest) : null;
     let after: string;
     if (eco.kind === 'move') {
-      // Moving the install above the COPY must not change what it sees: no WORKDIR/USER/RUN/COPY between.
-      if (between.some((i) => !['ENV', 'ARG', 'LABEL'].includes(i.keyword))) continue;
-      const block = { start: between.length ? between[0].lines.start : install.lines.start, end: install.lines.end };
-      after = ctx.lines.moveUp(block, broad.lines.start, protectedAlready ? [] : [copyLine]);
+      // The install moves above the sources, past instructions that do not read them; the sources follow it. A
+      // WORKDIR into the copied tree (`COPY . /src` then `WORKDIR /src/ui`) moves up too: its manifests are then
+      // copied from that folder.
+      const workdirs = between.filter((i) => i.keyword === 'WORKDIR');
+      if (between.some((i) => i.keyword !== 'WORKDIR' && !movable(ctx, i))) continue;
+      let prefix = '';
+      let target = dest;
+      if (workdirs.length) {
+        const cwd = workdirAt(ctx, stage, install.lines.start);
+        if (!cwd || !absDest) continue;
+        const rel = posix.relative(absDest, cwd);
+        if (rel.startsWith('..') || posix.isAbsolute(rel)) continue;
+        prefix = rel ? `${rel}/` : '';
+        target = './';
+      }
+      const moved = ctx.lines.moveDown(broad.lines, install.lines.end + 1).split('\n');
+      // The install now starts where it started, less the lines of the COPY that went below it.
+      const at = install.lines.start - 1 - (broad.lines.end - broad.lines.start + 1);
+      if (!protectedAlready) moved.splice(at, 0, ...copyLines(manifests, prefix, target));
+      after = moved.join('\n');
     } else {
-      // A build after its own dependency step (`mvn dependency:go-offline`) is that step's case, not this one.
-      const fetched = before.some(
-        (s) => s.keyword === 'RUN' && ecosystemOf(runCommand(s))?.manifests[0] === eco.manifests[0],
-      );
-      if (protectedAlready || fetched) continue;
-      after = ctx.lines.insert(broad.lines.start, [copyLine, `RUN ${eco.fetch}`]);
+      if (protectedAlready || between.some((i) => i.keyword === 'WORKDIR')) continue;
+      // The fetch runs where the install ran: the links of its chain before the install (`poetry config ...`),
+      // then the fetch; in the sources' folder when the working directory is another.
+      const links = script.chain;
+      const index = links
+        ? links.findIndex((l) => ctx.parse(l).commands.some((c) => c === command || c.text === command.text))
+        : -1;
+      if (!links && script.commands.length > 1) continue;
+      const setup = links && index > 0 ? links.slice(0, index) : [];
+      const link = links && index >= 0 ? links[index] : command.text;
+      const cd = absDest && posix.isAbsolute(dest) && absDest !== cwdAtCopy ? [`cd ${absDest}`] : [];
+      const flags = (
+        ctx.lines
+          .slice(install.lines)[0]
+          .replace(/^\s*RUN\s+/i, '')
+          .match(/^(?:--\S+\s+)*/)![0]
+          .match(/--\S+/g) ?? []
+      )
+        .filter((f) => !/type=bind/.test(f))
+        .map((f) => `${f} `)
+        .join('');
+      const fetch = [...cd, ...setup, eco.fetch!(command, link)].join(' \\\n    && ');
+      after = ctx.lines.insert(broad.lines.start, [...copyLines(manifests, '', dest), `RUN ${flags}${fetch}`]);
     }
-    const saved = dataBacked ? reranSeconds([installStep]) : null;
+    const gain = ctx.timeGain([install]);
     out.push(
       ctx.suggestion({
         rule: 'manifest-order',
-        title: `Copy the ${eco.name} manifests and install before copying the sources`,
+        title: `Copy the ${eco.name.replace(/-(?:build|project)$/, '')} manifests and install before copying the sources`,
         lines: { start: broad.lines.start, end: install.lines.end },
         why:
           eco.kind === 'move'
-            ? `\`${broad.text}\` comes before \`${command.slice(0, 60)}\`, so any source change re-runs the install; with the manifests copied first it re-runs only when they change.`
-            : `\`${command.slice(0, 60)}\` downloads dependencies after \`${broad.text}\`, so any source change downloads them again; fetching them after copying only the manifests keeps that step cached.`,
-        evidence: dataBacked ? 'data' : 'static',
-        savedSeconds: saved,
+            ? `\`${broad.text}\` comes before \`${command.text.slice(0, 60)}\`, so any source change re-runs the install; with the manifests copied first it re-runs only when they change.`
+            : `\`${command.text.slice(0, 60)}\` downloads dependencies after \`${broad.text}\`, so any source change downloads them again; fetching them after copying only the manifests keeps that step cached.`,
+        savedSeconds: savedHere ? gain.value : null,
         protects: installStep ? [installStep.id] : [],
+        gain: { kind: 'seconds', value: gain.value, basis: gain.basis },
+        confidence: savedHere ? 'high' : 'medium',
         after,
       }),
     );

@@ -1,12 +1,21 @@
+import type { DockerfileInstruction, DockerfileStage } from '../../dockerfile/parse.js';
 import type { Suggestion } from '../../model/report.js';
 import type { RuleContext } from './context.js';
 import { ecosystemOf } from './ecosystems.js';
-import { runCommand } from './text.js';
+import { mergedRun } from './text.js';
+
+/** Something before `inst` (in its stage or the stages it is built on) was cached: the build discriminates. */
+function discriminating(ctx: RuleContext, stage: DockerfileStage, inst: DockerfileInstruction): boolean {
+  const earlier = [...ctx.chain(stage).flatMap((s) => s.steps), ...stage.steps].filter(
+    (s) => s.lines.start < inst.lines.start,
+  );
+  return earlier.some((s) => ctx.step(s)?.status === 'cached');
+}
 
 /**
- * Consecutive RUNs that re-ran together in this build (one cascade, nothing between them): as one
- * RUN they make one layer and one cache entry. Needs the build's data: without it, two RUNs may
- * well change at different times, and then keeping them apart is right.
+ * Consecutive RUNs that re-ran together (one cascade, nothing between them): as one RUN they make one layer
+ * and one cache entry. Needs data that tells them apart: on a cold build every RUN re-runs; with the
+ * branch's history, they must have re-run together in most builds where either did.
  */
 export function mergeRuns(ctx: RuleContext): Suggestion[] {
   const out: Suggestion[] = [];
@@ -15,30 +24,38 @@ export function mergeRuns(ctx: RuleContext): Suggestion[] {
     for (let i = 0; i + 1 < all.length; i++) {
       const [a, b] = [all[i], all[i + 1]];
       if (a.keyword !== 'RUN' || b.keyword !== 'RUN') continue;
-      if (
-        [a, b].some(
-          (r) =>
-            r.text.includes('--mount') || r.text.includes('<<') || r.text.includes('[') || ecosystemOf(runCommand(r)),
-        )
-      )
-        continue;
+      // Mounts, here-documents and the exec form do not merge as text; installs are kept apart on purpose.
+      const plain = (r: DockerfileInstruction) =>
+        !/^RUN\s+(?:--|\[)/i.test(r.text) && !r.text.includes('<<') && !ecosystemOf(ctx.script(r).commands);
+      if (!plain(a) || !plain(b)) continue;
       const [sa, sb] = [ctx.step(a), ctx.step(b)];
       const rootA = ctx.rootOf(sa);
       if (sa?.status !== 'ran' || sb?.status !== 'ran' || !rootA || ctx.rootOf(sb)?.id !== rootA.id) continue;
-      const merged = `RUN ${runCommand(a)} \\\n    && ${runCommand(b)}`;
+      if (!discriminating(ctx, stage, a)) continue;
+      let history = '';
+      const builds = ctx.history?.builds ?? [];
+      if (builds.length) {
+        const ran = (s: string | undefined) => s === 'ran' || s === 'error';
+        const either = builds.filter((h) => ran(h.steps[sa.id]) || ran(h.steps[sb.id]));
+        const together = either.filter((h) => ran(h.steps[sa.id]) && ran(h.steps[sb.id]));
+        // This build counts too (they re-ran together here).
+        if ((together.length + 1) / (either.length + 1) <= 0.5) continue;
+        history = ` and in ${together.length} of the ${either.length} earlier build(s) where either re-ran`;
+      }
       const text = ctx.lines.replace({ start: a.lines.start, end: b.lines.end }, [
         ...ctx.lines.slice({ start: a.lines.end + 1, end: b.lines.start - 1 }).filter((l) => l.trim().startsWith('#')),
-        merged,
+        ...mergedRun(ctx.lines.slice(a.lines), ctx.lines.slice(b.lines)),
       ]);
       out.push(
         ctx.suggestion({
           rule: 'merge-runs',
           title: 'Merge RUNs that re-run together',
           lines: { start: a.lines.start, end: b.lines.end },
-          why: `Lines ${a.lines.start} and ${b.lines.start} re-ran together in this build (both after ${rootA.id}); as one RUN they make one layer and one cache entry instead of two.`,
-          evidence: 'data',
+          why: `Lines ${a.lines.start} and ${b.lines.start} re-ran together in this build (both after ${rootA.id})${history}; as one RUN they make one layer and one cache entry instead of two.`,
           savedSeconds: null,
-          protects: [],
+          protects: [sa.id, sb.id],
+          gain: { kind: 'layers', value: 1, basis: 'measured' },
+          confidence: builds.length ? 'medium' : 'low',
           after: text,
         }),
       );

@@ -1,13 +1,24 @@
 import type { Suggestion } from '../../model/report.js';
 import type { RuleContext } from './context.js';
-import { runCommand } from './text.js';
+import { isSystemInstall } from './ecosystems.js';
 
 // Packages that compile things and are not needed to run them.
 const BUILD_TOOLS =
   /\b(?:build-essential|gcc|g\+\+|clang|make|cmake|autoconf|automake|libtool|pkg-config|build-base|musl-dev|linux-headers|[\w.+-]+-dev(?:el)?)\b/;
-const INSTALL = /\b(?:apt-get|apt|apk|yum|dnf|microdnf)(?: -\S+)* (?:install|add)\b/;
 const BIG_TOOLS = 50_000_000;
-const OUTSIDE_WORKDIR = /\b(?:pip3?|poetry|uv|pipenv|bundle|gem|composer|conda|mvn|gradle|cargo install|go install)\b/;
+const OUTSIDE_WORKDIR = new Set([
+  'pip',
+  'pip3',
+  'poetry',
+  'uv',
+  'pipenv',
+  'bundle',
+  'gem',
+  'composer',
+  'conda',
+  'mvn',
+  'gradle',
+]);
 
 /**
  * Build tools installed in the stage that becomes the image: split the build into its own stage
@@ -18,7 +29,9 @@ export function multiStage(ctx: RuleContext): Suggestion[] {
   const last = stages[stages.length - 1];
   if (!last || last.baseIsStage || stages.length > 1) return []; // already multi-stage: the user chose what to keep
   const tools = last.steps.find(
-    (s) => s.keyword === 'RUN' && INSTALL.test(runCommand(s)) && BUILD_TOOLS.test(runCommand(s)),
+    (s) =>
+      s.keyword === 'RUN' &&
+      ctx.script(s).commands.some((c) => isSystemInstall(c) && c.args.some((a) => BUILD_TOOLS.test(a))),
   );
   if (!tools) return [];
   // A USER made by a RUN of this stage would not exist in a clean stage: no clean split to offer.
@@ -28,7 +41,9 @@ export function multiStage(ctx: RuleContext): Suggestion[] {
   if (!dir || !dir.startsWith('/') || dir === '/') return []; // nothing well-defined to copy
   // Installs outside the working directory (pip's site-packages, gems, a global composer) would be
   // left behind by copying only that directory: no safe edit to offer.
-  if (last.steps.some((s) => s.keyword === 'RUN' && OUTSIDE_WORKDIR.test(runCommand(s)))) return [];
+  const outside = (c: { name: string; args: string[] }) =>
+    OUTSIDE_WORKDIR.has(c.name) || (['cargo', 'go'].includes(c.name) && c.args[0] === 'install');
+  if (last.steps.some((s) => s.keyword === 'RUN' && ctx.script(s).commands.some(outside))) return [];
   const step = ctx.step(tools);
   const size = step?.sizeBytes ?? null;
   const imageBytes = ctx.report.sizes?.image?.sizeBytes ?? null;
@@ -56,9 +71,10 @@ export function multiStage(ctx: RuleContext): Suggestion[] {
       title: 'Leave the build tools in a build stage',
       lines: { start: from.lines.start, end: tools.lines.end },
       why: `The build tools installed at line ${tools.lines.start}${measured} stay in the final image; building in a stage of its own and copying ${dir} into a clean stage leaves them out (check that the runtime needs nothing else they brought).`,
-      evidence: 'data',
       savedSeconds: null,
-      protects: [],
+      protects: step ? [step.id] : [],
+      gain: { kind: 'bytes', value: size, basis: 'measured' },
+      confidence: 'medium',
       after,
     }),
   ];

@@ -1,53 +1,72 @@
 import type { Suggestion } from '../../model/report.js';
 import type { RuleContext } from './context.js';
-import { isSystemSetup, mentionsCopy } from './copy-order.js';
-import { ecosystemOf } from './ecosystems.js';
-import { Lines, runCommand } from './text.js';
+import { copiesOnlyManifests, isCostlySetup, mentionsCopy } from './copy-order.js';
+import { ecosystemOf, estimateSeconds } from './ecosystems.js';
+import { Lines, mounts } from './text.js';
 
 /**
- * One RUN after a COPY of changing files that mixes system setup (stable: apt, apk, curl...) with
- * work on the copied files (volatile): the stable part re-runs with every change. Split it: the
- * stable part above the COPY, the rest where it was.
+ * One RUN after a COPY of changing files that starts with costly system setup (stable: apt, apk, curl...)
+ * and goes on with work on the copied files (volatile): the stable part re-runs with every change. Split it:
+ * the stable part above the COPY, the rest where it was. Trivial commands (`echo`, `mkdir`...) are never
+ * worth it.
  */
 export function splitRun(ctx: RuleContext): Suggestion[] {
   const out: Suggestion[] = [];
   for (const stage of ctx.dockerfile.stages) {
-    for (const run of stage.steps.filter((s) => s.keyword === 'RUN' && !s.text.includes('<<'))) {
-      const command = runCommand(run);
-      if (/\|\||;|\bif\b|\bfor\b/.test(command)) continue; // only plain `a && b && c` chains are split safely
-      const parts = command
-        .split('&&')
-        .map((p) => p.trim().replace(/\\$/, '').trim())
-        .filter(Boolean);
-      if (parts.length < 2) continue;
-      const stable = parts.filter((p) => isSystemSetup(p));
-      const volatile = parts.filter((p) => !isSystemSetup(p));
-      // The stable part must come first in the chain, so moving it up keeps the order of the commands.
-      if (!stable.length || !volatile.length || parts.findIndex((p) => !isSystemSetup(p)) < stable.length) continue;
+    for (const run of stage.steps.filter((s) => s.keyword === 'RUN')) {
+      // Only plain `a && b && c` chains are split safely.
+      const chain = ctx.script(run).chain;
+      if (!chain || chain.length < 2) continue;
+      const links = chain.map((text) => ({ text, commands: ctx.parse(text).commands }));
+      // The stable part: the longest prefix of links that only set the system up.
+      let k = 0;
+      while (k < links.length && isCostlySetup(links[k].commands)) k++;
+      const stable = links.slice(0, k);
+      const volatile = links.slice(k);
+      if (!stable.length || !volatile.length) continue;
+      const stableCommands = stable.flatMap((l) => l.commands);
       const copies = stage.steps.filter(
-        (s) => (s.keyword === 'COPY' || s.keyword === 'ADD') && s.sources.length && s.lines.end < run.lines.start,
+        (s) =>
+          (s.keyword === 'COPY' || s.keyword === 'ADD') &&
+          s.sources.length &&
+          !s.from.length &&
+          s.lines.end < run.lines.start,
       );
       const copy = copies[copies.length - 1];
-      if (!copy || stable.some((p) => mentionsCopy(p, copy)) || ecosystemOf(stable.join(' && '))) continue;
+      if (!copy || copiesOnlyManifests(copy) || mentionsCopy(stableCommands, copy) || ecosystemOf(stableCommands))
+        continue;
       const between = ctx.between(stage, copy, run);
       if (between.some((i) => i.keyword !== 'COPY' && i.keyword !== 'ADD')) continue;
-      const flags = run.text.replace(/^RUN\s+/i, '').match(/^(?:--\S+\s+)*/)![0];
+      const flags = ctx.lines
+        .slice(run.lines)[0]
+        .replace(/^\s*RUN\s+/i, '')
+        .match(/^(?:--\S+\s+)*/)![0];
+      const caches = mounts(run)
+        .filter((m) => m.includes('type=cache'))
+        .map((m) => `--mount=${m} `)
+        .join('');
       const runStep = ctx.step(run);
       const copyStep = ctx.step(copy);
-      const dataBacked = runStep?.status === 'ran' && ctx.rootOf(runStep)?.id === copyStep?.id;
-      const edited = ctx.lines.replace(run.lines, [`RUN ${flags}${volatile.join(' \\\n    && ')}`]);
+      const reran = runStep?.status === 'ran' || runStep?.status === 'error';
+      const savedHere = ctx.discriminating && reran && ctx.rootOf(runStep)?.id === copyStep?.id;
+      // The stable part's share of the RUN's time is not in the log: its class estimate, bounded by the RUN's time.
+      const estimate = estimateSeconds(stableCommands);
+      const value = reran ? Math.min(estimate, runStep!.seconds ?? 0) : estimate;
+      const edited = ctx.lines.replace(run.lines, [`RUN ${flags}${volatile.map((l) => l.text).join(' \\\n    && ')}`]);
       // The RUN is below the COPY, so inserting above the COPY leaves the replaced lines where they were.
-      const after = new Lines(edited).insert(copy.lines.start, [`RUN ${stable.join(' \\\n    && ')}`]);
+      const after = new Lines(edited).insert(copy.lines.start, [
+        `RUN ${caches}${stable.map((l) => l.text).join(' \\\n    && ')}`,
+      ]);
       out.push(
         ctx.suggestion({
           rule: 'split-run',
           title: 'Split the system setup out of the RUN that uses the copied files',
           lines: { start: copy.lines.start, end: run.lines.end },
-          why: `\`${stable[0].slice(0, 50)}\` does not need the files \`${copy.text.slice(0, 40)}\` copies, but shares a RUN with commands that do, so it re-runs with every change to them.`,
-          evidence: dataBacked ? 'data' : 'static',
-          // Its share of the RUN's time is not in the log: the whole RUN's time bounds it.
-          savedSeconds: null,
-          protects: [],
+          why: `\`${stable[0].text.slice(0, 50)}\` does not need the files \`${copy.text.slice(0, 40)}\` copies, but shares a RUN with commands that do, so it re-runs with every change to them.`,
+          savedSeconds: savedHere ? value : null,
+          protects: runStep ? [runStep.id] : [],
+          gain: { kind: 'seconds', value, basis: reran ? 'measured' : 'estimated' },
+          confidence: savedHere ? 'high' : 'medium',
           after,
         }),
       );

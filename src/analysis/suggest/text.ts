@@ -1,9 +1,19 @@
 import { createPatch } from 'diff';
 import type { DockerfileInstruction } from '../../dockerfile/parse.js';
 
-/** The command of a RUN without `RUN` and its `--flags`. */
-export function runCommand(inst: DockerfileInstruction): string {
-  return inst.text.replace(/^RUN\s+/i, '').replace(/^(?:--\S+\s+)+/, '');
+/**
+ * One RUN doing what the RUN `a` then the RUN `b` did (source lines of each): `RUN <b's flags> <a> \`,
+ * `    && <b>`, b's continuation lines kept as written.
+ */
+export function mergedRun(a: string[], b: string[]): string[] {
+  const aCmd = a
+    .join('\n')
+    .replace(/^\s*RUN\s+/i, '')
+    .replace(/\s+$/, '');
+  const [bFirst, ...bRest] = b;
+  const bBody = bFirst.replace(/^\s*RUN\s+/i, '');
+  const flags = bBody.match(/^(?:--\S+\s+)*/)![0];
+  return [`RUN ${flags}${aCmd} \\`, `    && ${bBody.slice(flags.length)}`, ...bRest];
 }
 
 export function mounts(inst: DockerfileInstruction): string[] {

@@ -35,7 +35,8 @@ describe('manifest-order', () => {
     [
       'uv',
       'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN uv sync --frozen\n',
-      'COPY pyproject.toml uv.lock* ./\nRUN uv sync --frozen\nCOPY . .',
+      // uv's documented layout: the dependencies without the project, then the project with the sources.
+      'COPY pyproject.toml uv.lock* ./\nRUN uv sync --frozen --no-install-project\nCOPY . .\nRUN uv sync --frozen',
     ],
     [
       'go',
@@ -50,7 +51,8 @@ describe('manifest-order', () => {
     [
       'composer',
       'FROM composer:2\nWORKDIR /app\nCOPY . .\nRUN composer install --no-dev\n',
-      'COPY composer.json composer.lock* ./\nRUN composer install --no-dev\nCOPY . .',
+      // Composer's scripts and autoloader read the sources: the packages alone first.
+      'COPY composer.json composer.lock* ./\nRUN composer install --no-scripts --no-autoloader --no-interaction\nCOPY . .\nRUN composer install --no-dev',
     ],
     [
       'maven offline',
@@ -75,7 +77,12 @@ describe('manifest-order', () => {
   ])('%s: fires, and its diff applies to give the manifests-first order', (_name, before, expected) => {
     const found = suggestStatic(before).filter((s) => s.rule === 'manifest-order');
     expect(found).toHaveLength(1);
-    expect(applied(before, found[0])).toContain(expected);
+    // The cache mount on the install's line is folded in (one suggestion for the same lines, both reasons).
+    const withoutMount = applied(before, found[0]).replace(/--mount=type=cache,target=\S+ /g, '');
+    expect(withoutMount).toContain(expected);
+    expect(found[0].also?.map((x) => x.rule) ?? []).toEqual(
+      applied(before, found[0]) === withoutMount ? [] : ['cache-mount'],
+    );
     expect(found[0].evidence).toBe('static');
   });
 
@@ -98,7 +105,9 @@ describe('manifest-order', () => {
     writeFileSync(join(ctx, 'package-lock.json'), '{}');
     const before = 'FROM node:20\nCOPY . .\nRUN npm ci\n';
     const [s] = suggestStatic(before, ctx).filter((x) => x.rule === 'manifest-order');
-    expect(applied(before, s)).toBe('FROM node:20\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n');
+    expect(applied(before, s)).toBe(
+      'FROM node:20\nCOPY package.json package-lock.json ./\nRUN --mount=type=cache,target=/root/.npm npm ci\nCOPY . .\n',
+    );
   });
 });
 
@@ -170,7 +179,7 @@ describe('package layers', () => {
     const before = 'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n';
     const [s] = suggestStatic(before).filter((x) => x.rule === 'apt-update-alone');
     expect(applied(before, s)).toBe(
-      'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n',
+      'FROM debian:12\nRUN apt-get update \\\n    && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n',
     );
   });
 
@@ -204,10 +213,13 @@ describe('dockerignore', () => {
     const ctx = mkdtempSync(join(tmpdir(), 'bca-ctx-'));
     mkdirSync(join(ctx, '.git'));
     mkdirSync(join(ctx, 'node_modules'));
-    const [s] = suggestStatic('FROM node:20\nCOPY . .\n', ctx).filter((x) => x.rule === 'dockerignore');
+    const text = 'FROM node:20\nCOPY . .\nRUN npm run build\n';
+    const [s] = suggestStatic(text, ctx).filter((x) => x.rule === 'dockerignore');
     expect(applied('', s)).toBe('.git\nnode_modules\n');
-    writeFileSync(join(ctx, '.dockerignore'), '.git\n');
+    // Nothing costly after the COPY: not worth a suggestion.
     expect(rules('FROM node:20\nCOPY . .\n', ctx)).not.toContain('dockerignore');
+    writeFileSync(join(ctx, '.dockerignore'), '.git\n');
+    expect(rules(text, ctx)).not.toContain('dockerignore');
   });
 });
 
@@ -265,5 +277,125 @@ describe('multi-stage and merge-runs need the build data', () => {
     );
     const merge = found.find((s) => s.rule === 'merge-runs')!;
     expect(applied(DOCKERFILE, merge)).toContain('RUN npm run build \\\n    && npm prune --omit=dev\n');
+  });
+});
+
+describe('shell-aware matching and gains', () => {
+  test.each([
+    ['a package manager named inside a string', 'FROM node:20\nCOPY . .\nRUN echo "npm ci" && node build.js\n', []],
+    ['a comment line inside the RUN', 'FROM node:20\nCOPY . .\nRUN node build.js \\\n  # then npm ci\n  && true\n', []],
+    ['a here-document body', 'FROM node:20\nCOPY . .\nRUN cat <<EOF > /notes\nnpm ci\nEOF\n', []],
+    ['env prefixes', 'FROM node:20\nCOPY . .\nRUN NODE_ENV=production npm ci --omit=dev\n', ['manifest-order']],
+    ['bare yarn', 'FROM node:20\nCOPY . .\nRUN yarn\n', ['manifest-order']],
+    ['--mount flags', 'FROM node:20\nCOPY . .\nRUN --mount=type=cache,target=/root/.npm npm ci\n', ['manifest-order']],
+    [
+      'python -m pip',
+      'FROM python:3.12\nCOPY . .\nRUN python -m pip install -r requirements.txt\n',
+      ['manifest-order'],
+    ],
+    [
+      'a RUN between that sets the system up',
+      'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN corepack enable\nRUN pnpm install --frozen-lockfile\n',
+      ['manifest-order'],
+    ],
+    [
+      'cargo-chef already separates the dependencies',
+      'FROM rust:1 AS chef\nRUN cargo install cargo-chef\nWORKDIR /app\nFROM chef AS planner\nCOPY . .\nRUN cargo chef prepare --recipe-path recipe.json\nFROM chef AS builder\nCOPY --from=planner /app/recipe.json recipe.json\nRUN cargo chef cook --release --recipe-path recipe.json\nCOPY . .\nRUN cargo build --release\n',
+      [],
+    ],
+  ])('manifest-order: %s', (_name, text, expected) => {
+    expect(rules(text).filter((r) => r === 'manifest-order')).toEqual(expected);
+  });
+
+  test('trivial commands never justify split-run or copy-order', () => {
+    const text =
+      'FROM busybox\nWORKDIR /app\nCOPY src/ src/\nRUN echo "tsc" && mkdir -p dist && cat src/*.txt > dist/app.js\nRUN mkdir -p /data && chown 1000 /data\n';
+    expect(rules(text)).toEqual([]);
+  });
+
+  test('every suggestion carries a gain and a confidence; its tag follows the gain', () => {
+    const text =
+      'FROM debian:12\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y curl\nRUN pip install -r requirements.txt\n';
+    const found = suggestStatic(text);
+    expect(found.length).toBeGreaterThan(0);
+    for (const s of found) {
+      expect(['seconds', 'bytes', 'layers', 'correctness']).toContain(s.gain.kind);
+      expect(['high', 'medium', 'low']).toContain(s.confidence);
+      expect(s.evidence).toBe('static');
+      expect(s.gain.basis).toBe('estimated');
+      expect(s.why).not.toMatch(/in this build/);
+    }
+  });
+
+  test('TARGETARCH and tool environment ARGs are not moved', () => {
+    const text =
+      'FROM golang:1.23\nARG TARGETARCH\nARG CGO_ENABLED=0\nRUN apt-get update && apt-get install -y git\nRUN GOARCH=$TARGETARCH go build -o /app . && echo $CGO_ENABLED\n';
+    expect(rules(text)).not.toContain('arg-placement');
+  });
+});
+
+describe('merge-runs needs discriminating data', () => {
+  const TEXT = 'FROM debian:12\nWORKDIR /app\nRUN apt-get update\nRUN apt-get install -y curl\n';
+  async function reportOf(workdir: 'CACHED' | 'DONE 0.1s') {
+    const { buildReport } = await import('../../../src/model/build-report.js');
+    const { parseText } = await import('../../../src/progress/index.js');
+    const { parseDockerfile } = await import('../../../src/dockerfile/parse.js');
+    const log = [
+      '#1 [1/4] FROM docker.io/library/debian:12\n#1 DONE 0.1s\n',
+      `#2 [2/4] WORKDIR /app\n#2 ${workdir}\n`,
+      '#3 [3/4] RUN apt-get update\n#3 DONE 5.0s\n',
+      '#4 [4/4] RUN apt-get install -y curl\n#4 DONE 9.0s\n',
+    ].join('\n');
+    const report = buildReport(parseText(log), { dockerfile: { path: 'Dockerfile', parsed: parseDockerfile(TEXT) } });
+    report.steps.find((s) => s.id === '(default)#3')!.miss = { role: 'root', roots: [] };
+    report.steps.find((s) => s.id === '(default)#4')!.miss = { role: 'cascade', roots: ['(default)#3'] };
+    return report;
+  }
+
+  test('a cold build (nothing before the RUNs cached): silent', async () => {
+    const found = suggestStatic(TEXT, null, await reportOf('DONE 0.1s'));
+    expect(found.map((s) => s.rule)).not.toContain('merge-runs');
+    expect(found.flatMap((s) => s.also ?? []).map((s) => s.rule)).not.toContain('merge-runs');
+  });
+
+  test('merge-runs and apt-update-alone make the same edit: one suggestion with both reasons', async () => {
+    const found = suggestStatic(TEXT, null, await reportOf('CACHED'));
+    const edits = found.filter((s) => s.lines.start <= 4 && s.lines.end >= 3 && s.file === 'Dockerfile');
+    expect(edits).toHaveLength(1);
+    const rulesOf = [edits[0].rule, ...(edits[0].also ?? []).map((a) => a.rule)].sort();
+    expect(rulesOf).toEqual(expect.arrayContaining(['apt-update-alone', 'merge-runs']));
+    expect(applied(TEXT, edits[0])).toContain('RUN apt-get update \\\n    && apt-get install -y curl');
+  });
+
+  test('with history: only when they re-ran together in most builds where either did', async () => {
+    const { suggestWith } = await import('../../../src/analysis/suggest/index.js');
+    const { shell } = await import('../../support/suggest-helpers.js');
+    const { parseDockerfile } = await import('../../../src/dockerfile/parse.js');
+    const report = await reportOf('CACHED');
+    const build = (a: 'ran' | 'cached', b: 'ran' | 'cached', i: number) => ({
+      commit: String(i).repeat(40),
+      branch: 'main',
+      createdAt: new Date(2026, 0, i + 1).toISOString(),
+      seconds: 10,
+      steps: { '(default)#3': a, '(default)#4': b } as Record<string, 'ran' | 'cached'>,
+    });
+    const rulesWith = (builds: ReturnType<typeof build>[]) =>
+      suggestWith(shell, report, {
+        file: 'Dockerfile',
+        text: TEXT,
+        dockerfile: parseDockerfile(TEXT),
+        contextDir: null,
+        history: { schemaVersion: 1, builds },
+      }).flatMap((s) => [s.rule, ...(s.also ?? []).map((a) => a.rule)]);
+    // Apart in 3 of the 4 earlier builds where either re-ran: with this one, 2 of 5 together.
+    const apart = [
+      build('ran', 'cached', 0),
+      build('cached', 'ran', 1),
+      build('ran', 'cached', 2),
+      build('ran', 'ran', 3),
+    ];
+    expect(rulesWith(apart)).not.toContain('merge-runs');
+    const together = [build('ran', 'ran', 0), build('ran', 'ran', 1), build('cached', 'ran', 2)];
+    expect(rulesWith(together)).toContain('merge-runs');
   });
 });
