@@ -38,7 +38,7 @@ import {
 } from './publish/baseline-store.js';
 import { writeReportFiles } from './publish/report-files.js';
 import { cacheInputs, parseCacheSpec, type CacheInputs } from './remote-cache/index.js';
-import { usageDiagnosis } from './remote-cache/diagnose.js';
+import { evictionNote, usageDiagnosis } from './remote-cache/diagnose.js';
 import { fetchCacheUsage } from './publish/cache-usage.js';
 import { captureBuild } from './run-mode.js';
 
@@ -253,7 +253,13 @@ function round(n: number): number {
 
 /** The cache-from/cache-to inputs as the report may show them (credentials dropped), with report-id and inline. */
 function cacheInputsOf(inputs: Inputs): CacheInputs {
-  return cacheInputs(inputs['cache-from'], inputs['cache-to'], inputs['report-id'] || null, inputs['build-args']);
+  return cacheInputs(
+    inputs['cache-from'],
+    inputs['cache-to'],
+    inputs['report-id'] || null,
+    inputs['build-args'],
+    process.env.GITHUB_REF ?? null,
+  );
 }
 
 /** With a gha cache in use and a token: how full the repository's Actions cache is (a warning past 80 %). */
@@ -271,6 +277,7 @@ async function addCacheUsage(inputs: Inputs, report: BuildReport): Promise<void>
     return;
   }
   rc.usage = answer.usage;
+  evictionNote(rc.diagnoses, answer.usage);
   const warning = usageDiagnosis(answer.usage);
   if (warning) {
     rc.diagnoses.push(warning);

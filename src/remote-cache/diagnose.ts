@@ -91,7 +91,13 @@ function servedNothing(o: DiagnoseOpts): CacheDiagnosis[] {
     let why: string;
     if (imp.backend === 'gha') {
       const scope = o.inputs?.from.find((s) => s.text === imp.input)?.scope;
-      why = `the scope${scope ? ` '${scope}'` : ''} held nothing this run may read: it was never written under this scope, it was evicted (the repository's 10 GB limit, or 7 days unused), or it was written from a pull request (refs/pull/N/merge), which other branches cannot read`;
+      const named = `the scope${scope ? ` '${scope}'` : ''}`;
+      const ref = o.inputs?.gitRef ?? null;
+      why = ref?.startsWith('refs/pull/')
+        ? `${named} held nothing this pull request may read (its own ${ref} entries and its base branch's): the base branch never wrote this scope, or its entry was evicted (the repository's 10 GB limit, or 7 days unused); what other pull requests wrote is not readable here`
+        : ref
+          ? `${named} held nothing ${ref} may read: it was never written under this scope from ${ref} or the default branch, it was evicted (the repository's 10 GB limit, or 7 days unused), or it was written from a pull request (refs/pull/N/merge), which no other ref can read`
+          : `${named} held nothing this run may read: it was never written under this scope, it was evicted (the repository's 10 GB limit, or 7 days unused), or it was written from a pull request (refs/pull/N/merge), which other branches cannot read`;
     } else if (imp.layersFound === 0) {
       why = 'the cache manifest lists no layers';
     } else {
@@ -262,6 +268,16 @@ export function diagnoseRemoteCache(o: DiagnoseOpts): CacheDiagnosis[] {
     ...minModeStages(o),
     ...sharedScope(o),
   ];
+}
+
+/** A gha import that served nothing while the repository's cache is near its limit: eviction is the likely cause. */
+export function evictionNote(diagnoses: CacheDiagnosis[], usage: { share: number }): void {
+  if (usage.share < USAGE_WARN) return;
+  for (const d of diagnoses) {
+    if (d.kind === 'import-served-nothing' && d.message.includes('evicted')) {
+      d.message += ` The repository's Actions cache is ${Math.round(usage.share * 100)}% full, so eviction is the likely cause.`;
+    }
+  }
 }
 
 /** The cache usage warning (run mode, with a token that may read the repository's Actions cache). */

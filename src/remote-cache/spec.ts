@@ -79,6 +79,8 @@ export interface CacheInputs {
   reportId: string | null;
   /** `BUILDKIT_INLINE_CACHE=1` among the build args: the image carries an inline cache. */
   inline: boolean;
+  /** The ref the job runs for (`GITHUB_REF`): gha caches are scoped by it (a pull request's are its own). */
+  gitRef: string | null;
 }
 
 export function cacheInputs(
@@ -86,11 +88,13 @@ export function cacheInputs(
   to: string[],
   reportId: string | null = null,
   buildArgs: string[] = [],
+  gitRef: string | null = null,
 ): CacheInputs {
   return {
     from: from.filter((v) => v.trim()).map(parseCacheSpec),
     to: to.filter((v) => v.trim()).map(parseCacheSpec),
     reportId,
     inline: buildArgs.some((a) => /^BUILDKIT_INLINE_CACHE=(1|true)$/i.test(a.trim())),
+    gitRef: gitRef || null,
   };
 }

@@ -1,6 +1,11 @@
-import { diagnoseRemoteCache, usageDiagnosis, type DiagnoseOpts } from '../../src/remote-cache/diagnose.js';
+import {
+  diagnoseRemoteCache,
+  evictionNote,
+  usageDiagnosis,
+  type DiagnoseOpts,
+} from '../../src/remote-cache/diagnose.js';
 import { cacheInputs } from '../../src/remote-cache/spec.js';
-import type { CacheExport } from '../../src/model/report.js';
+import type { CacheExport, CacheImport, Step } from '../../src/model/report.js';
 
 function exp(over: Partial<CacheExport>): CacheExport {
   return {
@@ -76,6 +81,50 @@ describe('diagnoseRemoteCache', () => {
   test('a scope that already names the job is fine', () => {
     const inputs = cacheInputs(['type=gha,scope=worker'], ['type=gha,scope=worker,mode=max'], 'worker');
     expect(diagnoseRemoteCache(opts({ inputs }))).toEqual([]);
+  });
+});
+
+describe('a gha import that served nothing', () => {
+  const imp: CacheImport = {
+    ref: 'gha:1234567890',
+    backend: 'gha',
+    input: 'type=gha,scope=api',
+    seconds: 0.4,
+    outcome: 'ok',
+    error: null,
+    errorKind: null,
+    manifestType: null,
+    layersFound: null,
+  };
+  const ran = { id: 'app#2', name: '[app 2/3] RUN make', stageKey: 'app', status: 'ran', seconds: 42 } as Step;
+  const run = (gitRef: string | null) =>
+    diagnoseRemoteCache(
+      opts({ steps: [ran], imports: [imp], inputs: cacheInputs(['type=gha,scope=api'], [], null, [], gitRef) }),
+    );
+
+  test.each([
+    [
+      'refs/pull/7/merge',
+      "held nothing this pull request may read (its own refs/pull/7/merge entries and its base branch's)",
+    ],
+    ['refs/heads/main', 'written from a pull request (refs/pull/N/merge), which no other ref can read'],
+    [null, 'which other branches cannot read'],
+  ])('on %s', (gitRef, says) => {
+    const [d] = run(gitRef);
+    expect(d.kind).toBe('import-served-nothing');
+    expect(d.message).toContain("the scope 'api'");
+    expect(d.message).toContain(says);
+    expect(d.evidence).toEqual([
+      'importing cache manifest from gha:1234567890  DONE 0.4s',
+      '[app 2/3] RUN make  (ran, 42s)',
+    ]);
+    expect(d.fix).toContain('cache-to: type=gha,scope=api,mode=max');
+  });
+
+  test('with the Actions cache 90% full, eviction is named the likely cause', () => {
+    const diagnoses = run('refs/heads/main');
+    evictionNote(diagnoses, { share: 0.9 });
+    expect(diagnoses[0].message).toMatch(/90% full, so eviction is the likely cause\.$/);
   });
 });
 
