@@ -355,6 +355,7 @@ export type CacheDiagnosisKind =
   | 'export-failed'
   | 'docker-driver-export'
   | 'shared-scope'
+  | 'pr-scoped-export'
   | 'cache-near-limit';
 
 /** Something to know about the remote cache, with the lines that show it and the `cache-from`/`cache-to` fix. */

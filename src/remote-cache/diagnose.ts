@@ -258,6 +258,25 @@ function sharedScope(o: DiagnoseOpts): CacheDiagnosis[] {
     }));
 }
 
+/** A pull request's gha export lands in its own scope (refs/pull/N/merge): no other branch will ever read it. */
+function prScopedExport(o: DiagnoseOpts): CacheDiagnosis[] {
+  const ref = o.inputs?.gitRef ?? null;
+  if (!ref?.startsWith('refs/pull/')) return [];
+  const e = o.exports.find((x) => x.backend === 'gha' && x.outcome === 'ok');
+  if (!e) return [];
+  const scope = e.ref ?? 'buildkit';
+  return [
+    {
+      kind: 'pr-scoped-export',
+      severity: 'info',
+      message: `This pull request's cache export is stored under ${ref}: only this pull request's later runs can read it; the default branch and other pull requests never will. The cache everyone reads comes from pushes to the default branch.`,
+      evidence: [`exporting to GitHub Actions Cache  ${e.seconds ?? '?'}s`, `GITHUB_REF=${ref}`],
+      fix: `cache-to: type=gha,scope=${scope},mode=${e.mode ?? 'max'}  # on pushes to the default branch (if: github.event_name == 'push'); pull requests keep cache-from only`,
+      ignoreErrorKeepsGreen: null,
+    },
+  ];
+}
+
 export function diagnoseRemoteCache(o: DiagnoseOpts): CacheDiagnosis[] {
   return [
     ...dockerDriver(o),
@@ -267,6 +286,7 @@ export function diagnoseRemoteCache(o: DiagnoseOpts): CacheDiagnosis[] {
     ...servedNothing(o),
     ...minModeStages(o),
     ...sharedScope(o),
+    ...prScopedExport(o),
   ];
 }
 

@@ -78,6 +78,18 @@ describe('diagnoseRemoteCache', () => {
     expect(d.fix).toBe('cache-from: type=gha,scope=buildkit-worker\ncache-to: type=gha,scope=buildkit-worker,mode=max');
   });
 
+  test("a pull request's gha export: stored under its own ref, readable by no other", () => {
+    const inputs = cacheInputs([], ['type=gha,scope=api,mode=max'], null, [], 'refs/pull/7/merge');
+    const [d] = diagnoseRemoteCache(opts({ inputs, exports: [exp({ seconds: 5 })] }));
+    expect(d.kind).toBe('pr-scoped-export');
+    expect(d.severity).toBe('info');
+    expect(d.evidence).toEqual(['exporting to GitHub Actions Cache  5s', 'GITHUB_REF=refs/pull/7/merge']);
+    expect(d.fix).toMatch(/^cache-to: type=gha,scope=api,mode=max {2}# on pushes to the default branch/);
+    expect(
+      diagnoseRemoteCache(opts({ inputs: { ...inputs, gitRef: 'refs/heads/main' }, exports: [exp({ seconds: 5 })] })),
+    ).toEqual([]);
+  });
+
   test('a scope that already names the job is fine', () => {
     const inputs = cacheInputs(['type=gha,scope=worker'], ['type=gha,scope=worker,mode=max'], 'worker');
     expect(diagnoseRemoteCache(opts({ inputs }))).toEqual([]);
