@@ -117,7 +117,8 @@ describeDocker('suggestions proven on real rebuilds', () => {
       await build(ctx, `bca-itg/exp-${rule}:after-1`, first);
       change(ctx, second);
       const after = await build(ctx, `bca-itg/exp-${rule}:after-2`, second);
-      expect(after.steps.find((s) => s.text === protectedText)?.status).toBe('cached');
+      // The fix may fold another rule's edit of the same lines in (copy-order + apt-cleanup appends to the RUN).
+      expect(after.steps.find((s) => s.text.startsWith(protectedText))?.status).toBe('cached');
       expect(ranSeconds(after)).toBeLessThan(ranSeconds(before) - 1.5);
       expect(after.analysis!.suggestions.filter((s) => s.rule === rule)).toEqual([]);
 
