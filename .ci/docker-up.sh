@@ -40,6 +40,19 @@ start_daemon() {
   return 1
 }
 
+# An engine whose docker0 was deleted under it (an older .ci/remote-cache-up.sh started a second dockerd with
+# --bridge=none, which removes docker0) fails every RUN with "could not find bridge docker0": put it back.
+repair_bridge() {
+  ip link show docker0 >/dev/null 2>&1 && return 0
+  local gw subnet
+  gw=$("$DOCKER" network inspect bridge --format '{{range .IPAM.Config}}{{.Gateway}}{{end}}')
+  subnet=$("$DOCKER" network inspect bridge --format '{{range .IPAM.Config}}{{.Subnet}}{{end}}')
+  log "docker0 is missing: recreating it ($gw, $subnet)"
+  ip link add docker0 type bridge
+  ip addr add "$gw/${subnet#*/}" dev docker0
+  ip link set docker0 up
+}
+
 # No registry is reachable, so the base image is built from busybox-static's binary.
 import_base_image() {
   "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1 && return 0
@@ -59,5 +72,6 @@ import_base_image() {
 
 install_packages
 start_daemon
+repair_bridge
 import_base_image
 "$DOCKER" version --format 'docker-up: client {{.Client.Version}}, server {{.Server.Version}}' >&2

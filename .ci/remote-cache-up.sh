@@ -59,11 +59,23 @@ EOF
 
 daemon_up() { "$DOCKER" -H "unix://$SOCKET" info >/dev/null 2>&1; }
 
+# A bridge of its own: dockerd started with --bridge=none deletes docker0 (moby's removeDefaultBridgeInterface),
+# which breaks every RUN on the shared engine; with -b it uses this one and leaves docker0 alone.
+BRIDGE=${BCA_RC_BRIDGE:-bca-rc0}
+BRIDGE_ADDR=${BCA_RC_BRIDGE_ADDR:-172.31.254.1/24}
+bridge_up() {
+  ip link show "$BRIDGE" >/dev/null 2>&1 && return 0
+  ip link add "$BRIDGE" type bridge
+  ip addr add "$BRIDGE_ADDR" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+}
+
 start_daemon() {
   daemon_up && return 0
+  bridge_up
   log "starting a dockerd of its own on $SOCKET (log: $LOG_DIR/dockerd.log)"
   nohup dockerd --data-root "$ROOT/docker" --exec-root "$RUN_DIR/exec" --pidfile "$RUN_DIR/dockerd.pid" \
-    -H "unix://$SOCKET" --iptables=false --bridge=none >>"$LOG_DIR/dockerd.log" 2>&1 &
+    -H "unix://$SOCKET" --iptables=false --bridge="$BRIDGE" >>"$LOG_DIR/dockerd.log" 2>&1 &
   local i
   for i in $(seq 1 60); do
     daemon_up && return 0
