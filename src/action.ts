@@ -41,6 +41,19 @@ import { cacheInputs, parseCacheSpec, type CacheInputs } from './remote-cache/in
 import { evictionNote, usageDiagnosis } from './remote-cache/diagnose.js';
 import { fetchCacheUsage } from './publish/cache-usage.js';
 import { captureBuild } from './run-mode.js';
+import { budgetMs, withDeadline } from './util/deadline.js';
+
+/** Budgets of the network calls (ms): a service that hangs costs at most this much, then is a warning. */
+export const BUDGETS = {
+  /** Finding and downloading the stored baseline, all retries included. */
+  restore: 30_000,
+  save: 60_000,
+  artifact: 120_000,
+  /** One GitHub API request; the comment as a whole gets `comment`. */
+  request: 15_000,
+  comment: 60_000,
+};
+import { badBaseline } from './analyze.js';
 
 async function readable(path: string): Promise<boolean> {
   return access(path).then(
@@ -92,7 +105,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   // Checked before the build, so a typo fails in seconds, not after a long build.
   const thresholds = parseThresholds(inputs['time-threshold'], inputs['size-threshold']);
   const stored = inputs['baseline-file'] ? null : await restoreStored(inputs);
-  const baseline = inputs['baseline-file'] ? await readBaseline(inputs['baseline-file']) : (stored?.baseline ?? null);
+  const baseline = inputs['baseline-file'] ? await baselineFile(inputs['baseline-file']) : (stored?.baseline ?? null);
   const values = [...sensitiveValues(inputs), ...extraArgSecrets(inputs['extra-args'])];
   for (const v of values) core.setSecret(v);
   const redactor = new Redactor(values);
@@ -247,6 +260,13 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   return report;
 }
 
+/** A `baseline-file` that is not a valid report is no baseline, with one warning. */
+async function baselineFile(path: string): Promise<BuildReport | null> {
+  const { report, problem } = await readBaseline(path);
+  if (problem) core.warning(inert(badBaseline(path, problem)));
+  return report;
+}
+
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
@@ -298,17 +318,26 @@ async function publishComment(inputs: Inputs, report: BuildReport, footer: strin
   }
   try {
     const { owner, repo } = github.context.repo;
-    const result = await upsertComment({
-      octokit: github.getOctokit(inputs['github-token']),
-      owner,
-      repo,
-      issueNumber: pr,
-      reportId: inputs['report-id'],
-      body: renderFitted(report, COMMENT_LIMIT - footer.length) + footer,
-      mode: inputs.comment,
-      regressions: report.comparison?.regressions ?? 0,
-      retryDelayMs: Number(process.env.BCA_RETRY_DELAY_MS ?? 1000),
-    });
+    const octokit = github.getOctokit(inputs['github-token']);
+    // Each request has a deadline; so has the comment as a whole (retries included).
+    octokit.hook.wrap('request', (request, options) =>
+      request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(budgetMs(BUDGETS.request)) } }),
+    );
+    const result = await withDeadline(
+      upsertComment({
+        octokit,
+        owner,
+        repo,
+        issueNumber: pr,
+        reportId: inputs['report-id'],
+        body: renderFitted(report, COMMENT_LIMIT - footer.length) + footer,
+        mode: inputs.comment,
+        regressions: report.comparison?.regressions ?? 0,
+        retryDelayMs: Number(process.env.BCA_RETRY_DELAY_MS ?? 1000),
+      }),
+      budgetMs(BUDGETS.comment),
+      'the pull request comment',
+    );
     core.info(`Pull request comment ${result.action}${result.reason ? `: ${result.reason}` : ''}`);
     if (result.id !== null) core.setOutput('comment-id', String(result.id));
   } catch (err) {
@@ -366,12 +395,21 @@ async function restoreStored(inputs: Inputs): Promise<Stored | null> {
     return stored;
   }
   try {
-    const restored = await restoreBaseline(cache, plan, inputs['report-id']);
+    const restored = await withDeadline(
+      restoreBaseline(cache, plan, inputs['report-id']),
+      budgetMs(BUDGETS.restore),
+      'restoring the baseline',
+    );
     if (!restored) {
       core.info(`No baseline stored yet for branch '${plan.restore}'`);
       return stored;
     }
-    if (!restored.baseline) core.warning(`The stored baseline '${restored.key}' holds no readable report`);
+    if (!restored.baseline)
+      core.warning(
+        inert(
+          `The stored baseline '${restored.key}' is not a valid report (${restored.problem ?? 'no report in it'}): the build is reported without a baseline`,
+        ),
+      );
     const last = restored.history.builds.at(-1);
     core.info(`Baseline restored from '${restored.key}' (${restored.history.builds.length} build(s) of history)`);
     return {
@@ -401,7 +439,11 @@ async function saveStored(stored: Stored, report: BuildReport, exitCode: number)
     return;
   }
   try {
-    const { key, saved } = await saveBaseline(stored.cache, stored.plan, report, stored.history, github.context.sha);
+    const { key, saved } = await withDeadline(
+      saveBaseline(stored.cache, stored.plan, report, stored.history, github.context.sha),
+      budgetMs(BUDGETS.save),
+      'saving the baseline',
+    );
     if (saved) {
       core.info(`Baseline saved as '${key}'`);
       core.setOutput('baseline-key', key);
@@ -434,13 +476,12 @@ async function publishFiles(
   const name = artifactName(inputs['artifact-name'], inputs['report-id']);
   try {
     const { uploadArtifact } = await import('./publish/artifact.js');
-    const uploaded = await uploadArtifact(
-      name,
-      files.files,
-      files.dir,
-      inputs['retention-days'] ?? undefined,
-      process.env,
-      (msg) => core.info(msg),
+    const uploaded = await withDeadline(
+      uploadArtifact(name, files.files, files.dir, inputs['retention-days'] ?? undefined, process.env, (msg) =>
+        core.info(msg),
+      ),
+      budgetMs(BUDGETS.artifact),
+      'the upload',
     );
     core.setOutput('artifact-id', String(uploaded.id));
     if (uploaded.url) core.setOutput('artifact-url', uploaded.url);

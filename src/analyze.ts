@@ -76,7 +76,8 @@ export async function analyzeLog(
     }
   }
   const thresholds = parseThresholds(opts.timeThreshold ?? '', opts.sizeThreshold ?? '', DEFAULT_THRESHOLDS);
-  const baseline = opts.baseline ? await readBaseline(opts.baseline) : null;
+  const read = opts.baseline ? await readBaseline(opts.baseline) : null;
+  const baseline = read?.report ?? null;
   const changes = await loadChanges(opts, opts.dockerfile);
   const parsed = await parseStream(input, opts.progress);
   const report = buildReport(parsed, { file: opts.file, dockerfile });
@@ -90,10 +91,16 @@ export async function analyzeLog(
     thresholds,
   });
   const notices: string[] = [];
+  if (read?.problem) notices.push(badBaseline(opts.baseline!, read.problem));
   const unmapped = report.dockerfile?.unmapped ?? [];
   if (unmapped.length) {
     const some = unmapped.slice(0, 3).map((u) => `${u.id} (${u.reason})`);
     notices.push(`${unmapped.length} step(s) not found in ${opts.dockerfile}: ${some.join(', ')}`);
   }
   return { report, output: render(report, opts.format), notices, parsedVertices: parsed.vertices.length };
+}
+
+/** The one message of a baseline that is not a report: its path and the first bad field, never its content. */
+export function badBaseline(path: string, problem: string): string {
+  return `the baseline '${path}' is not a valid report (${problem}): the build is reported without a baseline`;
 }

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dockerfile } from '../dockerfile/parse.js';
 import type { History } from '../model/history.js';
-import { SCHEMA_VERSION, type BuildReport, type Thresholds } from '../model/report.js';
+import type { BuildReport, Thresholds } from '../model/report.js';
+import { reportProblem } from '../model/validate-report.js';
 import { NO_CHANGES, type ChangeSet } from './changes.js';
 import { compareReports } from './compare.js';
 import { CopySourceMatcher } from './copy-sources.js';
@@ -31,22 +32,38 @@ export async function copyMatcherFor(contextDir: string): Promise<CopySourceMatc
   return new CopySourceMatcher(contextDir, ignore);
 }
 
-/** Reads and checks a baseline report (a file of this tool's JSON, same schema). */
-export async function readBaseline(path: string): Promise<BuildReport> {
+export interface BaselineResponse {
+  report: BuildReport | null;
+  /** Why the file is no baseline: unreadable, not JSON, or the first field the report's schema rejects. */
+  problem: string | null;
+}
+
+/**
+ * Reads a baseline report and checks the whole document against the report's JSON Schema. A bad one is no
+ * baseline, never an error: the problem names the first bad field, never the file's content (anyone who can
+ * edit the file could put text there meant for the log or the comment).
+ */
+export async function readBaseline(path: string): Promise<BaselineResponse> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { report: null, problem: code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})` };
+  }
+  return baselineFrom(text);
+}
+
+/** A baseline's text checked as `readBaseline` does. */
+export function baselineFrom(text: string): BaselineResponse {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`cannot read the baseline '${path}': ${(err as Error).message}`);
+    value = JSON.parse(text);
+  } catch {
+    return { report: null, problem: 'it is not JSON' };
   }
-  const r = value as Partial<BuildReport>;
-  if (typeof r !== 'object' || r === null || typeof r.schemaVersion !== 'number' || !Array.isArray(r.steps)) {
-    throw new Error(`the baseline '${path}' is not a buildkit-cache-analytics report`);
-  }
-  if (r.schemaVersion > SCHEMA_VERSION) {
-    throw new Error(`the baseline '${path}' has schema ${r.schemaVersion}, newer than this tool's ${SCHEMA_VERSION}`);
-  }
-  return value as BuildReport;
+  const problem = reportProblem(value);
+  return problem ? { report: null, problem } : { report: value as BuildReport, problem: null };
 }
 
 /** Step graph, critical path, root causes of misses, and the comparison with a baseline. */

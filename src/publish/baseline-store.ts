@@ -5,6 +5,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { History, HistoryEntry } from '../model/history.js';
 import type { BuildReport } from '../model/report.js';
+import { reportProblem } from '../model/validate-report.js';
 
 export type { History, HistoryEntry };
 
@@ -43,6 +44,8 @@ export interface StorePlan {
 }
 
 const PULL_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review']);
+/** The events whose report becomes a baseline others compare against. */
+export const SAVE_EVENTS: ReadonlySet<string> = new Set(['push']);
 
 /** `~` cannot appear in a git branch name, so a prefix of one branch never matches another (main vs main-2). */
 export function keyPrefix(reportId: string, branch: string): string {
@@ -65,6 +68,10 @@ export function planStore(ev: StoreEvent): StorePlan {
   const branch = ev.ref.startsWith('refs/heads/') ? ev.ref.slice('refs/heads/'.length) : null;
   if (!branch) return none(`'${ev.ref || ev.eventName}' is not a branch`);
   if (!branches.includes(branch)) return none(`branch '${branch}' is not a baseline branch (${branches.join(', ')})`);
+  // Only a push saves: other events that run as a baseline branch (workflow_run, issue_comment, schedule,
+  // workflow_dispatch...) often process content from elsewhere, such as a fork's pull request.
+  if (!SAVE_EVENTS.has(ev.eventName))
+    return { restore: branch, saveKey: null, ...where, reason: `a '${ev.eventName}' event never saves a baseline` };
   const saveKey = `${keyPrefix(ev.reportId, branch)}${ev.sha || Date.now()}`;
   return { restore: branch, saveKey, ...where, reason: '' };
 }
@@ -79,6 +86,8 @@ export interface CacheApi {
 export interface Restored {
   key: string;
   baseline: BuildReport | null;
+  /** Why the entry holds no baseline (the first field the report's schema rejects), when it does not. */
+  problem: string | null;
   history: History;
 }
 
@@ -90,11 +99,6 @@ async function readJson(path: string): Promise<unknown> {
   } catch {
     return null;
   }
-}
-
-function isReport(v: unknown): v is BuildReport {
-  const r = v as Partial<BuildReport> | null;
-  return typeof r === 'object' && r !== null && typeof r.schemaVersion === 'number' && Array.isArray(r.steps);
 }
 
 function isHistory(v: unknown): v is History {
@@ -112,7 +116,13 @@ export async function restoreBaseline(cache: CacheApi, plan: StorePlan, reportId
     if (!key) return null;
     const report = await readJson(join(plan.dir, 'baseline.json'));
     const history = await readJson(join(plan.dir, 'history.json'));
-    return { key, baseline: isReport(report) ? report : null, history: isHistory(history) ? history : EMPTY_HISTORY };
+    const problem = report === null ? 'baseline.json is missing or not JSON' : reportProblem(report);
+    return {
+      key,
+      baseline: problem ? null : (report as BuildReport),
+      problem,
+      history: isHistory(history) ? history : EMPTY_HISTORY,
+    };
   } finally {
     // Gone before the build starts: in the build context it would change what `COPY . .` copies.
     await rm(plan.dir, { recursive: true, force: true });

@@ -12,6 +12,11 @@ export function commentMarker(reportId: string): string {
   return `<!-- buildkit-cache-analytics:${id} -->`;
 }
 
+/** The marker that also names the comment's author, as the create call returned it (`[\w.-]` and `[bot]`). */
+export function authoredMarker(reportId: string, login: string): string {
+  return `${commentMarker(reportId).slice(0, -4)} author:${login.replace(/[^\w.[\]-]/g, '_')} -->`;
+}
+
 export interface StickyCommentOpts {
   octokit: Octokit;
   owner: string;
@@ -32,13 +37,34 @@ export interface StickyCommentResponse {
   reason: string | null;
 }
 
-/** Who the token acts as: a user token can say; the workflow token (an app) cannot, and posts as github-actions[bot]. */
-async function identity(octokit: Octokit): Promise<string> {
+interface ListedComment {
+  id: number;
+  body?: string;
+  user?: { login?: string; type?: string } | null;
+}
+
+/** Who the token acts as, when GitHub says: a user token can; an installation token (the workflow's, an app's) gets 403. */
+async function identity(octokit: Octokit): Promise<string | null> {
   try {
     return (await octokit.rest.users.getAuthenticated()).data.login;
   } catch {
-    return 'github-actions[bot]';
+    return null;
   }
+}
+
+/**
+ * Ours: a comment that starts with the marker and was written by the token's identity. When GitHub will not
+ * say who the token is (installation tokens: the workflow token, a GitHub App's), a comment is ours when a bot
+ * wrote it and its marker names that bot as the author (the login the create call returned): a person, or
+ * another app, quoting the marker is never taken over.
+ */
+export function isOurs(c: ListedComment, reportId: string, me: string | null): boolean {
+  const login = c.user?.login ?? '';
+  const body = c.body ?? '';
+  if (!login) return false;
+  if (me !== null)
+    return login === me && (body.startsWith(commentMarker(reportId)) || body.startsWith(authoredMarker(reportId, me)));
+  return c.user?.type === 'Bot' && body.startsWith(authoredMarker(reportId, login));
 }
 
 /**
@@ -49,7 +75,6 @@ export async function upsertComment(opts: StickyCommentOpts): Promise<StickyComm
   if (opts.mode === 'never') return { action: 'skipped', id: null, reason: "the 'comment' input is never" };
   const delay = opts.retryDelayMs;
   const { octokit, owner, repo } = opts;
-  const marker = commentMarker(opts.reportId);
   const me = await identity(octokit);
   const comments = await withRetry(
     () =>
@@ -61,18 +86,32 @@ export async function upsertComment(opts: StickyCommentOpts): Promise<StickyComm
       }),
     delay,
   );
-  const mine = comments.find((c) => c.user?.login === me && (c.body ?? '').startsWith(marker));
+  const mine = comments.find((c) => isOurs(c, opts.reportId, me));
   if (!mine && opts.mode === 'on-regression' && opts.regressions === 0) {
     return { action: 'skipped', id: null, reason: 'no regression, and no earlier comment to update' };
   }
-  const body = `${marker}\n${opts.body}`;
+  const withMarker = (login: string) => `${authoredMarker(opts.reportId, login)}\n${opts.body}`;
   if (mine) {
+    const body = withMarker(mine.user!.login!);
     await withRetry(() => octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body }), delay);
     return { action: 'updated', id: mine.id, reason: null };
   }
+  // When GitHub will not say who the token is, the comment is created with the plain marker, then the author
+  // GitHub names in its answer is written into the marker, so the next run finds it whatever the token kind.
   const created = await withRetry(
-    () => octokit.rest.issues.createComment({ owner, repo, issue_number: opts.issueNumber, body }),
+    () =>
+      octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: opts.issueNumber,
+        body: me ? withMarker(me) : `${commentMarker(opts.reportId)}\n${opts.body}`,
+      }),
     delay,
   );
+  const author = created.data.user?.login;
+  if (!me && author) {
+    const body = withMarker(author);
+    await withRetry(() => octokit.rest.issues.updateComment({ owner, repo, comment_id: created.data.id, body }), delay);
+  }
   return { action: 'created', id: created.data.id, reason: null };
 }

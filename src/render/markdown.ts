@@ -21,7 +21,7 @@ import {
 } from './answer.js';
 import { fence } from './escape.js';
 import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stageSteps, stepSeconds } from './format.js';
-import { code, joinInline, proseWithCode, toMarkdown, type Inline } from './inline.js';
+import { code, codeSpan, joinInline, proseWithCode, toMarkdown, type Inline } from './inline.js';
 import { remoteCacheMarkdown } from './remote-cache.js';
 
 const TAIL_LINES = 10;
@@ -94,7 +94,8 @@ function changeText(s: StepChange): string {
   const parts: string[] = [];
   if (s.regressions.includes('slower')) parts.push(`slower: ${seconds(s.seconds.from)} → ${seconds(s.seconds.to)}`);
   if (s.regressions.includes('bigger')) parts.push(`bigger: ${bytes(s.sizeBytes.from)} → ${bytes(s.sizeBytes.to)}`);
-  if (s.regressions.includes('lost-cache')) parts.push(`lost its cache (${s.status.from} → ${s.status.to})`);
+  if (s.regressions.includes('lost-cache'))
+    parts.push(`lost its cache (${codeSpan(s.status.from, true)} → ${codeSpan(s.status.to, true)})`); // a baseline is untrusted
   if (s.regressions.includes('new-error')) parts.push('failed');
   return parts.join('; ');
 }

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commentMarker } from '../../src/publish/comment.js';
+import { authoredMarker, commentMarker } from '../../src/publish/comment.js';
 import { errorLines, runAction } from '../support/action-runner.js';
 import { fixture } from '../support/fixtures.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server.js';
@@ -53,30 +53,84 @@ describe('pull request comment', () => {
     const first = await runAction(inputs, pullRequestEnv(gh));
     expect(first.status).toBe(0);
     expect(gh.comments).toHaveLength(1);
-    expect(gh.comments[0].body.startsWith(commentMarker(''))).toBe(true);
+    // GET /user answers 403 to the workflow token: the author the create call returned goes into the marker.
+    expect(gh.comments[0].body.startsWith(authoredMarker('', 'github-actions[bot]'))).toBe(true);
     expect(gh.comments[0].body).toMatch(/## BuildKit cache analysis/);
     expect(first.outputs['comment-id']).toBe(String(gh.comments[0].id));
 
     const second = await runAction(inputs, pullRequestEnv(gh));
     expect(second.status).toBe(0);
     expect(gh.comments).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.startsWith('POST'))).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(2);
+  });
+
+  test('10. a GitHub App installation token (GET /user: 403): created once, then updated, over three runs', async () => {
+    gh.commenter = { login: 'bca-test-app[bot]', type: 'Bot' };
+    // Look-alikes that are not ours: a person and another app quoting the marker, naming our app as the author.
+    gh.comments.push(
+      { id: 1, body: `${authoredMarker('', 'mallory')}\nmine?`, user: { login: 'mallory', type: 'User' } },
+      {
+        id: 2,
+        body: `${authoredMarker('', 'bca-test-app[bot]')}\nforged`,
+        user: { login: 'other-app[bot]', type: 'Bot' },
+      },
+      { id: 3, body: `${commentMarker('')}\nold`, user: { login: 'github-actions[bot]', type: 'Bot' } },
+    );
+    const runs = [];
+    for (let i = 0; i < 3; i++)
+      runs.push(
+        await runAction({ ...inputs, 'github-token': 'ghs_appInstallationToken0123456789abcdef' }, pullRequestEnv(gh)),
+      );
+    expect(runs.map((r) => r.status)).toEqual([0, 0, 0]);
+    const ours = gh.comments.filter((c) => c.user.login === 'bca-test-app[bot]');
+    expect(ours).toHaveLength(1);
+    expect(ours[0].body.startsWith(authoredMarker('', 'bca-test-app[bot]'))).toBe(true);
+    expect(runs.map((r) => r.outputs['comment-id'])).toEqual([
+      String(ours[0].id),
+      String(ours[0].id),
+      String(ours[0].id),
+    ]);
+    expect(runs.map((r) => /Pull request comment (\w+)/.exec(r.stdout)?.[1])).toEqual([
+      'created',
+      'updated',
+      'updated',
+    ]);
+    expect(gh.comments.slice(0, 3).map((c) => c.body.split('\n')[1])).toEqual(['mine?', 'forged', 'old']);
+  });
+
+  test('a user token (GET /user answers): the marker names the user from the start', async () => {
+    gh.authenticatedAs = 'octocat';
+    gh.commenter = { login: 'octocat', type: 'User' };
+    await runAction(inputs, pullRequestEnv(gh));
+    await runAction(inputs, pullRequestEnv(gh));
+    expect(gh.comments).toHaveLength(1);
+    expect(gh.comments[0].body.startsWith(authoredMarker('', 'octocat'))).toBe(true);
     expect(gh.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(1);
   });
 
   test("another user's comment quoting the marker is not ours: ours is created beside it", async () => {
-    gh.comments.push({ id: 1, body: `${commentMarker('')}\nquoted by someone`, user: { login: 'mallory' } });
+    gh.comments.push({
+      id: 1,
+      body: `${commentMarker('')}\nquoted by someone`,
+      user: { login: 'mallory', type: 'User' },
+    });
     await runAction(inputs, pullRequestEnv(gh));
     expect(gh.comments.map((c) => c.user.login)).toEqual(['mallory', 'github-actions[bot]']);
     expect(gh.comments[0].body).toBe(`${commentMarker('')}\nquoted by someone`);
   });
 
   test('matrix builds keep one comment each (report-id), found across pages', async () => {
-    for (let i = 0; i < 150; i++) gh.comments.push({ id: i + 1, body: `chatter ${i}`, user: { login: 'someone' } });
+    for (let i = 0; i < 150; i++)
+      gh.comments.push({ id: i + 1, body: `chatter ${i}`, user: { login: 'someone', type: 'User' } });
     await runAction({ ...inputs, 'report-id': 'amd64' }, pullRequestEnv(gh));
     await runAction({ ...inputs, 'report-id': 'arm64' }, pullRequestEnv(gh));
     await runAction({ ...inputs, 'report-id': 'amd64' }, pullRequestEnv(gh));
     const ours = gh.comments.filter((c) => c.user.login === 'github-actions[bot]');
-    expect(ours.map((c) => c.body.split('\n')[0])).toEqual([commentMarker('amd64'), commentMarker('arm64')]);
+    expect(ours.map((c) => c.body.split('\n')[0])).toEqual([
+      authoredMarker('amd64', 'github-actions[bot]'),
+      authoredMarker('arm64', 'github-actions[bot]'),
+    ]);
     expect(gh.requests.some((r) => /[?&]page=2\b/.test(r))).toBe(true);
   });
 

@@ -42,7 +42,7 @@ function validateBody(path: string, method: string, body: unknown): string | nul
 export interface Comment {
   id: number;
   body: string;
-  user: { login: string };
+  user: { login: string; type: 'User' | 'Bot' };
 }
 
 export interface GitHubServer {
@@ -53,12 +53,14 @@ export interface GitHubServer {
   requests: string[];
   /** The next requests matching `METHOD path-regex` answer `status` (e.g. 403 for a fork, 500 once). */
   fail: { match: RegExp; status: number; times: number }[];
-  /** What GET /user answers: a login, or 403 as for the workflow token (an app). */
+  /** What GET /user answers: a login, or 403 as for an installation token (the workflow token, a GitHub App's). */
   authenticatedAs: string | null;
   /** What GET /repos/{owner}/{repo}/actions/cache/usage answers (bytes and count of active caches). */
   cacheUsage: { bytes: number; count: number };
   /** Requests matching these wait this long before answering (a deadline test). */
   stall: { match: RegExp; ms: number }[];
+  /** Who the token's comments are written by: the workflow token's bot, or a GitHub App's (`<slug>[bot]`). */
+  commenter: { login: string; type: 'User' | 'Bot' };
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     authenticatedAs: null,
     cacheUsage: { bytes: 0, count: 0 },
     stall: [],
+    commenter: { login: 'github-actions[bot]', type: 'Bot' },
   };
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -132,7 +135,7 @@ export async function startGitHubServer(): Promise<GitHubServer> {
       return send(res, 200, items, link);
     }
     if (m && method === 'POST') {
-      const comment = { id: nextId++, body: (body as { body: string }).body, user: { login: 'github-actions[bot]' } };
+      const comment = { id: nextId++, body: (body as { body: string }).body, user: { ...state.commenter } };
       state.comments.push(comment);
       return send(res, 201, comment);
     }
@@ -140,6 +143,9 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     if (m && method === 'PATCH') {
       const comment = state.comments.find((c) => c.id === Number(m![1]));
       if (!comment) return send(res, 404, { message: 'Not Found' });
+      // As GitHub: a token edits its own comments (an admin's could edit others', which the action must never do).
+      if (comment.user.login !== (state.authenticatedAs ?? state.commenter.login))
+        state.violations.push(`${method} ${url}: edits a comment by ${comment.user.login}`);
       comment.body = (body as { body: string }).body;
       return send(res, 200, comment);
     }
