@@ -48,7 +48,10 @@ export function render(report: BuildReport, format: OutputFormat): string {
 async function loadChanges(opts: AnalyzeOpts, dockerfile: string | null): Promise<ChangeSet> {
   if (opts.changedFiles) {
     const list = opts.changedFiles.startsWith('@')
-      ? await readFile(opts.changedFiles.slice(1), 'utf8')
+      ? await readFile(opts.changedFiles.slice(1), 'utf8').catch((err: NodeJS.ErrnoException) => {
+          const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'a folder' : 'not readable';
+          throw new Error(`'--changed-files' names '${opts.changedFiles}', which cannot be read (${why})`);
+        })
       : opts.changedFiles;
     return changesFromList(list, process.cwd());
   }

@@ -1,5 +1,11 @@
 import { runCli } from './cli.js';
 
+// Output piped into a program that stops reading (`| head`): exit quietly, as Unix tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: (text) => process.stdout.write(text),

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { analyzeLog, type OutputFormat } from './analyze.js';
 import { suggestFile, suggestionsMarkdown, suggestionsText, suggestSummary } from './suggest-file.js';
@@ -98,6 +98,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const format = (values.format ?? 'text') as OutputFormat;
   if (!FORMATS.includes(format)) return usage(io, `'--format' must be text, md or json but got '${values.format}'`);
 
+  if (values.out) {
+    const refused = await outRefused(values.out);
+    if (refused) {
+      io.stderr(`${TOOL_NAME}: ${refused}\n`);
+      return 2;
+    }
+  }
   try {
     if (log !== '-') await access(log);
   } catch {
@@ -186,6 +193,25 @@ async function runSuggest(
   else for (const r of results) io.stdout(format === 'md' ? suggestionsMarkdown(r) : suggestionsText(r));
   for (const r of results) io.stderr(`${TOOL_NAME}: ${suggestSummary(r)}\n`);
   return values.check && results.some((r) => r.suggestions.length) ? 1 : 0;
+}
+
+/** What `--out` writes: a folder holding only these (an earlier report) may be written again. */
+const REPORT_ENTRIES = new Set(['report.json', 'report.md', 'report.html', 'progress.log', 'charts']);
+
+/** Why `--out DIR` is refused: a folder that exists and holds anything but an earlier report (`--out /`, `--out ~`). */
+async function outRefused(dir: string): Promise<string | null> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    return `'--out' names '${dir}', which is not a folder that can be written (${code ?? 'error'})`;
+  }
+  const other = entries.filter((e) => !REPORT_ENTRIES.has(e));
+  return other.length
+    ? `'--out' names '${dir}', which holds ${other.length} file(s) other than an earlier report: give a new or empty folder`
+    : null;
 }
 
 function usage(io: CliIo, message: string): number {

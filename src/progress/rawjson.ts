@@ -52,6 +52,18 @@ function finite(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/** The fields of a SolveStatus (moby/buildkit client.SolveStatus as buildx prints it). */
+const STATUS_FIELDS = new Set(['vertexes', 'statuses', 'logs', 'warnings']);
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -118,12 +130,16 @@ export class RawJsonParser {
       return this.unreadableLine('not valid JSON');
     }
     if (!isObject(msg)) return this.unreadableLine('not a progress record');
+    // Valid JSON that is no SolveStatus (none of its fields) is not progress: counted, never dropped silently.
+    const keys = Object.keys(msg);
+    if (keys.length && !keys.some((k) => STATUS_FIELDS.has(k))) return this.unreadableLine('not a progress record');
     this.apply(msg as SolveStatus);
   }
 
   private textLine(line: string): void {
     const text = stripAnsi(line).trim();
     if (text === '') return;
+    if (/^[[\d"-]|^(true|false|null)$/.test(text) && isJson(text)) return this.unreadableLine('not a progress record');
     if (text.startsWith('ERROR')) this.errors.push(text.replace(/^ERROR:?\s*/, ''));
     else if (text.startsWith('WARNING: ')) this.warnings.push(warningFrom(text.slice(9), null));
     // Other plain lines (buildx notices) carry nothing for the report.

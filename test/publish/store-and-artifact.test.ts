@@ -12,7 +12,8 @@ import { fixture } from '../support/fixtures.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server.js';
 import { startResultsServer, type ResultsServer } from '../support/results-server.js';
 
-jest.setTimeout(60_000);
+// Up to four runs of the bundled action a test, charts drawn: minutes on a loaded machine.
+jest.setTimeout(240_000);
 
 let results: ResultsServer;
 beforeEach(async () => {
