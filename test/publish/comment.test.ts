@@ -9,8 +9,8 @@ import { fixture } from '../support/fixtures.js';
 import { startGitHubServer, type GitHubServer } from '../support/github-server.js';
 import { jest } from '@jest/globals';
 
-// Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
-jest.setTimeout(60_000);
+// Up to three runs of the bundled action a test (the charts drawn): minutes on a loaded machine.
+jest.setTimeout(240_000);
 
 let gh: GitHubServer;
 beforeEach(async () => {
