@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { analyzeBuild, readBaseline } from './analysis/index.js';
 import { parseThresholds } from './analysis/thresholds.js';
-import { actionChanges } from './changes-for-action.js';
+import { actionChanges, defaultGitBase } from './changes-for-action.js';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { readBuildRecord, readMetadata } from './capture/build-record.js';
@@ -42,6 +42,8 @@ import { evictionNote, usageDiagnosis } from './remote-cache/diagnose.js';
 import { fetchCacheUsage } from './publish/cache-usage.js';
 import { captureBuild } from './run-mode.js';
 import { budgetMs, withDeadline } from './util/deadline.js';
+import { verifySuggestions, withVerifications } from './verify/index.js';
+import { badBaseline } from './analyze.js';
 
 /** Budgets of the network calls (ms): a service that hangs costs at most this much, then is a warning. */
 export const BUDGETS = {
@@ -53,7 +55,6 @@ export const BUDGETS = {
   request: 15_000,
   comment: 60_000,
 };
-import { badBaseline } from './analyze.js';
 
 async function readable(path: string): Promise<boolean> {
   return access(path).then(
@@ -204,6 +205,7 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
   await addCacheUsage(inputs, report);
   // Named "`main` @ abc1234" in the outputs: the branch the store restored it from.
   if (report.comparison && stored?.plan.restore) report.comparison.baseline.branch = stored.plan.restore;
+  if (inputs['verify-suggestions']) report = await verifyStep(inputs, report, redactor, exitCode);
   report = redactor.deep(report, reportIds(report));
   for (const u of report.dockerfile?.unmapped ?? [])
     core.warning(inert(`step ${u.id} not found in the Dockerfile: ${u.reason}`));
@@ -265,6 +267,58 @@ async function baselineFile(path: string): Promise<BuildReport | null> {
   const { report, problem } = await readBaseline(path);
   if (problem) core.warning(inert(badBaseline(path, problem)));
   return report;
+}
+
+/**
+ * `verify-suggestions`: the top suggestions tried on real rebuilds against the base commit (after the
+ * overhead is measured: these are builds of their own). Skipped with a warning where it cannot run.
+ */
+async function verifyStep(
+  inputs: Inputs,
+  report: BuildReport,
+  redactor: Redactor,
+  exitCode: number,
+): Promise<BuildReport> {
+  if (!report.analysis?.suggestions.some((s) => s.evidence === 'data')) {
+    core.info('No suggestion backed by this build to verify');
+    return report;
+  }
+  const gitBase = inputs['git-base'] || (await defaultGitBase());
+  const why =
+    exitCode !== 0 || report.failed
+      ? 'the build failed'
+      : !report.dockerfile
+        ? 'the Dockerfile is not known'
+        : !gitBase
+          ? "no base commit to build (set 'git-base')"
+          : null;
+  if (why || !gitBase) {
+    core.warning(`Suggestions not verified: ${why}`);
+    return report;
+  }
+  if (inputs.mode === 'analyze')
+    core.info(
+      'Verifying with the build inputs given to this step (context, file, build-args, ...): they must match the build analysed',
+    );
+  return core.group('Verifying suggestions', async () => {
+    const response = await verifySuggestions({
+      report,
+      build: inputs,
+      gitBase,
+      count: inputs['verify-count'],
+      timeoutSeconds: inputs['verify-timeout'],
+      redactor,
+      log: (line) => core.info(line),
+    });
+    for (const note of response.notes) core.info(`verify: ${note}`);
+    const out = withVerifications(report, response);
+    for (const s of out.analysis?.suggestions ?? []) {
+      if (!s.verification) continue;
+      core.info(`${s.rule}: ${s.verification.status}${s.verification.note ? ` (${s.verification.note})` : ''}`);
+    }
+    core.info(`Verification took ${response.seconds} s (${response.builds} builds)`);
+    return out;
+  });
 }
 
 function round(n: number): number {

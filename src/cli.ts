@@ -5,9 +5,11 @@ import { analyzeLog, type OutputFormat } from './analyze.js';
 import { suggestFile, suggestionsMarkdown, suggestionsText, suggestSummary } from './suggest-file.js';
 import { writeReportFiles } from './publish/report-files.js';
 import { TOOL_NAME, VERSION } from './version.js';
+import { runVerifyCli } from './verify/cli.js';
 
 const USAGE = `Usage: ${TOOL_NAME} analyze <log|-> [options]
        ${TOOL_NAME} suggest <Dockerfile>... [--context DIR] [--format text|md|json] [--check]
+       ${TOOL_NAME} verify <log> --dockerfile PATH --git-base REF [options]   (see verify --help)
 
 analyze: reads a BuildKit progress log (plain or rawjson; '-' for stdin) and prints the cache analysis.
 suggest: runs the suggestion rules on a Dockerfile without a build (rules of thumb) and prints their diffs;
@@ -40,6 +42,7 @@ interface CliIo {
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'verify') return runVerifyCli(argv.slice(1), io);
   let values: {
     format?: string;
     dockerfile?: string;

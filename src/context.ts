@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { items, lines, list, words, type BuildInputs } from './capture/inputs.js';
 import { COMMENT_MODES, type CommentMode } from './publish/comment.js';
+import { parseDuration } from './verify/duration.js';
 
 function commentMode(value: string): CommentMode {
   const v = (value.trim().toLowerCase() || 'auto') as CommentMode;
@@ -36,6 +37,10 @@ export interface Inputs extends BuildInputs {
   charts: boolean;
   'baseline-store': boolean;
   'baseline-branches': string[];
+  'verify-suggestions': boolean;
+  'verify-count': number;
+  /** Seconds. */
+  'verify-timeout': number;
 }
 
 function days(value: string): number | null {
@@ -45,6 +50,21 @@ function days(value: string): number | null {
   if (!Number.isInteger(n) || n < 1 || n > 90)
     throw new Error(`'retention-days' input must be a whole number of days from 1 to 90 but got '${value}'`);
   return n;
+}
+
+function verifyCount(value: string): number {
+  const v = value.trim() || '1';
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 20)
+    throw new Error(`'verify-count' input must be a whole number from 1 to 20 but got '${value}'`);
+  return n;
+}
+
+function verifyTimeout(value: string): number {
+  const seconds = parseDuration(value.trim() || '10m');
+  if (seconds === null || seconds <= 0)
+    throw new Error(`'verify-timeout' input must be a duration such as 10m, 90s or 1h but got '${value}'`);
+  return seconds;
 }
 
 function bool(name: string, value: string, fallback: boolean): boolean {
@@ -98,5 +118,8 @@ export function getInputs(get: (name: string) => string = (n) => core.getInput(n
     charts: bool('charts', get('charts'), true),
     'baseline-store': bool('baseline-store', get('baseline-store'), true),
     'baseline-branches': list(get('baseline-branches')),
+    'verify-suggestions': bool('verify-suggestions', get('verify-suggestions'), false),
+    'verify-count': verifyCount(get('verify-count')),
+    'verify-timeout': verifyTimeout(get('verify-timeout')),
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCommand } from './capture/args.js';
+import { buildCommand, stageExtraArgs } from './capture/args.js';
 import { readMetadata } from './capture/build-record.js';
 import { detectCaps, type DockerCaps } from './capture/detect.js';
 import type { BuildInputs } from './capture/inputs.js';
@@ -32,24 +32,6 @@ export interface CaptureResponse {
   /** Re-runs the same build for one stage, tagged, for measuring its size (no push, no cache export);
    *  null when that could rebuild (the build used --no-cache). */
   buildStage: ((stage: string, tag: string) => Promise<{ ok: boolean; text: string }>) | null;
-}
-
-/** Flags of extra-args a stage build for measuring must not repeat: they push, export, or rebuild. */
-const UNSAFE_FLAGS = new Set(['--push', '--no-cache', '--load']);
-const UNSAFE_WITH_VALUE = new Set(['--output', '-o', '--cache-to', '--tag', '-t', '--metadata-file', '--iidfile']);
-
-export function stageExtraArgs(extra: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < extra.length; i++) {
-    const [flag] = extra[i].split('=');
-    if (UNSAFE_FLAGS.has(flag)) continue;
-    if (UNSAFE_WITH_VALUE.has(flag)) {
-      if (!extra[i].includes('=')) i++;
-      continue;
-    }
-    out.push(extra[i]);
-  }
-  return out;
 }
 
 /** Runs the user's build once and captures its progress; the exit status is kept, not thrown. */

@@ -53,3 +53,21 @@ export function buildCommand(
   args.push(inputs.context || '.');
   return { args, env: caps.buildx ? {} : { DOCKER_BUILDKIT: '1' }, progress, ignored };
 }
+
+/** Flags of extra-args a side build (a stage measured, an edit verified) must not repeat: they push, export, or rebuild. */
+const UNSAFE_FLAGS = new Set(['--push', '--no-cache', '--load']);
+const UNSAFE_WITH_VALUE = new Set(['--output', '-o', '--cache-to', '--tag', '-t', '--metadata-file', '--iidfile']);
+
+export function stageExtraArgs(extra: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < extra.length; i++) {
+    const [flag] = extra[i].split('=');
+    if (UNSAFE_FLAGS.has(flag)) continue;
+    if (UNSAFE_WITH_VALUE.has(flag)) {
+      if (!extra[i].includes('=')) i++;
+      continue;
+    }
+    out.push(extra[i]);
+  }
+  return out;
+}

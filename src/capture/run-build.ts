@@ -17,6 +17,8 @@ export interface RunBuildOpts {
   /** Readable lines for the job log. */
   echo: (line: string) => void;
   cwd?: string;
+  /** Stops the build (SIGTERM to the docker CLI, which cancels it): a time budget ran out. */
+  signal?: AbortSignal;
 }
 
 export interface RunBuildResponse {
@@ -52,10 +54,12 @@ export function runBuild(opts: RunBuildOpts): Promise<RunBuildResponse> {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.command.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      signal: opts.signal,
     });
     child.stderr.on('data', (chunk: Buffer) => progress.push(chunk));
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
     child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.name === 'AbortError') return; // stopped on purpose: 'close' follows with the signal
       file.end();
       reject(
         new Error(

@@ -165,8 +165,8 @@ export interface Suggestion {
   confidence: 'high' | 'medium' | 'low';
   /** Other rules that wanted to edit the same lines: their edits are folded into this diff. */
   also?: { rule: string; title: string; why: string }[];
-  /** The edit tried on the build itself (verified suggestions); absent when not tried. */
-  verification?: SuggestionVerification;
+  /** The edit tried on this build's own context (`verify-suggestions` / `verify`), when it was. */
+  verification?: Verification;
 }
 
 export interface SuggestionGain {
@@ -179,11 +179,38 @@ export interface SuggestionGain {
   basis: 'measured' | 'estimated';
 }
 
-/** What trying a suggestion's edit on the real build showed. */
-export interface SuggestionVerification {
-  status: 'verified' | 'changes-image' | 'no-gain' | 'failed' | 'skipped';
-  /** Re-run time saved, measured (verified only). */
-  secondsSaved?: number | null;
+export type VerificationStatus = 'verified' | 'changes-image' | 'no-gain' | 'failed' | 'skipped';
+
+export const VERIFICATION_STATUSES: readonly VerificationStatus[] = [
+  'verified',
+  'changes-image',
+  'no-gain',
+  'failed',
+  'skipped',
+];
+
+/**
+ * A suggestion's edit measured on real rebuilds: the PR's base tree built with the edit (so the
+ * cache holds what the base would leave), then the PR's tree with the edit, compared with the real
+ * build. `verified`: steps kept cached, time saved, image unchanged; `changes-image`: the final
+ * image differs (not recommended); `no-gain`: nothing saved; `failed`/`skipped`: see `note`.
+ */
+export interface Verification {
+  status: VerificationStatus;
+  /** Seconds of the steps that re-ran in the real build. */
+  baseRerunSeconds: number | null;
+  /** Seconds of the steps that re-ran in the build of the PR's tree with the edit. */
+  withEditRerunSeconds: number | null;
+  /** baseRerunSeconds - withEditRerunSeconds. */
+  secondsSaved: number | null;
+  /** Steps (ids of the real build) that re-ran there and stayed cached with the edit. */
+  stepsKeptCached: string[];
+  /** How the final image with the edit differs from the one without (files, sizes, modes, owners, config). */
+  imageDifferences: string[];
+  /** Why it failed or was skipped, or what the measure rests on, for people. */
+  note: string | null;
+  /** Wall time this verification spent building and comparing. */
+  costSeconds: number;
 }
 
 export interface CriticalPath {
@@ -201,6 +228,8 @@ export interface Analysis {
   suggestions: Suggestion[];
   /** What was known of the change that set the misses off. */
   changes: { source: 'git' | 'list' | 'none'; files: number; dockerfileLines: boolean };
+  /** The verification of the top suggestions, when it ran: its cost and what it noted. */
+  verification?: { seconds: number; builds: number; notes: string[] };
 }
 
 export interface Thresholds {

@@ -1,5 +1,13 @@
 import type { BuildReport } from '../model/report.js';
-import { gainText, noneCached, regressionGroups, stepName, stepsById, whyPhrase } from '../render/answer.js';
+import {
+  gainText,
+  noneCached,
+  stepTextOf,
+  regressionGroups,
+  stepName,
+  stepsById,
+  whyPhrase,
+} from '../render/answer.js';
 import { bytes, seconds } from '../render/format.js';
 import { toText } from '../render/inline.js';
 
@@ -77,7 +85,7 @@ export function annotationsFor(report: BuildReport): Annotation[] {
     .map((s) => ({
       level: 'notice' as const,
       title: s.title,
-      message: wholeWords(`${s.why} ${gainText(s).replace(/^./, (c) => c.toUpperCase())}.`),
+      message: wholeWords(`${s.why} ${gainText(s, stepTextOf(report)).replace(/^./, (c) => c.toUpperCase())}.`),
       file,
       startLine: s.lines.start,
       endLine: s.lines.end,

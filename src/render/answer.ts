@@ -162,13 +162,39 @@ export function baselineCold(c: Comparison): boolean {
   return c.steps.length > 0 && !c.steps.some((s) => s.status.from === 'cached');
 }
 
-/** What a suggestion is worth: measured when verified, else the estimate or that it is a rule of thumb. */
-export function gainText(s: Suggestion): string {
+/**
+ * What a suggestion is worth: measured when verified (naming the steps the edit kept cached), "not
+ * recommended" when trying it changed the image, else the estimate or that it is a rule of thumb.
+ * Plain text: the renderers escape it.
+ */
+export function gainText(s: Suggestion, stepText: (id: string) => string | null = () => null): string {
   const v = s.verification;
-  if (v?.status === 'verified' && typeof v.secondsSaved === 'number')
-    return `would have saved ${seconds(v.secondsSaved)} (measured)`;
-  if (s.savedSeconds !== null) return `would have saved ${seconds(s.savedSeconds)} (estimated)`;
+  const estimate = s.savedSeconds !== null ? `would have saved ${seconds(s.savedSeconds)}` : null;
+  if (v?.status === 'verified' && v.secondsSaved !== null) {
+    const kept = v.stepsKeptCached.map((id) => oneLine(stepText(id) ?? id, 60));
+    const what = kept.length
+      ? `${kept
+          .slice(0, 2)
+          .map((t) => `“${t}”`)
+          .join(
+            ', ',
+          )}${kept.length > 2 ? ` and ${kept.length - 2} more` : ''} ${kept.length === 1 ? 'stays' : 'stay'} cached`
+      : 'fewer steps re-run';
+    return `measured: with this edit ${what}; re-run time ${seconds(v.baseRerunSeconds)} → ${seconds(v.withEditRerunSeconds)} (−${seconds(v.secondsSaved)})`;
+  }
+  if (v?.status === 'changes-image')
+    return `not recommended: changes the image (${v.imageDifferences.slice(0, 3).join('; ')}${v.imageDifferences.length > 3 ? '; …' : ''})`;
+  if (v?.status === 'no-gain')
+    return `measured: no gain (re-run time ${seconds(v.baseRerunSeconds)} → ${seconds(v.withEditRerunSeconds)}${v.note ? `: ${v.note}` : ''})`;
+  if (v && estimate) return `${estimate} (estimated; not verified: ${v.note ?? v.status})`;
+  if (estimate) return `${estimate} (estimated)`;
   return s.evidence === 'static' ? 'rule of thumb, not seen in this build' : 'seen in this build';
+}
+
+/** A step's instruction text by id, for naming the steps a verified edit kept cached. */
+export function stepTextOf(report: BuildReport): (id: string) => string | null {
+  const byId = new Map(report.steps.map((s) => [s.id, s.text]));
+  return (id) => byId.get(id) ?? null;
 }
 
 /** "re-ran in 3 of the last 5 builds of `main`", when the baseline store's history backs the suggestion. */
@@ -180,12 +206,12 @@ export function historyText(s: Suggestion): Inline[] {
 }
 
 /** The fix line: its title, lines and gain. */
-export function fixLine(s: Suggestion, label: string): Inline[] {
+export function fixLine(s: Suggestion, label: string, stepText?: (id: string) => string | null): Inline[] {
   const history = historyText(s);
   return [
     `${label}: `,
     strong(oneLine(s.title, 120)),
-    ` (${linesLabel(s.lines)}): ${gainText(s)}`,
+    ` (${linesLabel(s.lines)}): ${gainText(s, stepText)}`,
     ...(history.length ? ['; the step it protects ', ...history] : []),
     '.',
   ];
@@ -246,7 +272,7 @@ export function headline(report: BuildReport): Headline {
   const groups = causeGroups(report, byId);
   const none = noneCached(report);
   const top = report.analysis?.suggestions[0];
-  const fix = top ? [fixLine(top, top.evidence === 'data' ? 'Top fix' : 'Tip')] : [];
+  const fix = top ? [fixLine(top, top.evidence === 'data' ? 'Top fix' : 'Tip', stepTextOf(report))] : [];
   const cmp = report.comparison;
   const counts = report.totals.counts;
 

@@ -6,7 +6,7 @@
 import type { BuildReport, Step, StepStatus, Suggestion } from '../model/report.js';
 import type { Chart } from './charts/types.js';
 import { escapeHtml } from './escape.js';
-import { gainText, headline, historyText, linesLabel, stepName } from './answer.js';
+import { gainText, headline, stepTextOf, historyText, linesLabel, stepName } from './answer.js';
 import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stepSeconds } from './format.js';
 import { toHtml } from './inline.js';
 import { remoteCacheHtml, remoteCacheOf } from './remote-cache.js';
@@ -255,9 +255,9 @@ function diffBlock(diff: string): string {
   return `<pre class="diff">${out.join('\n')}</pre>`;
 }
 
-function suggestion(sug: Suggestion): string {
+function suggestion(sug: Suggestion, report: BuildReport): string {
   const history = historyText(sug);
-  const gain = ` · ${text(gainText(sug), 200)}${history.length ? ` · the step it protects ${toHtml(history)}` : ''}`;
+  const gain = ` · ${text(gainText(sug, stepTextOf(report)), 600)}${history.length ? ` · the step it protects ${toHtml(history)}` : ''}`;
   return (
     `<article class="suggestion"><h3>${text(sug.title, 300)}</h3>` +
     `<p class="where"><code>${text(sug.rule, 60)}</code> · ${text(sug.file, 300)} ${linesLabel(sug.lines)}${gain}</p>` +
@@ -268,7 +268,7 @@ function suggestion(sug: Suggestion): string {
 function suggestionsSection(report: BuildReport): string {
   const all = report.analysis?.suggestions ?? [];
   if (!all.length) return '';
-  return `<section id="suggestions"><h2>Suggestions</h2>${all.map(suggestion).join('\n')}</section>`;
+  return `<section id="suggestions"><h2>Suggestions</h2>${all.map((s) => suggestion(s, report)).join('\n')}</section>`;
 }
 
 function criticalPathSection(report: BuildReport, byId: Map<string, Step>): string {

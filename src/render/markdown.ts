@@ -8,6 +8,7 @@ import {
   baselineName,
   causeGroups,
   gainText,
+  stepTextOf,
   headline,
   historyText,
   linesLabel,
@@ -151,11 +152,11 @@ function namesOf(ids: string[], report: BuildReport, byId: Map<string, Step>): I
   return [...joinInline(shown), ...(ids.length > 10 ? [` and ${ids.length - 10} more`] : [])];
 }
 
-function suggestionHead(sug: Suggestion): Inline[] {
+function suggestionHead(sug: Suggestion, report: BuildReport): Inline[] {
   const history = historyText(sug);
   return [
     code(sug.file, 60),
-    ` ${linesLabel(sug.lines)} · ${gainText(sug)}`,
+    ` ${linesLabel(sug.lines)} · ${gainText(sug, stepTextOf(report))}`,
     ...(history.length ? [' · the step it protects ', ...history] : []),
   ];
 }
@@ -171,7 +172,7 @@ function topFixSection(report: BuildReport): Section {
       '',
       `### ${label}: ${md([{ text: oneLine(sug.title, 120) }])}`,
       '',
-      md(suggestionHead(sug)),
+      md(suggestionHead(sug, report)),
       '',
       md(proseWithCode(oneLine(sug.why, 400))),
       '',
@@ -202,7 +203,7 @@ function otherSuggestionsSection(report: BuildReport): Section {
     for (const sug of more) {
       out.push(
         '',
-        `**${md([{ text: oneLine(sug.title, 120) }])}** (${md(suggestionHead(sug))})`,
+        `**${md([{ text: oneLine(sug.title, 120) }])}** (${md(suggestionHead(sug, report))})`,
         '',
         md(proseWithCode(oneLine(sug.why, 400))),
         '',

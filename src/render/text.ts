@@ -4,6 +4,7 @@ import {
   baselineName,
   causeGroups,
   gainText,
+  stepTextOf,
   headline,
   historyText,
   linesLabel,
@@ -198,7 +199,9 @@ function suggestionLines(report: BuildReport): string[] {
   a.suggestions.forEach((sug, i) => {
     const history = historyText(sug);
     const h = history.length ? `; the step it protects ${toText(history)}` : '';
-    out.push(`  ${i + 1}. ${sug.title} (${linesLabel(sug.lines)}; ${gainText(sug)}${h}) [${sug.rule}]`);
+    out.push(
+      `  ${i + 1}. ${sug.title} (${linesLabel(sug.lines)}; ${gainText(sug, stepTextOf(report))}${h}) [${sug.rule}]`,
+    );
     out.push(`     ${oneLine(sug.why, 200)}`);
     for (const line of sug.diff.trimEnd().split('\n')) out.push(`     ${line}`);
   });
