@@ -308,13 +308,13 @@ async function verifyStep(
       count: inputs['verify-count'],
       timeoutSeconds: inputs['verify-timeout'],
       redactor,
-      log: (line) => core.info(line),
+      log: (line) => core.info(inert(line)),
     });
-    for (const note of response.notes) core.info(`verify: ${note}`);
+    for (const note of response.notes) core.info(inert(`verify: ${note}`));
     const out = withVerifications(report, response);
     for (const s of out.analysis?.suggestions ?? []) {
       if (!s.verification) continue;
-      core.info(`${s.rule}: ${s.verification.status}${s.verification.note ? ` (${s.verification.note})` : ''}`);
+      core.info(inert(`${s.rule}: ${s.verification.status}${s.verification.note ? ` (${s.verification.note})` : ''}`));
     }
     core.info(`Verification took ${response.seconds} s (${response.builds} builds)`);
     return out;

@@ -128,7 +128,8 @@ export async function verifySuggestions(opts: VerifyOpts): Promise<VerifyRespons
     builds,
     notes: notes.map((n) => opts.redactor.text(n)),
   });
-  const skipAll = (status: 'failed' | 'skipped', note: string) => {
+  const skipAll = (status: 'failed' | 'skipped', text: string) => {
+    const note = opts.redactor.text(text);
     for (const i of picked) if (!verifications.has(i)) verifications.set(i, emptyVerification(status, note));
     notes.push(note);
     return done();
