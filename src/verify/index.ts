@@ -250,6 +250,12 @@ export async function verifySuggestions(opts: VerifyOpts): Promise<VerifyRespons
       return skipAll('failed', (err as Error).message);
     }
 
+    const argsForBase = baseArgs(opts.report, b['build-args'], opts.baseBuildArgs);
+    const own = argsForBase.filter((a) => !b['build-args'].includes(a)).map((a) => keyValue(a)?.[0] ?? a);
+    if (own.length && !opts.baseBuildArgs)
+      notes.push(
+        `the base was built with a value of its own for ${own.map((n) => `ARG ${n}`).join(', ')}, which the analysis blames for a re-run`,
+      );
     for (const [n, index] of picked.entries()) {
       const s = suggestions[index];
       const t0 = process.hrtime.bigint();
@@ -332,12 +338,7 @@ export async function verifySuggestions(opts: VerifyOpts): Promise<VerifyRespons
         await writeFile(baseFilePath, baseEdited);
       }
       const label = `edit-${a.n + 1}`;
-      const first = await build(
-        `${label}-base`,
-        baseCtx,
-        baseFilePath,
-        baseArgs(opts.report, b['build-args'], opts.baseBuildArgs),
-      );
+      const first = await build(`${label}-base`, baseCtx, baseFilePath, argsForBase);
       if (!first.ok) throw failure(first, "the base commit's tree with the edit");
       const second = await build(label, prCtx, prFile, b['build-args'], prEditedText);
       if (!second.ok) throw failure(second, "the pull request's tree with the edit");
