@@ -6,7 +6,7 @@ import { parseDockerfile } from '../src/dockerfile/parse.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderText } from '../src/render/text.js';
 import { StringDecoder } from 'node:string_decoder';
-import { buildReport } from '../src/model/build-report.js';
+import { buildReport } from '../src/pipeline/build-report.js';
 import { createParser, parseFile } from '../src/progress/index.js';
 
 type Case = 'floor-plain' | 'floor-rawjson' | 'parse-plain' | 'parse-rawjson' | 'auto' | 'pipeline';
@@ -52,8 +52,7 @@ async function pipeline(file: string, dockerfilePath: string): Promise<number> {
   const build = await parseFile(file);
   const report = buildReport(build, { dockerfile: { path: dockerfilePath, parsed, text } });
   await analyzeBuild(report, {
-    dockerfile: parsed,
-    dockerfileSource: { path: dockerfilePath, text },
+    dockerfile: { path: dockerfilePath, text, parsed },
     contextDir: null,
   });
   renderMarkdown(report);

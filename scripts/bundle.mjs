@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const ENTRY_POINTS = { action: 'src/main.ts', cli: 'src/bin.ts' };
+export const ENTRY_POINTS = { action: 'src/action/main.ts', cli: 'src/bin.ts' };
 
 /** Files copied into the output as they are: ASSETS of src/render/charts/assets.ts and SHELL_ASSETS of src/dockerfile/shell.ts. */
 export const ASSETS = {

@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { analyzeLog, type OutputFormat } from './analyze.js';
+import { analyzeLog, type OutputFormat } from './analyze-command.js';
 import { suggestFile, suggestionsMarkdown, suggestionsText, suggestSummary } from './suggest-file.js';
 import { writeReportFiles } from './publish/report-files.js';
 import { TOOL_NAME, VERSION } from './version.js';
-import { runVerifyCli } from './verify/cli.js';
+import { runVerifyCli } from './verify-command.js';
 
 const USAGE = `Usage: ${TOOL_NAME} analyze <log|-> [options]
        ${TOOL_NAME} suggest <Dockerfile>... [--context DIR] [--format text|md|json] [--check]

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { suggest } from './analysis/suggest/index.js';
 import { parseDockerfile } from './dockerfile/parse.js';
-import { buildReport } from './model/build-report.js';
+import { buildReport } from './pipeline/build-report.js';
 import type { Suggestion } from './model/report.js';
 import { parseText } from './progress/index.js';
 import { escapeMarkdown, fence } from './render/escape.js';

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { getInputs } from '../src/context.js';
+import { getInputs } from '../src/action/context.js';
 import { rootDir } from './support/fixtures.js';
 
 interface ActionYml {

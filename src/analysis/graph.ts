@@ -1,3 +1,4 @@
+import { instructionOf } from '../dockerfile/map-steps.js';
 import { findStage, type Dockerfile } from '../dockerfile/parse.js';
 import type { BuildReport, Step } from '../model/report.js';
 
@@ -57,11 +58,9 @@ function fromDockerfile(report: BuildReport, dockerfile: Dockerfile): Map<string
     return null;
   };
   for (const step of report.steps) {
-    if (step.index === null) continue;
-    const stage =
-      step.stage === null ? dockerfile.stages[dockerfile.stages.length - 1] : findStage(dockerfile, step.stage);
-    const inst = stage?.steps[step.index - 1];
-    if (!stage || !inst) continue;
+    const found = instructionOf(step, dockerfile);
+    if (!found || step.index === null) continue;
+    const { stage, inst } = found;
     const prefix = prefixOf(step);
     const list: string[] = [];
     const previous = lastOf(prefix, stage.position, step.index - 1);

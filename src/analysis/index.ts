@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Dockerfile } from '../dockerfile/parse.js';
+import type { DockerfileSource } from '../dockerfile/source.js';
 import type { History } from '../model/history.js';
 import type { BuildReport, Thresholds } from '../model/report.js';
 import { reportProblem } from '../model/validate-report.js';
@@ -14,9 +14,8 @@ import { DEFAULT_THRESHOLDS } from './thresholds.js';
 import { suggest } from './suggest/index.js';
 
 export interface AnalyzeBuildOpts {
-  dockerfile: Dockerfile | null;
-  /** The Dockerfile's path (as given) and text: suggestions are edits of it. */
-  dockerfileSource?: { path: string; text: string } | null;
+  /** The Dockerfile the steps were mapped onto: its steps give the graph, its text the suggestions' edits. */
+  dockerfile: DockerfileSource | null;
   /** Absolute path of the build context: COPY sources and .dockerignore are read against it. */
   contextDir?: string | null;
   changes?: ChangeSet;
@@ -54,6 +53,11 @@ export async function readBaseline(path: string): Promise<BaselineResponse> {
   return baselineFrom(text);
 }
 
+/** The one message of a baseline that is not a report: its path and the first bad field, never its content. */
+export function badBaseline(path: string, problem: string): string {
+  return `the baseline '${path}' is not a valid report (${problem}): the build is reported without a baseline`;
+}
+
 /** A baseline's text checked as `readBaseline` does. */
 export function baselineFrom(text: string): BaselineResponse {
   let value: unknown;
@@ -69,10 +73,11 @@ export function baselineFrom(text: string): BaselineResponse {
 /** Step graph, critical path, root causes of misses, and the comparison with a baseline. */
 export async function analyzeBuild(report: BuildReport, opts: AnalyzeBuildOpts): Promise<void> {
   const changes = opts.changes ?? NO_CHANGES;
-  const graph = buildGraph(report, opts.dockerfile);
+  const dockerfile = opts.dockerfile?.parsed ?? null;
+  const graph = buildGraph(report, dockerfile);
   const rootCauses = findRootCauses(report, {
     graph,
-    dockerfile: opts.dockerfile,
+    dockerfile,
     changes,
     copyMatcher: opts.contextDir ? await copyMatcherFor(opts.contextDir) : null,
     baseline: opts.baseline ?? null,
@@ -84,11 +89,11 @@ export async function analyzeBuild(report: BuildReport, opts: AnalyzeBuildOpts):
     suggestions: [],
     changes: { source: changes.source, files: changes.files.length, dockerfileLines: changes.dockerfileLines !== null },
   };
-  if (opts.dockerfile && opts.dockerfileSource) {
+  if (opts.dockerfile) {
     report.analysis.suggestions = await suggest(report, {
-      file: opts.dockerfileSource.path,
-      text: opts.dockerfileSource.text,
-      dockerfile: opts.dockerfile,
+      file: opts.dockerfile.path,
+      text: opts.dockerfile.text,
+      dockerfile: opts.dockerfile.parsed,
       contextDir: opts.contextDir ?? null,
       history: opts.history ?? null,
     });

@@ -1,10 +1,5 @@
-import {
-  findStage,
-  readsVariable,
-  type Dockerfile,
-  type DockerfileInstruction,
-  type DockerfileStage,
-} from '../dockerfile/parse.js';
+import { readsVariable, type Dockerfile, type DockerfileStage } from '../dockerfile/parse.js';
+import { instructionOf } from '../dockerfile/map-steps.js';
 import type { BuildReport, RootCause, Step } from '../model/report.js';
 import type { ChangeSet } from './changes.js';
 import type { CopySourceMatcher } from './copy-sources.js';
@@ -21,17 +16,6 @@ export interface RootCauseOpts {
 }
 
 const RERUN = new Set(['ran', 'error']);
-
-function instructionOf(
-  step: Step,
-  dockerfile: Dockerfile | null,
-): { stage: DockerfileStage; inst: DockerfileInstruction } | null {
-  if (!dockerfile || step.index === null) return null;
-  const stage =
-    step.stage === null ? dockerfile.stages[dockerfile.stages.length - 1] : findStage(dockerfile, step.stage);
-  const inst = stage?.steps[step.index - 1];
-  return stage && inst ? { stage, inst } : null;
-}
 
 /** ARGs a RUN sees: those its stage declares before it (a global ARG only counts once re-declared). */
 function argsInScope(stage: DockerfileStage, index: number): string[] {

@@ -4,6 +4,8 @@ export interface DockerResponse {
   status: number;
   stdout: string;
   stderr: string;
+  /** The command ran past its deadline and was killed. */
+  timedOut: boolean;
 }
 
 /** Last non-empty line of a command's stderr: what to tell the user when it fails. */
@@ -16,6 +18,8 @@ export function lastLine(text: string): string {
 }
 
 /**
+ * The one runner of short docker CLI commands (detection, build records, image sizes): no shell
+ * (refs are arguments, never interpolated into a command line), a deadline, output in memory.
  * Runs the docker CLI without a shell and never throws for a non-zero exit; throws only when
  * the program cannot be started at all, with a message that names the `docker` input.
  */
@@ -32,11 +36,10 @@ export function runDocker(
       (err, stdout, stderr) => {
         const code = (err as NodeJS.ErrnoException | null)?.code;
         if (code === 'ENOENT' || code === 'EACCES') {
-          reject(
-            new Error(
-              `'docker' input names '${docker}', which cannot be run (${code === 'ENOENT' ? 'not found' : 'not executable'})`,
-            ),
+          const error = new Error(
+            `'docker' input names '${docker}', which cannot be run (${code === 'ENOENT' ? 'not found' : 'not executable'})`,
           );
+          reject(Object.assign(error, { code }));
           return;
         }
         const status = err
@@ -44,7 +47,7 @@ export function runDocker(
             ? (err as { code: number }).code
             : 1
           : 0;
-        resolve({ status, stdout, stderr });
+        resolve({ status, stdout, stderr, timedOut: Boolean((err as { killed?: boolean } | null)?.killed) });
       },
     );
   });

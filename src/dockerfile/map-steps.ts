@@ -1,12 +1,27 @@
 import type { Step } from '../model/report.js';
 import { stageKeyOf, stepIdOf } from '../model/step-id.js';
-import { findStage, type Dockerfile, type DockerfileStage } from './parse.js';
+import { findStage, type Dockerfile, type DockerfileInstruction, type DockerfileStage } from './parse.js';
 
 /** The Dockerfile stage a labelled step belongs to: by name, by `stage-N`, or the last (target) stage. */
 export function stageFor(step: Pick<Step, 'stage'>, dockerfile: Dockerfile): DockerfileStage | null {
   // BuildKit names no stage when the file has one; an unnamed label otherwise means the last (target) stage.
   if (step.stage === null) return dockerfile.stages[dockerfile.stages.length - 1] ?? null;
   return findStage(dockerfile, step.stage);
+}
+
+/**
+ * The Dockerfile stage and instruction a labelled step stands for, by its label alone: the one rule
+ * every stage after this one uses. `mapSteps` also checks the keyword (a step that disagrees stays
+ * unmapped, without lines); image sizes also check the text (`ownStage`).
+ */
+export function instructionOf(
+  step: Pick<Step, 'stage' | 'index'>,
+  dockerfile: Dockerfile | null,
+): { stage: DockerfileStage; inst: DockerfileInstruction } | null {
+  if (!dockerfile || step.index === null) return null;
+  const stage = stageFor(step, dockerfile);
+  const inst = stage?.steps[step.index - 1];
+  return stage && inst ? { stage, inst } : null;
 }
 
 interface Place {
@@ -80,8 +95,9 @@ export function mapSteps(steps: Step[], dockerfile: Dockerfile): MapResult {
   const printed = new Map<DockerfileStage, Set<number>>();
   for (const step of steps) {
     if (step.index === null) continue;
-    const stage = stageFor(step, dockerfile);
-    const inst = stage?.steps[step.index - 1];
+    const found = instructionOf(step, dockerfile);
+    const stage = found?.stage ?? stageFor(step, dockerfile);
+    const inst = found?.inst;
     if (!stage || !inst) {
       unmapped.push({
         id: step.id,

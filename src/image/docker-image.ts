@@ -1,8 +1,7 @@
 // Reads an image from the local image store through the docker CLI. Never throws: a missing
 // image, a daemon that does not answer or a CLI that cannot run are all "not available", with
 // the reason, because a size that cannot be read must be reported, not crash the report.
-import { execFile } from 'node:child_process';
-import { lastLine } from '../capture/docker-cli.js';
+import { lastLine, runDocker } from '../capture/docker-cli.js';
 import { inferEmptyLayer } from './history-text.js';
 import type { HistoryEntry, ImageHistoryResponse, ImageInspectResponse, ImageReader } from './types.js';
 
@@ -10,17 +9,20 @@ const TIMEOUT_MS = 60_000;
 
 type Run = { ok: true; stdout: string } | { ok: false; reason: string };
 
-/** Runs the CLI without a shell (refs are arguments, never interpolated into a command line). */
-export function runCli(docker: string, args: string[], timeoutMs = TIMEOUT_MS): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(docker, args, { timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (!err) return resolve({ ok: true, stdout });
-      const e = err as NodeJS.ErrnoException & { killed?: boolean };
-      if (e.code === 'ENOENT') return resolve({ ok: false, reason: `the docker CLI '${docker}' was not found` });
-      if (e.killed) return resolve({ ok: false, reason: `\`docker ${args[0]} ${args[1] ?? ''}\` timed out` });
-      resolve({ ok: false, reason: lastLine(stderr) || e.message });
-    });
-  });
+/** A docker command through the project's one runner, its failure as a reason (never thrown). */
+async function tryDocker(docker: string, args: string[], timeoutMs = TIMEOUT_MS): Promise<Run> {
+  try {
+    const r = await runDocker(docker, args, { timeoutMs });
+    if (r.status === 0) return { ok: true, stdout: r.stdout };
+    if (r.timedOut) return { ok: false, reason: `\`docker ${args[0]} ${args[1] ?? ''}\` timed out` };
+    return {
+      ok: false,
+      reason: lastLine(r.stderr) || `\`docker ${args.slice(0, 2).join(' ')}\` exited with ${r.status}`,
+    };
+  } catch (err) {
+    const notFound = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    return { ok: false, reason: `the docker CLI '${docker}' ${notFound ? 'was not found' : 'cannot be run'}` };
+  }
 }
 
 function notLocal(ref: string, why: string): { available: false; reason: string } {
@@ -52,7 +54,7 @@ export function parseInspect(ref: string, stdout: string): ImageInspectResponse 
 
 /** `docker image inspect`: id, total size in bytes, layer diff ids and platform. */
 export async function inspectImage(docker: string, ref: string, timeoutMs?: number): Promise<ImageInspectResponse> {
-  const r = await runCli(docker, ['image', 'inspect', '--format', '{{json .}}', ref], timeoutMs);
+  const r = await tryDocker(docker, ['image', 'inspect', '--format', '{{json .}}', ref], timeoutMs);
   return r.ok ? parseInspect(ref, r.stdout) : notLocal(ref, r.reason);
 }
 
@@ -94,7 +96,7 @@ export function parseHistory(stdout: string): HistoryEntry[] | string {
 /** The image's history, oldest entry first. */
 export async function imageHistory(docker: string, ref: string, timeoutMs?: number): Promise<ImageHistoryResponse> {
   const args = ['history', '--no-trunc', '--human=false', '--format', '{{json .}}', ref];
-  const r = await runCli(docker, args, timeoutMs);
+  const r = await tryDocker(docker, args, timeoutMs);
   if (!r.ok) return notLocal(ref, r.reason);
   const entries = parseHistory(r.stdout);
   if (typeof entries === 'string') return notLocal(ref, entries);
@@ -103,7 +105,7 @@ export async function imageHistory(docker: string, ref: string, timeoutMs?: numb
 
 /** Untags (and so deletes, when it was the only tag) a temporary image; returns why not, or null. */
 export async function removeTag(docker: string, tag: string, timeoutMs?: number): Promise<string | null> {
-  const r = await runCli(docker, ['image', 'rm', tag], timeoutMs);
+  const r = await tryDocker(docker, ['image', 'rm', tag], timeoutMs);
   return r.ok ? null : r.reason;
 }
 

@@ -2,9 +2,8 @@
 // instruction. Pure. The report labels steps with BuildKit's numbers; a step BuildKit ran once for
 // two stages is filed under one of them with the other in `sharedWith`.
 import type { BuildReport, Step } from '../model/report.js';
-import { stageFor } from '../dockerfile/map-steps.js';
+import { instructionOf, stageFor } from '../dockerfile/map-steps.js';
 import type { Dockerfile, DockerfileInstruction, DockerfileStage } from '../dockerfile/parse.js';
-import { numberedSteps } from './map-layers.js';
 
 export const stageNameOf = (stage: DockerfileStage): string => stage.name ?? `stage-${stage.position}`;
 
@@ -17,9 +16,8 @@ export const stageNameOf = (stage: DockerfileStage): string => stage.name ?? `st
  */
 export function ownStage(step: Step, dockerfile: Dockerfile): DockerfileStage | null {
   if (step.index === null || (step.stage === null && dockerfile.stages.length > 1)) return null;
-  const stage = stageFor(step, dockerfile);
-  const inst = stage && numberedSteps(stage).find((n) => n.index === step.index)?.inst;
-  return inst && isInstruction(step, inst) ? stage : null;
+  const found = instructionOf(step, dockerfile);
+  return found && isInstruction(step, found.inst) ? found.stage : null;
 }
 
 /** The report's steps labelled `[<stage> <index>/n]`, or sharing that label. */

@@ -2,9 +2,9 @@
 // `--target <stage>` under a temporary tag, whose progress log must show every step CACHED.
 // The temporary tag is removed whatever happens, so no image the user did not ask for is left.
 import { randomBytes } from 'node:crypto';
-import { buildReport } from '../model/build-report.js';
 import type { Dockerfile } from '../dockerfile/parse.js';
 import { parseText } from '../progress/index.js';
+import { stepStatus } from '../progress/step-status.js';
 import type { BuildStage, ImageReader, StageBuildResponse } from './types.js';
 
 export const DEFAULT_TAG_REPOSITORY = 'buildkit-cache-analytics-stage';
@@ -16,10 +16,9 @@ export function temporaryTag(stage: string, repository = DEFAULT_TAG_REPOSITORY)
 }
 
 /** Why the stage build's log does not prove an all-cached build, or null when it does. */
-export function notAllCached(text: string, dockerfile: Dockerfile): string | null {
+export function notAllCached(text: string): string | null {
   const parsed = parseText(text);
-  const report = buildReport(parsed, { dockerfile: { path: '', parsed: dockerfile } });
-  const rebuilt = report.steps.filter((s) => s.status !== 'cached' && s.status !== 'source');
+  const rebuilt = parsed.vertices.filter((v) => v.kind !== 'internal' && !['cached', 'source'].includes(stepStatus(v)));
   if (rebuilt.length) return `would rebuild: ${rebuilt.length} step(s) not in the build cache`;
   if (!parsed.vertices.length) return 'the stage build printed no BuildKit progress: nothing proves it was all cached';
   return null;
@@ -53,7 +52,7 @@ export async function withStageImage<T>(
     const result = { ok: false as const, reason: `the stage build could not run: ${(err as Error).message}` };
     return { result, cleanup: await removeTag(opts, false) };
   }
-  const why = notAllCached(built.text, opts.dockerfile) ?? (built.ok ? null : 'the stage build failed');
+  const why = notAllCached(built.text) ?? (built.ok ? null : 'the stage build failed');
   const result: StageImageResponse<T>['result'] = why
     ? { ok: false, reason: why }
     : { ok: true, value: await use(opts.tag) };

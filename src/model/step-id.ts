@@ -1,4 +1,13 @@
-import type { VertexLabel } from '../progress/types.js';
+/** The parts of a step's label that its ids are made of (a parser's vertex label, or a report step). */
+export interface LabelParts {
+  /** The text between the brackets as printed, or null for an unlabelled name. */
+  raw: string | null;
+  target: string | null;
+  platform: string | null;
+  stage: string | null;
+  index: number | null;
+  text: string;
+}
 
 /** Stage key: target, platform and stage joined; `(default)` for an unnamed stage, `(external)` for unlabelled sources. */
 export function stageKeyOf(
@@ -10,7 +19,7 @@ export function stageKeyOf(
   return labelled ? '(default)' : '(external)';
 }
 
-export function stageKey(label: VertexLabel): string {
+export function stageKey(label: LabelParts): string {
   return stageKeyOf(label, label.raw !== null);
 }
 
@@ -23,6 +32,6 @@ export function stepIdOf(key: string, index: number | null, text: string): strin
   return index !== null ? `${key}#${index}` : `${key}:${text}`;
 }
 
-export function stepId(label: VertexLabel): string {
+export function stepId(label: LabelParts): string {
   return stepIdOf(stageKey(label), label.index, label.text);
 }

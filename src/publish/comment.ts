@@ -1,4 +1,8 @@
 import type { getOctokit } from '@actions/github';
+import type { BuildReport } from '../model/report.js';
+import { codeSpan } from '../render/inline.js';
+import { renderFitted } from '../render/markdown.js';
+import type { UploadedArtifact } from './artifact-name.js';
 import { withRetry } from './retry.js';
 
 type Octokit = ReturnType<typeof getOctokit>;
@@ -15,6 +19,34 @@ export function commentMarker(reportId: string): string {
 /** The marker that also names the comment's author, as the create call returned it (`[\w.-]` and `[bot]`). */
 export function authoredMarker(reportId: string, login: string): string {
   return `${commentMarker(reportId).slice(0, -4)} author:${login.replace(/[^\w.[\]-]/g, '_')} -->`;
+}
+
+/** GitHub's limit is 65,536 characters; the marker and a margin stay below it. */
+export const COMMENT_LIMIT = 60_000;
+
+/** The line under the comment and the job summary that points to the artifact; empty without one. */
+export function artifactFooter(artifact: UploadedArtifact | null): string {
+  if (!artifact) return '';
+  const label = codeSpan(artifact.name);
+  const where = artifact.url ? `[${label}](${artifact.url})` : label;
+  return `\nCharts, the HTML report and the JSON report: artifact ${where}.\n`;
+}
+
+/** The comment's text (without the marker, which `upsertComment` puts first): the report fitted, then the footer. */
+export function commentBody(report: BuildReport, footer: string): string {
+  return renderFitted(report, COMMENT_LIMIT - footer.length) + footer;
+}
+
+/**
+ * Where the artifact will be, for what is posted before it is uploaded (the comment): its name and the
+ * workflow run's page, which lists it. Empty when no artifact will be uploaded.
+ */
+export function pendingArtifactFooter(name: string | null, env: NodeJS.ProcessEnv = process.env): string {
+  if (!name) return '';
+  const { GITHUB_SERVER_URL: server = 'https://github.com', GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+  const url = repo && run ? `${server}/${repo}/actions/runs/${run}` : '';
+  const where = /^https?:\/\/[^\s()<>]+$/.test(url) ? ` on [the workflow run](${url})` : '';
+  return `\nCharts, the HTML report and the JSON report: artifact ${codeSpan(name)}${where}.\n`;
 }
 
 export interface StickyCommentOpts {

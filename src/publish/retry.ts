@@ -5,13 +5,13 @@ export interface ApiError {
   response?: { headers?: Record<string, string | undefined> };
 }
 
-export function statusOf(err: unknown): number | null {
+export function httpStatus(err: unknown): number | null {
   const s = (err as ApiError)?.status;
   return typeof s === 'number' ? s : null;
 }
 
 function retryable(err: unknown): boolean {
-  const status = statusOf(err);
+  const status = httpStatus(err);
   if (status === null) return false;
   if (status >= 500 || status === 429) return true;
   // A secondary or primary rate limit answers 403 with the limit spent.

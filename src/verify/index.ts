@@ -15,7 +15,7 @@ import { runDocker } from '../capture/docker-cli.js';
 import { keyValue, type BuildInputs } from '../capture/inputs.js';
 import { runBuild } from '../capture/run-build.js';
 import { writeSecrets } from '../capture/secrets.js';
-import { buildReport } from '../model/build-report.js';
+import { buildReport } from '../pipeline/build-report.js';
 import type { Redactor } from '../model/redact.js';
 import type { BuildReport, Suggestion, Verification } from '../model/report.js';
 import { createParser } from '../progress/index.js';

@@ -5,7 +5,7 @@ import { buildGraph } from '../../src/analysis/graph.js';
 import { criticalPath } from '../../src/analysis/critical-path.js';
 import { findRootCauses } from '../../src/analysis/root-causes.js';
 import { NO_CHANGES } from '../../src/analysis/changes.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 import { seconds, stepSeconds } from '../../src/render/format.js';

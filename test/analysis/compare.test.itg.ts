@@ -6,7 +6,8 @@ import { compareReports } from '../../src/analysis/compare.js';
 import { analyzeBuild } from '../../src/analysis/index.js';
 import { DEFAULT_THRESHOLDS } from '../../src/analysis/thresholds.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { dockerfileSource } from '../../src/dockerfile/source.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 import { measureImage } from '../../src/image/measure.js';
@@ -62,7 +63,9 @@ describeDocker('baseline comparison of real builds', () => {
     applyEdit(ctx, 'src/main.js');
     // Root causes first (as the pipeline does): the 0.0 s COPY counts through what it set off, over a 0 s threshold.
     const now = await build('edited');
-    await analyzeBuild(now, { dockerfile: parseDockerfile(readFileSync(join(ctx, 'Dockerfile'), 'utf8')) });
+    await analyzeBuild(now, {
+      dockerfile: dockerfileSource('Dockerfile', readFileSync(join(ctx, 'Dockerfile'), 'utf8')),
+    });
     const edited = compareReports(now, moved, { ...DEFAULT_THRESHOLDS, minSeconds: 0 });
     expect(edited.steps.filter((s) => s.regressions.includes('lost-cache')).map((s) => s.id)).toEqual([
       'build#1',

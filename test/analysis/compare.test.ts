@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { compareReports } from '../../src/analysis/compare.js';
 import { parseThresholds, DEFAULT_THRESHOLDS } from '../../src/analysis/thresholds.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import { fixture } from '../support/fixtures.js';
 import { analyzeRecorded } from '../support/reports.js';

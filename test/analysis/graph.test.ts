@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildGraph } from '../../src/analysis/graph.js';
 import { criticalPath } from '../../src/analysis/critical-path.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import { fixture } from '../support/fixtures.js';
 

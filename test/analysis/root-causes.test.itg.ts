@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { analyzeBuild } from '../../src/analysis/index.js';
 import { changesFromList, NO_CHANGES } from '../../src/analysis/changes.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import type { BuildReport, RootCause } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 import { describeWithDocker, dockerAvailable, pruneBuildCache } from '../support/docker.js';
@@ -51,10 +51,11 @@ describeDocker('root causes on real builds', () => {
     );
     if (!r.ok) throw new Error(`${scenario} ${phase} failed: ${r.error ?? r.text.slice(-1000)}`);
     const path = join(context, 'Dockerfile');
-    const parsed = parseDockerfile(readFileSync(path, 'utf8'));
+    const text = readFileSync(path, 'utf8');
+    const parsed = parseDockerfile(text);
     const report = buildReport(parseText(r.text), { file: r.file, dockerfile: { path, parsed } });
     const changes = opts.changed ? changesFromList(opts.changed.join('\n'), context) : NO_CHANGES;
-    await analyzeBuild(report, { dockerfile: parsed, contextDir: context, changes });
+    await analyzeBuild(report, { dockerfile: { path, text, parsed }, contextDir: context, changes });
     return { report };
   }
 

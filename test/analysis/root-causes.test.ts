@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { analyzeBuild } from '../../src/analysis/index.js';
 import { changesFromList, NO_CHANGES } from '../../src/analysis/changes.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 import { whyPhrase } from '../../src/render/answer.js';
@@ -13,12 +13,13 @@ import { fixture } from '../support/fixtures.js';
 async function analysed(scenario: string, phase: string, format: 'plain.log' | 'rawjson', changed: string[] = []) {
   const contextDir = fixture('dockerfiles', scenario);
   const path = fixture('dockerfiles', scenario, 'Dockerfile');
-  const parsed = parseDockerfile(readFileSync(path, 'utf8'));
+  const text = readFileSync(path, 'utf8');
+  const parsed = parseDockerfile(text);
   const report = buildReport(parseText(readFileSync(fixture('recorded', `${scenario}-${phase}.${format}`))), {
     dockerfile: { path, parsed },
   });
   const changes = changed.length ? changesFromList(changed.join('\n'), contextDir) : NO_CHANGES;
-  await analyzeBuild(report, { dockerfile: parsed, contextDir, changes });
+  await analyzeBuild(report, { dockerfile: { path, text, parsed }, contextDir, changes });
   return report;
 }
 
@@ -90,7 +91,7 @@ test('ARG names are matched literally in a RUN: `A.B` is not read by `$AXB`, and
   const parsed = parseDockerfile(text);
   const log = '#1 [1/2] FROM docker.io/library/a\n#1 CACHED\n\n#2 [2/2] RUN echo $AXB\n#2 DONE 1.0s\n';
   const report = buildReport(parseText(log), { dockerfile: { path: 'Dockerfile', parsed } });
-  await analyzeBuild(report, { dockerfile: parsed, contextDir: null });
+  await analyzeBuild(report, { dockerfile: { path: 'Dockerfile', text, parsed }, contextDir: null });
   expect(causes(report)).toEqual([
     { step: '(default)#2', kind: 'build-arg-changed', files: [], args: ['AXB'], cascade: [] },
   ]);
@@ -105,7 +106,7 @@ test('evidence combined: a COPY whose line changed and whose files changed shows
   });
   // `COPY . .` is line 6: the change touched it, and src/util.js, which it copies.
   const changes = { ...changesFromList('src/util.js', contextDir), dockerfileLines: new Set([6]) };
-  await analyzeBuild(report, { dockerfile: parsed, contextDir, changes });
+  await analyzeBuild(report, { dockerfile: { path, parsed, text: readFileSync(path, 'utf8') }, contextDir, changes });
   const [root] = report.analysis!.rootCauses;
   expect(root).toMatchObject({ stepId: 'deps#4', kind: 'instruction-changed', files: ['src/util.js'] });
   expect(root.evidence!.map((e) => e.kind)).toEqual(['instruction-changed', 'content-changed']);

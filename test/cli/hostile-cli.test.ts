@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { jest } from '@jest/globals';
 import { runCli } from '../../src/cli.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import { fixture, rootDir } from '../support/fixtures.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseText } from '../../src/progress/index.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { mapSteps } from '../../src/dockerfile/map-steps.js';
 import { fixture } from '../support/fixtures.js';

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createParser, type ProgressFormat } from '../../src/progress/index.js';
 import { DETECT_LIMIT } from '../../src/progress/detect.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { STEP_STATUSES, type BuildReport } from '../../src/model/report.js';
 import { analyzeBuild } from '../../src/analysis/index.js';
 import { parseDockerfile, type Dockerfile } from '../../src/dockerfile/parse.js';
@@ -642,7 +642,10 @@ export async function runPipeline(
   const dockerfile = dockerfileOpt(df);
   const report = buildReport(parsed, { now: FIXED_NOW, dockerfile });
   checkReport(report);
-  await analyzeBuild(report, { dockerfile: dockerfile?.parsed ?? null, dockerfileSource: df, contextDir: null });
+  await analyzeBuild(report, {
+    dockerfile: df && dockerfile ? { ...df, parsed: dockerfile.parsed } : null,
+    contextDir: null,
+  });
   checkAnalysis(report);
   return report;
 }

@@ -5,7 +5,7 @@
 // as BuildKit numbers them; a log printed from the parsed stages maps every step onto its lines;
 // labels with noise end up in `unmapped`, never in a throw.
 import fc from 'fast-check';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { analyzeBuild } from '../../src/analysis/index.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import {
@@ -100,8 +100,7 @@ describe('Dockerfile mapping', () => {
             }
             await bounded('analyzeBuild', () =>
               analyzeBuild(report, {
-                dockerfile: parsed,
-                dockerfileSource: { path: PATH, text: gen.text },
+                dockerfile: { path: PATH, text: gen.text, parsed },
                 contextDir: null,
               }),
             );
@@ -152,8 +151,7 @@ describe('Dockerfile mapping', () => {
             }
             await bounded('analyzeBuild', () =>
               analyzeBuild(report, {
-                dockerfile: parsed,
-                dockerfileSource: { path: PATH, text: gen.text },
+                dockerfile: { path: PATH, text: gen.text, parsed },
                 contextDir: null,
               }),
             );
@@ -221,7 +219,7 @@ describe('Dockerfile mapping', () => {
           });
           checkReport(report);
           await bounded('analyzeBuild', () =>
-            analyzeBuild(report, { dockerfile: parsed, dockerfileSource: { path: PATH, text }, contextDir: null }),
+            analyzeBuild(report, { dockerfile: { path: PATH, text, parsed }, contextDir: null }),
           );
           checkAnalysis(report);
         }),
@@ -334,10 +332,12 @@ describe('Dockerfile mapping', () => {
     const parsed = parseDockerfile(text);
     const log = '#1 [1/2] FROM a\n#1 DONE 0.1s\n\n#2 [2/2] RUN echo\n#2 DONE 1.0s\n';
     const report = buildReport(parseChunks([log], 'plain'), { now: FIXED_NOW, dockerfile: { path: PATH, parsed } });
-    await expect(analyzeBuild(report, { dockerfile: parsed, contextDir: null })).resolves.toBeUndefined();
+    await expect(
+      analyzeBuild(report, { dockerfile: { path: PATH, text, parsed }, contextDir: null }),
+    ).resolves.toBeUndefined();
     const empty = buildReport(parseChunks([''], 'plain'), { now: FIXED_NOW });
     await expect(
-      analyzeBuild(empty, { dockerfile: parsed, dockerfileSource: { path: PATH, text }, contextDir: null }),
+      analyzeBuild(empty, { dockerfile: { path: PATH, text, parsed }, contextDir: null }),
     ).resolves.toBeUndefined();
   });
 

@@ -1,7 +1,7 @@
 // The properties both progress parsers share (cut, reshaped, salted, chunked anyhow): the same real-log
 // mutations, told apart only by the unit they move (plain vertex blocks, rawjson records).
 import fc from 'fast-check';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import {
   PLAIN_LOGS,
   RAWJSON_LOGS,

@@ -3,7 +3,7 @@
 // Nothing may escape push/end/buildReport/analyzeBuild, no case may hang, every report keeps its
 // invariants (see checkReport), and the report never depends on how the input was chunked.
 import fc from 'fast-check';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import {
   FIXED_NOW,
   PLAIN_LOGS,

@@ -4,7 +4,7 @@
 // escape push/end/buildReport/analyzeBuild, no case may hang, every report keeps its invariants,
 // and the report never depends on how the input was chunked.
 import fc from 'fast-check';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { DETECT_LIMIT } from '../../src/progress/detect.js';
 import {
   FIXED_NOW,

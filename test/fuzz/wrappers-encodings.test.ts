@@ -1,7 +1,7 @@
 // Properties of the real logs (issue 15): the lines GitHub Actions, build-push-action, compose, buildx
 // and Docker Desktop write between vertices change nothing, and neither does the text's encoding.
 import fc from 'fast-check';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import {
   FIXED_NOW,

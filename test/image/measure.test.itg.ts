@@ -5,7 +5,7 @@
 // With BCA_RECORD_IMAGE_FIXTURES=1 it also rewrites fixtures/image/ from these very builds.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseDockerfile, type Dockerfile } from '../../src/dockerfile/parse.js';
 import { parseText } from '../../src/progress/index.js';

@@ -2,7 +2,7 @@
 // the recorded `docker image inspect` / `docker history`, and buildStage by the recorded stage
 // builds. The same builds are checked against the real engine in measure.test.itg.ts.
 import { existsSync } from 'node:fs';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseDockerfile, type Dockerfile } from '../../src/dockerfile/parse.js';
 import { parseText } from '../../src/progress/index.js';

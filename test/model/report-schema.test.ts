@@ -105,7 +105,7 @@ describe('the report schema', () => {
   });
 
   test('every log of the corpus and of the recordings gives a valid report', async () => {
-    const { analyzeLog } = await import('../../src/analyze.js');
+    const { analyzeLog } = await import('../../src/analyze-command.js');
     const { createReadStream } = await import('node:fs');
     for (const dir of ['corpus', 'recorded']) {
       for (const name of readdirSync(fixture(dir)).filter((n) => /\.(log|rawjson)$/.test(n))) {

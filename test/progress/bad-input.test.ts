@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createParser, parseText } from '../../src/progress/index.js';
 import { DETECT_LIMIT } from '../../src/progress/detect.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { fixture } from '../support/fixtures.js';
 
 const npmLog = readFileSync(fixture('corpus', 'plain-multistage-npm-build-error.log'));

@@ -1,7 +1,7 @@
 // Every real log of the corpus against its hand-checked expectation (fixtures/corpus/README.md).
 import { readFileSync } from 'node:fs';
 import { parseText } from '../../src/progress/index.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { fixture, listFixtures } from '../support/fixtures.js';
 
 interface Expected {

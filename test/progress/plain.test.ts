@@ -1,5 +1,5 @@
 import { parseText } from '../../src/progress/index.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { listFixtures, readFixture } from '../support/fixtures.js';
 
 function report(log: string) {

@@ -1,5 +1,5 @@
 import { parseText, createParser } from '../../src/progress/index.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 
 const T = (s: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString().replace('.000Z', 'Z');
 const line = (obj: unknown) => JSON.stringify(obj);

@@ -1,7 +1,7 @@
 // The lines tools around BuildKit write (GitHub Actions, build-push-action, compose, buildx, Docker
 // Desktop), the build's final error in every client's wording, encodings, and internal vertices.
 import { createParser, parseText } from '../../src/progress/index.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { sniffEncoding } from '../../src/util/decode.js';
 import { readFixture } from '../support/fixtures.js';
 

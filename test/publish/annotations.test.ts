@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeSteps } from '../../bench/steps-gen.js';
 import { analyzeBuild } from '../../src/analysis/index.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import { annotationsFor, wholeWords } from '../../src/publish/annotations.js';
 import { DEFAULT_THRESHOLDS } from '../../src/analysis/thresholds.js';
@@ -16,7 +16,7 @@ test('suggestions become notices on the lines they concern; no Dockerfile, no an
   const text = readFileSync(path, 'utf8');
   const parsed = parseDockerfile(text);
   const report = buildReport(parseText(''), { dockerfile: { path, parsed, text } });
-  await analyzeBuild(report, { dockerfile: parsed, dockerfileSource: { path, text }, contextDir: null });
+  await analyzeBuild(report, { dockerfile: { path, text, parsed }, contextDir: null });
   const notices = annotationsFor(report).filter((a) => a.level === 'notice');
   expect(notices[0]).toMatchObject({
     title: 'Copy the npm manifests and install before copying the sources',

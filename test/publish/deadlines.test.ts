@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { BUDGETS } from '../../src/action.js';
+import { BUDGETS } from '../../src/action/action.js';
 import { errorLines, runAction } from '../support/action-runner.js';
 import { fixture } from '../support/fixtures.js';
 import { startResultsServer } from '../support/results-server.js';

@@ -328,7 +328,7 @@ describe('when GitHub says no', () => {
 
 describe('the report output', () => {
   test('a report too big for an output keeps everything but its steps, and says how many were left out', async () => {
-    const { reportOutput } = await import('../../src/action.js');
+    const { reportOutput } = await import('../../src/action/outputs.js');
     const run = await runAction({ 'log-file': log('edit'), dockerfile, artifact: 'false', charts: 'false' }, {});
     const r = report(run);
     const big = { ...r, steps: Array.from({ length: 3000 }, (_, i) => ({ ...r.steps[0], id: `s#${i}` })) };

@@ -2,7 +2,7 @@
 // (fixtures/corpus/remote-cache/README.md).
 import { readFileSync } from 'node:fs';
 import { parseText } from '../../src/progress/index.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { fixture, listFixtures } from '../support/fixtures.js';
 
 interface Expected {

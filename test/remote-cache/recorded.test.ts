@@ -1,6 +1,6 @@
 // The inline-cache round trip recorded against Debian's docker-registry (scripts/record-remote-cache.ts):
 // what the report says about each import, plain and rawjson alike.
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import { cacheInputs } from '../../src/remote-cache/index.js';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // The "Remote cache" section: only when a remote cache was used or a diagnosis fired; log text stays inert.
 import { readFileSync } from 'node:fs';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import { renderHtml } from '../../src/render/html.js';
 import { renderMarkdown } from '../../src/render/markdown.js';

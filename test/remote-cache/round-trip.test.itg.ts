@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import { cacheInputs } from '../../src/remote-cache/index.js';
 import type { BuildReport } from '../../src/model/report.js';

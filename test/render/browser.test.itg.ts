@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 import type { Chart } from '../../src/render/charts/types.js';

@@ -1,4 +1,4 @@
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 

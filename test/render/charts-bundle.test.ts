@@ -17,7 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeLog } from '../../src/analyze.js';
+import { analyzeLog } from '../../src/analyze-command.js';
 import { renderCharts } from '../../src/render/charts/index.js';
 import { svgToPng } from '../../src/render/charts/png.js';
 import { fixture, rootDir } from '../support/fixtures.js';

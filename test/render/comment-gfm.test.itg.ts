@@ -5,7 +5,7 @@
 import { jest } from '@jest/globals';
 import { marked } from 'marked';
 import type { Browser } from 'playwright-core';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 import { renderFitted } from '../../src/render/markdown.js';

@@ -2,7 +2,7 @@
 // HTML may come out of a step name, an error or a log line. It goes into code spans whose fence is
 // longer than any backtick run inside; the markdown is rendered here by a GFM renderer (marked).
 import { marked } from 'marked';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import { renderFitted, renderMarkdown } from '../../src/render/markdown.js';
 

@@ -4,7 +4,7 @@ import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
-import { analyzeLog } from '../../src/analyze.js';
+import { analyzeLog } from '../../src/analyze-command.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { parseHistory, parseInspect } from '../../src/image/docker-image.js';
 import { measureImage } from '../../src/image/measure.js';

@@ -1,10 +1,10 @@
-// Analysed reports for tests: the recorded node-app builds made the way the CLI makes them (src/analyze.ts),
+// Analysed reports for tests: the recorded node-app builds made the way the CLI makes them (src/cli.ts over the pipeline),
 // and reports of any log and Dockerfile text.
 import { createReadStream } from 'node:fs';
 import { analyzeBuild } from '../../src/analysis/index.js';
-import { analyzeLog } from '../../src/analyze.js';
+import { analyzeLog } from '../../src/analyze-command.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import type { BuildReport, Thresholds } from '../../src/model/report.js';
 import { fixture } from './fixtures.js';
@@ -35,8 +35,7 @@ export async function analyzeText(
   const parsed = parseDockerfile(dockerfileText);
   const r = buildReport(parseText(logText), { dockerfile: { path: 'Dockerfile', parsed, text: dockerfileText } });
   await analyzeBuild(r, {
-    dockerfile: parsed,
-    dockerfileSource: { path: 'Dockerfile', text: dockerfileText },
+    dockerfile: { path: 'Dockerfile', text: dockerfileText, parsed },
     contextDir: null,
     baseline,
     thresholds,

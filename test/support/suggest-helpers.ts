@@ -2,7 +2,7 @@ import { applyPatch } from 'diff';
 import { suggestWith } from '../../src/analysis/suggest/index.js';
 import { loadShell } from '../../src/dockerfile/shell.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import type { BuildReport, Suggestion } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 

@@ -7,7 +7,7 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { analyzeLog } from '../../src/analyze.js';
+import { analyzeLog } from '../../src/analyze-command.js';
 import { unifiedDiff } from '../../src/analysis/suggest/text.js';
 import type { BuildInputs } from '../../src/capture/inputs.js';
 import { Redactor } from '../../src/model/redact.js';

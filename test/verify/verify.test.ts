@@ -1,7 +1,7 @@
 // The pure parts of verification: the tar listing, image differences, step matching, the verdict,
 // which suggestions are tried and with which base build args, durations, and how a verdict reads.
 import { jest } from '@jest/globals';
-import { buildReport } from '../../src/model/build-report.js';
+import { buildReport } from '../../src/pipeline/build-report.js';
 import type { BuildReport, Suggestion, Verification } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 import { buildGraph } from '../../src/analysis/graph.js';

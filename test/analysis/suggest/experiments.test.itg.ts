@@ -8,7 +8,7 @@ import { applyPatch } from 'diff';
 import { analyzeBuild } from '../../../src/analysis/index.js';
 import { changesFromList, NO_CHANGES } from '../../../src/analysis/changes.js';
 import { parseDockerfile } from '../../../src/dockerfile/parse.js';
-import { buildReport } from '../../../src/model/build-report.js';
+import { buildReport } from '../../../src/pipeline/build-report.js';
 import type { BuildReport, Suggestion } from '../../../src/model/report.js';
 import { parseText } from '../../../src/progress/index.js';
 import { buildPlain, describeWithDocker, DOCKER, dockerAvailable, pruneBuildCache } from '../../support/docker.js';
@@ -46,8 +46,7 @@ describeDocker('suggestions proven on real rebuilds', () => {
     const report = buildReport(parseText(r.log), { dockerfile: { path, parsed } });
     const changes = change.edit ? changesFromList(change.edit, ctx) : NO_CHANGES;
     await analyzeBuild(report, {
-      dockerfile: parsed,
-      dockerfileSource: { path: 'Dockerfile', text },
+      dockerfile: { path: 'Dockerfile', text, parsed },
       contextDir: ctx,
       changes,
     });

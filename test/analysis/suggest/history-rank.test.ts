@@ -1,7 +1,7 @@
 // Suggestions ranked by how often their steps re-ran over the branch's history (the baseline store's).
 import { suggestWith } from '../../../src/analysis/suggest/index.js';
 import { parseDockerfile } from '../../../src/dockerfile/parse.js';
-import { buildReport } from '../../../src/model/build-report.js';
+import { buildReport } from '../../../src/pipeline/build-report.js';
 import type { History } from '../../../src/model/history.js';
 import { historyText } from '../../../src/render/answer.js';
 import { toText } from '../../../src/render/inline.js';

@@ -3,7 +3,7 @@
 // without a log (as `suggest` runs) and with a cold build's log (every step ran: nothing discriminates).
 import { analyzeBuild } from '../../../src/analysis/index.js';
 import { parseDockerfile } from '../../../src/dockerfile/parse.js';
-import { buildReport } from '../../../src/model/build-report.js';
+import { buildReport } from '../../../src/pipeline/build-report.js';
 import type { Suggestion } from '../../../src/model/report.js';
 import { parseText } from '../../../src/progress/index.js';
 import { fixture } from '../../support/fixtures.js';
@@ -20,8 +20,7 @@ async function coldFindings(shape: Shape): Promise<Suggestion[]> {
     dockerfile: { path: 'Dockerfile', parsed, text: shape.text },
   });
   await analyzeBuild(report, {
-    dockerfile: parsed,
-    dockerfileSource: { path: 'Dockerfile', text: shape.text },
+    dockerfile: { path: 'Dockerfile', parsed, text: shape.text },
     contextDir: shape.dir,
   });
   return report.analysis!.suggestions;

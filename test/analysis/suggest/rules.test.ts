@@ -252,7 +252,7 @@ describe('multi-stage and merge-runs need the build data', () => {
   });
 
   test('with a measured 300 MB tools layer: a build stage, and the app copied into a clean one', async () => {
-    const { buildReport } = await import('../../../src/model/build-report.js');
+    const { buildReport } = await import('../../../src/pipeline/build-report.js');
     const { parseText } = await import('../../../src/progress/index.js');
     const { parseDockerfile } = await import('../../../src/dockerfile/parse.js');
     const log = [
@@ -337,7 +337,7 @@ describe('shell-aware matching and gains', () => {
 describe('merge-runs needs discriminating data', () => {
   const TEXT = 'FROM debian:12\nWORKDIR /app\nRUN apt-get update\nRUN apt-get install -y curl\n';
   async function reportOf(workdir: 'CACHED' | 'DONE 0.1s') {
-    const { buildReport } = await import('../../../src/model/build-report.js');
+    const { buildReport } = await import('../../../src/pipeline/build-report.js');
     const { parseText } = await import('../../../src/progress/index.js');
     const { parseDockerfile } = await import('../../../src/dockerfile/parse.js');
     const log = [

@@ -1,3 +1,4 @@
+import { stepStatus } from '../progress/step-status.js';
 import type { ParsedBuild, Vertex } from '../progress/types.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import {
@@ -8,8 +9,8 @@ import {
   type Step,
   type TargetSummary,
   type StepStatus,
-} from './report.js';
-import { stageKey, stepId } from './step-id.js';
+} from '../model/report.js';
+import { stageKey, stepId } from '../model/step-id.js';
 import { mapSteps } from '../dockerfile/map-steps.js';
 import type { Dockerfile } from '../dockerfile/parse.js';
 import { isImportVertex, remoteCacheReport, type CacheInputs } from '../remote-cache/index.js';
@@ -27,18 +28,6 @@ export interface BuildReportOpts {
 
 const SLOWEST = 10;
 const CONTEXT_VERTEX = /load (?:remote )?build context$/;
-
-function statusOf(v: Vertex): StepStatus {
-  if (v.kind === 'source') return 'source';
-  switch (v.outcome) {
-    case 'cached':
-      return 'cached';
-    case 'done':
-      return 'ran';
-    default:
-      return v.outcome;
-  }
-}
 
 export function emptyCounts(): Record<StepStatus, number> {
   return Object.fromEntries(STEP_STATUSES.map((s) => [s, 0])) as Record<StepStatus, number>;
@@ -63,7 +52,7 @@ function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, stri
   const listed = vertices.filter((v) => v.kind !== 'internal');
   for (const v of listed) idByKey.set(v.key, uniqueId(stepId(v.label), used));
   const steps = listed.map((v): Step => {
-    const status = statusOf(v);
+    const status = stepStatus(v);
     const time = stepTime(v, status);
     return {
       id: idByKey.get(v.key)!,

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { run } from './action.js';
-import { inert } from './capture/job-log.js';
+import { inert } from '../capture/job-log.js';
 
 // The only place that fails the step.
 run()

@@ -4,13 +4,13 @@ import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeLog, render, type OutputFormat } from '../analyze.js';
-import { extraArgSecrets } from '../capture/extra-args.js';
-import { sensitiveValues, words, type BuildInputs } from '../capture/inputs.js';
-import { Redactor, reportIds } from '../model/redact.js';
-import { TOOL_NAME } from '../version.js';
-import { parseDuration } from './duration.js';
-import { verifySuggestions, withVerifications } from './index.js';
+import { analyzeLog, render, type OutputFormat } from './analyze-command.js';
+import { extraArgSecrets } from './capture/extra-args.js';
+import { sensitiveValues, words, type BuildInputs } from './capture/inputs.js';
+import { Redactor, reportIds } from './model/redact.js';
+import { TOOL_NAME } from './version.js';
+import { parseDuration } from './verify/duration.js';
+import { verifySuggestions, withVerifications } from './verify/index.js';
 
 export const VERIFY_USAGE = `Usage: ${TOOL_NAME} verify <log> --dockerfile PATH --git-base REF [options]
 

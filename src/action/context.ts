@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import { items, lines, list, words, type BuildInputs } from './capture/inputs.js';
-import { COMMENT_MODES, type CommentMode } from './publish/comment.js';
-import { parseDuration } from './verify/duration.js';
+import { items, lines, list, words, type BuildInputs } from '../capture/inputs.js';
+import { COMMENT_MODES, type CommentMode } from '../publish/comment.js';
+import { parseDuration } from '../verify/duration.js';
 
 function commentMode(value: string): CommentMode {
   const v = (value.trim().toLowerCase() || 'auto') as CommentMode;

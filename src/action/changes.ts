@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { changesFromGit, changesFromList, NO_CHANGES, type ChangeSet } from './analysis/changes.js';
+import { changesFromGit, changesFromList, NO_CHANGES, type ChangeSet } from '../analysis/changes.js';
 
 /** What GitHub's event says to compare with: the PR's base branch, or the commit before a push. */
 export async function defaultGitBase(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {

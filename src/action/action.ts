@@ -1,33 +1,30 @@
 import { createReadStream } from 'node:fs';
-import { access, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { analyzeBuild, readBaseline } from './analysis/index.js';
-import { parseThresholds } from './analysis/thresholds.js';
-import { actionChanges, defaultGitBase } from './changes-for-action.js';
+import { badBaseline, readBaseline } from '../analysis/index.js';
+import { parseThresholds } from '../analysis/thresholds.js';
+import { actionChanges, defaultGitBase } from './changes.js';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { readBuildRecord, readMetadata } from './capture/build-record.js';
-import { detectCaps } from './capture/detect.js';
-import { sensitiveValues } from './capture/inputs.js';
-import { copyRedacted, redactProgressText } from './capture/redact-progress.js';
-import { extraArgSecrets, publicArgs } from './capture/extra-args.js';
-import { BuildEcho, inert } from './capture/job-log.js';
+import { readBuildRecord, readMetadata } from '../capture/build-record.js';
+import { detectCaps } from '../capture/detect.js';
+import { sensitiveValues } from '../capture/inputs.js';
+import { copyRedacted, redactProgressText } from '../capture/redact-progress.js';
+import { extraArgSecrets, publicArgs } from '../capture/extra-args.js';
+import { BuildEcho, inert } from '../capture/job-log.js';
 import { getInputs, type Inputs } from './context.js';
-import { parseDockerfile, type Dockerfile } from './dockerfile/parse.js';
-import { buildReport } from './model/build-report.js';
-import { Redactor, reportIds } from './model/redact.js';
-import type { BuildReport } from './model/report.js';
-import { parseStream } from './progress/index.js';
-import type { ParsedBuild } from './progress/types.js';
-import { renderFitted, renderSummary } from './render/markdown.js';
-import { annotationsFor } from './publish/annotations.js';
-import { upsertComment } from './publish/comment.js';
-import { statusOf } from './publish/retry.js';
-import { measureImage } from './image/measure.js';
-import { codeSpan } from './render/inline.js';
-import { artifactName, artifactUnavailable, type UploadedArtifact } from './publish/artifact-name.js';
+import { loadDockerfile, type DockerfileSource } from '../dockerfile/source.js';
+import { Redactor, reportIds } from '../model/redact.js';
+import type { BuildReport, Thresholds } from '../model/report.js';
+import { analyze, type AnalyzeOpts, type BuildSource } from '../pipeline/analyze.js';
+import { renderSummary } from '../render/markdown.js';
+import { annotationsFor } from '../publish/annotations.js';
+import { artifactFooter, commentBody, pendingArtifactFooter, upsertComment } from '../publish/comment.js';
+import { httpStatus } from '../publish/retry.js';
+import { measureImage } from '../image/measure.js';
+import { artifactName, artifactUnavailable, type UploadedArtifact } from '../publish/artifact-name.js';
 import {
   planStore,
   restoreBaseline,
@@ -35,15 +32,15 @@ import {
   type CacheApi,
   type History,
   type StorePlan,
-} from './publish/baseline-store.js';
-import { writeReportFiles } from './publish/report-files.js';
-import { cacheInputs, parseCacheSpec, type CacheInputs } from './remote-cache/index.js';
-import { evictionNote, usageDiagnosis } from './remote-cache/diagnose.js';
-import { fetchCacheUsage } from './publish/cache-usage.js';
+} from '../publish/baseline-store.js';
+import { writeReportFiles } from '../publish/report-files.js';
+import { cacheInputs, parseCacheSpec, type CacheInputs } from '../remote-cache/index.js';
+import { evictionNote, usageDiagnosis } from '../remote-cache/diagnose.js';
+import { fetchCacheUsage } from '../publish/cache-usage.js';
+import { setReportOutputs } from './outputs.js';
 import { captureBuild } from './run-mode.js';
-import { budgetMs, withDeadline } from './util/deadline.js';
-import { verifySuggestions, withVerifications } from './verify/index.js';
-import { badBaseline } from './analyze.js';
+import { budgetMs, withDeadline } from '../util/deadline.js';
+import { verifySuggestions, withVerifications } from '../verify/index.js';
 
 /** Budgets of the network calls (ms): a service that hangs costs at most this much, then is a warning. */
 export const BUDGETS = {
@@ -63,46 +60,16 @@ async function readable(path: string): Promise<boolean> {
   );
 }
 
-async function loadDockerfile(path: string): Promise<{ path: string; parsed: Dockerfile; text: string } | null> {
-  if (!(await readable(path))) return null;
-  const text = await readFile(path, 'utf8');
-  return { path, parsed: parseDockerfile(text), text };
+/** What the first phase settles before any build: thresholds, the baseline, what to redact, a work folder. */
+interface Prepared {
+  thresholds: Thresholds;
+  stored: Stored | null;
+  baseline: BuildReport | null;
+  redactor: Redactor;
+  workDir: string;
 }
 
-/** analyze mode: a saved log, or a build record read back from BuildKit's history. */
-async function analyzeMode(
-  inputs: Inputs,
-  redactor: Redactor,
-  progressFile: string,
-): Promise<{ parsed: ParsedBuild; file: string }> {
-  if (inputs['log-file']) {
-    if (!(await readable(inputs['log-file']))) {
-      throw new Error(`'log-file' input names '${inputs['log-file']}', which does not exist or cannot be read`);
-    }
-    const [parsed] = await Promise.all([
-      parseStream(createReadStream(inputs['log-file'], { highWaterMark: 1 << 20 })),
-      copyRedacted(inputs['log-file'], progressFile, redactor),
-    ]);
-    return { parsed, file: inputs['log-file'] };
-  }
-  let ref = inputs['build-ref'];
-  if (!ref && inputs['metadata-file']) {
-    ref = (await readMetadata(inputs['metadata-file'], inputs.target)).ref ?? '';
-    if (!ref) throw new Error(`'metadata-file' '${inputs['metadata-file']}' has no buildx.build.ref`);
-  }
-  const record = await readBuildRecord(inputs.docker, await detectCaps(inputs.docker), ref);
-  // Saved redacted record by record, each step's output decoded (rawjson logs are base64) and read across
-  // records; parsed as it is (the report is redacted once built).
-  await writeFile(progressFile, redactProgressText(record, redactor));
-  return { parsed: await parseStream(Readable.from([record])), file: `build ${ref}` };
-}
-
-/**
- * The action: inputs -> (run the build | read a log) -> report -> outputs, summary. A failed
- * build is reported, then fails the step (unless `fail-on-build-error: false`).
- */
-export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
-  const started = process.hrtime.bigint();
+async function prepare(inputs: Inputs): Promise<Prepared> {
   // Checked before the build, so a typo fails in seconds, not after a long build.
   const thresholds = parseThresholds(inputs['time-threshold'], inputs['size-threshold']);
   const stored = inputs['baseline-file'] ? null : await restoreStored(inputs);
@@ -116,71 +83,143 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     );
   }
   const workDir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'bca-'));
+  return { thresholds, stored, baseline, redactor, workDir };
+}
 
-  let report: BuildReport;
-  let exitCode = 0;
-  let dockerfileSource: { path: string; parsed: Dockerfile; text: string } | null = null;
+/** A build to analyse: its source for the pipeline, the Dockerfile, how to measure it, the saved progress. */
+interface Acquired {
+  source: BuildSource;
+  dockerfile: DockerfileSource | null;
+  measure: AnalyzeOpts['measure'];
   /** The progress as read, redacted: saved with the report. */
-  let progressFile: string | null = null;
-  if (inputs.mode === 'run') {
-    const file = inputs.file || join(inputs.context, 'Dockerfile');
-    if (!(await readable(inputs.context)))
-      throw new Error(`'context' input names '${inputs.context}', which does not exist`);
-    if (!(await readable(file))) throw new Error(`Dockerfile '${file}' not found (set the 'file' input)`);
-    const dockerfile = await loadDockerfile(inputs.dockerfile || file);
-    dockerfileSource = dockerfile;
-    // The build's output goes to the job log with workflow commands stopped: it cannot set outputs or
-    // silence the action's own warnings.
-    const echo = new BuildEcho((line) => core.info(line));
-    const build = await captureBuild({
-      inputs,
-      redactor,
-      workDir,
-      echo: (line) => echo.line(line),
-      warn: (m) => {
-        echo.resume();
-        core.warning(inert(m));
+  progressFile: string;
+  /** docker's exit code (0 in analyze mode). */
+  exitCode: number;
+  /** The redacted copy of a log being written while the pipeline reads it. */
+  copying?: Promise<void>;
+}
+
+/** run mode: the user's build, run once, its progress captured as it runs. */
+async function runTheBuild(inputs: Inputs, prepared: Prepared): Promise<Acquired> {
+  const file = inputs.file || join(inputs.context, 'Dockerfile');
+  if (!(await readable(inputs.context)))
+    throw new Error(`'context' input names '${inputs.context}', which does not exist`);
+  if (!(await readable(file))) throw new Error(`Dockerfile '${file}' not found (set the 'file' input)`);
+  const dockerfile = await loadDockerfile(inputs.dockerfile || file);
+  // The build's output goes to the job log with workflow commands stopped: it cannot set outputs or
+  // silence the action's own warnings.
+  const echo = new BuildEcho((line) => core.info(line));
+  const build = await captureBuild({
+    inputs,
+    redactor: prepared.redactor,
+    workDir: prepared.workDir,
+    echo: (line) => echo.line(line),
+    warn: (m) => {
+      echo.resume();
+      core.warning(inert(m));
+    },
+  }).finally(() => echo.resume());
+  core.setOutput('progress-file', build.progressFile);
+  const measure: AnalyzeOpts['measure'] =
+    inputs['measure-sizes'] && dockerfile
+      ? (report) =>
+          measureImage(report, {
+            docker: inputs.docker,
+            image: build.exitCode === 0 ? build.image : null,
+            dockerfile: dockerfile.parsed,
+            target: inputs.target || null,
+            buildStage: build.buildStage ?? undefined,
+          })
+      : null;
+  return {
+    source: {
+      parsed: build.parsed,
+      file: build.progressFile,
+      run: {
+        cli: build.caps.buildx ? 'buildx' : 'docker build',
+        args: publicArgs(build.args),
+        exitCode: build.exitCode,
+        buildSeconds: round(build.buildSeconds),
+        overheadSeconds: null,
+        progressFile: build.progressFile,
+        image: build.image,
       },
-    }).finally(() => echo.resume());
-    exitCode = build.exitCode;
-    progressFile = build.progressFile;
-    report = buildReport(build.parsed, { file: build.progressFile, dockerfile, cacheInputs: cacheInputsOf(inputs) });
-    report.run = {
-      cli: build.caps.buildx ? 'buildx' : 'docker build',
-      args: publicArgs(build.args),
-      exitCode: build.exitCode,
-      buildSeconds: round(build.buildSeconds),
-      overheadSeconds: null,
-      progressFile: build.progressFile,
-      image: build.image,
-    };
-    core.setOutput('progress-file', build.progressFile);
-    if (inputs['measure-sizes'] && dockerfile) {
-      report.sizes = await core.group('Measuring image sizes', () =>
-        measureImage(report, {
-          docker: inputs.docker,
-          image: build.exitCode === 0 ? build.image : null,
-          dockerfile: dockerfile.parsed,
-          target: inputs.target || null,
-          buildStage: build.buildStage ?? undefined,
-        }),
-      );
-      for (const w of report.sizes.warnings) core.warning(inert(redactor.text(w)));
+    },
+    dockerfile,
+    measure,
+    progressFile: build.progressFile,
+    exitCode: build.exitCode,
+  };
+}
+
+/** analyze mode: a saved log, or a build record read back from BuildKit's history. */
+async function readTheBuild(inputs: Inputs, prepared: Prepared): Promise<Acquired> {
+  const progressFile = join(prepared.workDir, 'progress.log');
+  // The Dockerfile: as given, else the one run mode would build, when it exists.
+  const dockerfile = await loadDockerfile(inputs.dockerfile || inputs.file || join(inputs.context, 'Dockerfile'));
+  const acquired = { dockerfile, measure: null, progressFile, exitCode: 0 };
+  if (inputs['log-file']) {
+    if (!(await readable(inputs['log-file']))) {
+      throw new Error(`'log-file' input names '${inputs['log-file']}', which does not exist or cannot be read`);
     }
-  } else {
-    progressFile = join(workDir, 'progress.log');
-    const { parsed, file } = await analyzeMode(inputs, redactor, progressFile);
-    if (parsed.vertices.length === 0)
-      throw new Error(`${file} holds no BuildKit progress (empty, or not a plain/rawjson log)`);
-    // The Dockerfile: as given, else the one run mode would build, when it exists.
-    const dockerfile = await loadDockerfile(inputs.dockerfile || inputs.file || join(inputs.context, 'Dockerfile'));
     if (inputs.dockerfile && !dockerfile) {
       throw new Error(`'dockerfile' input names '${inputs.dockerfile}', which cannot be read`);
     }
-    dockerfileSource = dockerfile;
-    report = buildReport(parsed, { file, dockerfile, cacheInputs: cacheInputsOf(inputs) });
+    const log = createReadStream(inputs['log-file'], { highWaterMark: 1 << 20 });
+    const copying = copyRedacted(inputs['log-file'], progressFile, prepared.redactor);
+    copying.catch(() => {}); // awaited with the analysis; not an unhandled rejection before then
+    return { ...acquired, source: { log, file: inputs['log-file'] }, copying };
   }
-  const dockerfilePath = report.dockerfile?.path ?? null;
+  let ref = inputs['build-ref'];
+  if (!ref && inputs['metadata-file']) {
+    ref = (await readMetadata(inputs['metadata-file'], inputs.target)).ref ?? '';
+    if (!ref) throw new Error(`'metadata-file' '${inputs['metadata-file']}' has no buildx.build.ref`);
+  }
+  const record = await readBuildRecord(inputs.docker, await detectCaps(inputs.docker), ref);
+  if (inputs.dockerfile && !dockerfile) {
+    throw new Error(`'dockerfile' input names '${inputs.dockerfile}', which cannot be read`);
+  }
+  // Saved redacted record by record, each step's output decoded (rawjson logs are base64) and read across
+  // records; parsed as it is (the pipeline redacts the report once built).
+  await writeFile(progressFile, redactProgressText(record, prepared.redactor));
+  return { ...acquired, source: { log: Readable.from([record]), file: `build ${ref}` } };
+}
+
+/**
+ * The action: inputs -> (run the build | read a log) -> the pipeline -> outputs, files, summary,
+ * annotations, comment, baseline; each phase a group of the job log. A failed build is reported,
+ * then fails the step (unless `fail-on-build-error: false`).
+ */
+export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
+  const started = process.hrtime.bigint();
+  const prepared = await core.group('Inputs and baseline', () => prepare(inputs));
+  const acquired =
+    inputs.mode === 'run'
+      ? await core.group('Build', () => runTheBuild(inputs, prepared))
+      : await core.group('Reading the build', () => readTheBuild(inputs, prepared));
+  let report = await core.group('Analysis', () => analyzeAcquired(inputs, prepared, acquired, started));
+  if (inputs['verify-suggestions']) report = await verifyStep(inputs, report, prepared.redactor, acquired.exitCode);
+  await core.group('Publishing', () => publish(inputs, prepared, acquired, report, started));
+  if (acquired.exitCode !== 0 && inputs['fail-on-build-error']) {
+    throw new Error(
+      `the build failed (docker exited with ${acquired.exitCode}): ${report.errors[0] ?? 'see the log above'}`,
+    );
+  }
+  const regressions = report.comparison?.regressions ?? 0;
+  if (regressions && inputs['fail-on-regression']) {
+    throw new Error(`${regressions} regression(s) against the baseline: see the job summary`);
+  }
+  return report;
+}
+
+/** Changed files, then the pipeline: report, sizes, analysis, redaction. */
+async function analyzeAcquired(
+  inputs: Inputs,
+  prepared: Prepared,
+  acquired: Acquired,
+  started: bigint,
+): Promise<BuildReport> {
+  const dockerfilePath = acquired.dockerfile?.path ?? null;
   const changes = await actionChanges({
     changedFiles: inputs['changed-files'],
     gitBase: inputs['git-base'],
@@ -188,48 +227,55 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     dockerfile: dockerfilePath ? resolve(dockerfilePath) : null,
     warn: (m) => core.warning(m),
   });
-  await analyzeBuild(report, {
-    dockerfile: dockerfileSource?.parsed ?? null,
-    dockerfileSource,
+  const analysed = analyze(acquired.source, {
+    dockerfile: acquired.dockerfile,
     contextDir: resolve(inputs.context),
     changes,
-    baseline,
-    history: stored?.history ?? null,
-    thresholds,
+    baseline: prepared.baseline,
+    baselineCommit: prepared.stored?.commit ?? null,
+    history: prepared.stored?.history ?? null,
+    thresholds: prepared.thresholds,
+    cacheInputs: cacheInputsOf(inputs),
+    measure: acquired.measure,
+    redactor: prepared.redactor,
   });
+  const [{ report, vertices }] = await Promise.all([analysed, acquired.copying]);
+  if (inputs.mode === 'analyze' && vertices === 0)
+    throw new Error(`${report.source.file} holds no BuildKit progress (empty, or not a plain/rawjson log)`);
   if (report.run) {
     // So far (detection, capture, sizes, analysis); set again once everything is published.
     report.run.overheadSeconds = round(Number(process.hrtime.bigint() - started) / 1e9 - report.run.buildSeconds);
   }
-  if (report.comparison && stored?.commit) report.comparison.baseline.commit = stored.commit;
   await addCacheUsage(inputs, report);
   // Named "`main` @ abc1234" in the outputs: the branch the store restored it from.
-  if (report.comparison && stored?.plan.restore) report.comparison.baseline.branch = stored.plan.restore;
-  if (inputs['verify-suggestions']) report = await verifyStep(inputs, report, redactor, exitCode);
-  report = redactor.deep(report, reportIds(report));
+  if (report.comparison && prepared.stored?.plan.restore)
+    report.comparison.baseline.branch = prepared.stored.plan.restore;
+  for (const w of report.sizes?.warnings ?? []) core.warning(inert(w));
   for (const u of report.dockerfile?.unmapped ?? [])
     core.warning(inert(`step ${u.id} not found in the Dockerfile: ${u.reason}`));
   if (!report.complete) core.warning(inert(`Incomplete report: ${report.incompleteReasons.join('; ')}`));
+  return report;
+}
 
-  const reportPath = inputs['report-path'] || join(workDir, 'buildkit-cache-report.json');
+/**
+ * The report file and outputs, then the answer (summary, annotations, comment) before the charts are
+ * drawn and uploaded, then the baseline; the summary is written again with the artifact's link and the
+ * final overhead.
+ */
+async function publish(
+  inputs: Inputs,
+  prepared: Prepared,
+  acquired: Acquired,
+  report: BuildReport,
+  started: bigint,
+): Promise<void> {
+  const reportPath = inputs['report-path'] || join(prepared.workDir, 'buildkit-cache-report.json');
   await mkdir(dirname(reportPath), { recursive: true });
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-  core.setOutput('report-path', reportPath);
-  core.setOutput('cache-hit-ratio', report.totals.cachedRatio === null ? '' : report.totals.cachedRatio.toFixed(4));
-  core.setOutput(
-    'build-seconds',
-    String(report.run?.buildSeconds ?? report.totals.wallSeconds ?? report.totals.stepSeconds),
+  setReportOutputs(report, reportPath);
+  const pending = pendingArtifactFooter(
+    inputs.artifact && !artifactUnavailable() ? artifactName(inputs['artifact-name'], inputs['report-id']) : null,
   );
-  core.setOutput('image-size', report.sizes?.image ? String(report.sizes.image.sizeBytes) : '');
-  core.setOutput('complete', String(report.complete));
-  core.setOutput('regressions', String(report.comparison?.regressions ?? 0));
-  core.setOutput('baseline-found', String(Boolean(report.comparison)));
-  core.setOutput('report', reportOutput(report));
-  core.setOutput('cache-import-seconds', String(report.remoteCache?.importSeconds ?? 0));
-  core.setOutput('cache-export-seconds', String(report.remoteCache?.exportSeconds ?? 0));
-  core.setOutput('cache-imported-steps', String(report.remoteCache?.served.steps.length ?? 0));
-  // The answer goes out first: the summary and the comment before the charts are drawn and uploaded.
-  const pending = pendingArtifactLine(inputs);
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report, pending), true).write();
   core.info(
     `${report.totals.steps} steps: ${report.totals.counts.cached} cached, ${report.totals.counts.ran} ran; report at ${reportPath}`,
@@ -240,8 +286,8 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     else core.notice(inert(a.message), props);
   }
   await publishComment(inputs, report, pending);
-  const artifact = await publishFiles(inputs, report, workDir, progressFile);
-  if (stored?.plan.saveKey) await saveStored(stored, report, exitCode);
+  const artifact = await publishFiles(inputs, report, prepared.workDir, acquired.progressFile);
+  if (prepared.stored?.plan.saveKey) await saveStored(prepared.stored, report, acquired.exitCode);
   if (report.run) {
     // Everything the action did beyond the build, publishing included: the report file and the summary
     // footer get the final figure (the artifact's copy was written before its own upload).
@@ -250,16 +296,8 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     core.info(`The action took ${report.run.overheadSeconds.toFixed(2)} s beyond the build`);
   }
   if (process.env.GITHUB_STEP_SUMMARY && (report.run || artifact)) {
-    await core.summary.addRaw(renderSummary(report, artifactLine(artifact) || pending), true).write();
+    await core.summary.addRaw(renderSummary(report, artifactFooter(artifact) || pending), true).write();
   }
-  if (exitCode !== 0 && inputs['fail-on-build-error']) {
-    throw new Error(`the build failed (docker exited with ${exitCode}): ${report.errors[0] ?? 'see the log above'}`);
-  }
-  const regressions = report.comparison?.regressions ?? 0;
-  if (regressions && inputs['fail-on-regression']) {
-    throw new Error(`${regressions} regression(s) against the baseline: see the job summary`);
-  }
-  return report;
 }
 
 /** A `baseline-file` that is not a valid report is no baseline, with one warning. */
@@ -272,6 +310,7 @@ async function baselineFile(path: string): Promise<BuildReport | null> {
 /**
  * `verify-suggestions`: the top suggestions tried on real rebuilds against the base commit (after the
  * overhead is measured: these are builds of their own). Skipped with a warning where it cannot run.
+ * Its notes are redacted by the verification; the whole report is redacted again all the same.
  */
 async function verifyStep(
   inputs: Inputs,
@@ -317,7 +356,7 @@ async function verifyStep(
       core.info(inert(`${s.rule}: ${s.verification.status}${s.verification.note ? ` (${s.verification.note})` : ''}`));
     }
     core.info(`Verification took ${response.seconds} s (${response.builds} builds)`);
-    return out;
+    return redactor.deep(out, reportIds(out));
   });
 }
 
@@ -359,9 +398,6 @@ async function addCacheUsage(inputs: Inputs, report: BuildReport): Promise<void>
   }
 }
 
-/** GitHub's limit is 65,536 characters; the marker and a margin stay below it. */
-const COMMENT_LIMIT = 60_000;
-
 /** The sticky PR comment. GitHub saying no (a fork's read-only token, 404, 422, 5xx) is a warning, never a failure. */
 async function publishComment(inputs: Inputs, report: BuildReport, footer: string): Promise<void> {
   const pr = github.context.payload.pull_request?.number;
@@ -384,7 +420,7 @@ async function publishComment(inputs: Inputs, report: BuildReport, footer: strin
         repo,
         issueNumber: pr,
         reportId: inputs['report-id'],
-        body: renderFitted(report, COMMENT_LIMIT - footer.length) + footer,
+        body: commentBody(report, footer),
         mode: inputs.comment,
         regressions: report.comparison?.regressions ?? 0,
         retryDelayMs: Number(process.env.BCA_RETRY_DELAY_MS ?? 1000),
@@ -395,7 +431,7 @@ async function publishComment(inputs: Inputs, report: BuildReport, footer: strin
     core.info(`Pull request comment ${result.action}${result.reason ? `: ${result.reason}` : ''}`);
     if (result.id !== null) core.setOutput('comment-id', String(result.id));
   } catch (err) {
-    const status = statusOf(err);
+    const status = httpStatus(err);
     core.warning(
       `Could not comment on the pull request${status ? ` (GitHub answered ${status})` : ''}: ${(err as Error).message}. The job summary and the report are written.`,
     );
@@ -529,7 +565,7 @@ async function publishFiles(
   }
   const name = artifactName(inputs['artifact-name'], inputs['report-id']);
   try {
-    const { uploadArtifact } = await import('./publish/artifact.js');
+    const { uploadArtifact } = await import('../publish/artifact.js');
     const uploaded = await withDeadline(
       uploadArtifact(name, files.files, files.dir, inputs['retention-days'] ?? undefined, process.env, (msg) =>
         core.info(msg),
@@ -544,35 +580,4 @@ async function publishFiles(
     core.warning(`Could not upload the artifact '${name}': ${(err as Error).message}. The files are in ${files.dir}`);
     return null;
   }
-}
-
-function artifactLine(artifact: UploadedArtifact | null): string {
-  if (!artifact) return '';
-  const label = codeSpan(artifact.name);
-  const where = artifact.url ? `[${label}](${artifact.url})` : label;
-  return `\nCharts, the HTML report and the JSON report: artifact ${where}.\n`;
-}
-
-/**
- * Where the artifact will be, for what is posted before it is uploaded (the comment): its name and the
- * workflow run's page, which lists it. Empty when no artifact will be uploaded.
- */
-function pendingArtifactLine(inputs: Inputs): string {
-  if (!inputs.artifact || artifactUnavailable()) return '';
-  const label = codeSpan(artifactName(inputs['artifact-name'], inputs['report-id']));
-  const { GITHUB_SERVER_URL: server = 'https://github.com', GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
-  const url = repo && run ? `${server}/${repo}/actions/runs/${run}` : '';
-  const where = /^https?:\/\/[^\s()<>]+$/.test(url) ? ` on [the workflow run](${url})` : '';
-  return `\nCharts, the HTML report and the JSON report: artifact ${label}${where}.\n`;
-}
-
-/** GitHub caps a job's outputs at 1 MB in all: past half of that, the steps are left out (the file has them). */
-const REPORT_OUTPUT_LIMIT = 512 * 1024;
-
-/** The JSON report as an output, for later steps and jobs (`fromJSON(steps.x.outputs.report)`). */
-export function reportOutput(report: BuildReport): string {
-  const whole = JSON.stringify(report);
-  if (whole.length <= REPORT_OUTPUT_LIMIT) return whole;
-  const { steps, ...rest } = report;
-  return JSON.stringify({ ...rest, steps: [], stepsOmitted: steps.length });
 }

@@ -1,15 +1,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCommand, stageExtraArgs } from './capture/args.js';
-import { readMetadata } from './capture/build-record.js';
-import { detectCaps, type DockerCaps } from './capture/detect.js';
-import type { BuildInputs } from './capture/inputs.js';
-import { runBuild } from './capture/run-build.js';
-import { writeSecrets } from './capture/secrets.js';
-import type { Redactor } from './model/redact.js';
-import type { ParsedBuild } from './progress/types.js';
-import { createParser } from './progress/index.js';
+import { buildCommand, stageExtraArgs } from '../capture/args.js';
+import { readMetadata } from '../capture/build-record.js';
+import { detectCaps, type DockerCaps } from '../capture/detect.js';
+import type { BuildInputs } from '../capture/inputs.js';
+import { runBuild } from '../capture/run-build.js';
+import { writeSecrets } from '../capture/secrets.js';
+import type { Redactor } from '../model/redact.js';
+import type { ParsedBuild } from '../progress/types.js';
+import { createParser } from '../progress/index.js';
 
 export interface CaptureOpts {
   inputs: BuildInputs;
