@@ -9,8 +9,6 @@ import { jest } from '@jest/globals';
 // Starts processes (the bundled action or CLI, docker, git, a browser) or servers: a budget for a busy machine.
 jest.setTimeout(60_000);
 
-jest.setTimeout(60_000);
-
 describe('dist/action.js (analyze mode)', () => {
   test('a saved log gives the report file, outputs and the job summary', async () => {
     const r = await runAction({
