@@ -8,19 +8,30 @@ import { DEFAULT_THRESHOLDS, grew } from './thresholds.js';
  */
 export function matchSteps(base: Step[], now: Step[]): Map<Step, Step> {
   const pairs = new Map<Step, Step>();
-  const free = new Set(base);
-  const take = (step: Step, pick: (b: Step) => boolean) => {
-    for (const b of free) {
-      if (pick(b)) {
-        pairs.set(step, b);
-        free.delete(b);
-        return;
-      }
+  const taken = new Set<Step>();
+  /** One pass: each step takes the first free baseline step with the same key, in baseline order. */
+  const pass = (key: (s: Step) => string) => {
+    const queues = new Map<string, { steps: Step[]; next: number }>();
+    for (const b of base) {
+      if (taken.has(b)) continue;
+      const k = key(b);
+      const q = queues.get(k);
+      if (q) q.steps.push(b);
+      else queues.set(k, { steps: [b], next: 0 });
+    }
+    for (const s of now) {
+      if (pairs.has(s)) continue;
+      const q = queues.get(key(s));
+      if (!q || q.next >= q.steps.length) continue;
+      const b = q.steps[q.next++];
+      pairs.set(s, b);
+      taken.add(b);
     }
   };
-  for (const s of now) take(s, (b) => b.id === s.id && b.text === s.text);
-  for (const s of now) if (!pairs.has(s)) take(s, (b) => b.stageKey === s.stageKey && b.text === s.text);
-  for (const s of now) if (!pairs.has(s)) take(s, (b) => b.id === s.id);
+  // JSON.stringify keeps two fields apart whatever they hold.
+  pass((s) => JSON.stringify([s.id, s.text]));
+  pass((s) => JSON.stringify([s.stageKey, s.text]));
+  pass((s) => s.id);
   return pairs;
 }
 
@@ -80,13 +91,9 @@ export function compareReports(
   const matchedBase = new Set(pairs.values());
   const causeCost = new Map((now.analysis?.rootCauses ?? []).map((c) => [c.stepId, c.seconds]));
   const steps = now.steps.filter((s) => pairs.has(s)).map((s) => stepChange(s, pairs.get(s)!, thresholds, causeCost));
-  const stages = now.stages.map((s) =>
-    stageChange(
-      s,
-      baseline.stages.find((b) => b.key === s.key),
-      thresholds,
-    ),
-  );
+  const baseStages = new Map<string, StageSummary>();
+  for (const b of baseline.stages) if (!baseStages.has(b.key)) baseStages.set(b.key, b);
+  const stages = now.stages.map((s) => stageChange(s, baseStages.get(s.key), thresholds));
   const imageFrom = baseline.sizes?.image?.sizeBytes ?? null;
   const imageTo = now.sizes?.image?.sizeBytes ?? null;
   const image = {

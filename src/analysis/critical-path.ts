@@ -25,7 +25,8 @@ export function criticalPath(report: BuildReport, graph: StepGraph): CriticalPat
   let end: string | null = null;
   for (const [id, b] of best) if (end === null || b.total > best.get(end)!.total) end = id;
   const path: string[] = [];
-  for (let id = end; id !== null; id = best.get(id)!.via) path.unshift(id);
+  for (let id = end; id !== null; id = best.get(id)!.via) path.push(id);
+  path.reverse();
   const total = end ? best.get(end)!.total : 0;
   return {
     seconds: Math.round(total * 1000) / 1000,

@@ -27,8 +27,28 @@ function referenced(text: string, names: string[]): string[] {
 }
 
 /** The FROM a stage starts from, in a report: the step whose text is its FROM (sources keep the image digest). */
-function fromTextOf(report: BuildReport, stageKey: string): string | null {
-  return report.steps.find((s) => s.stageKey === stageKey && s.instruction === 'FROM')?.text ?? null;
+/** Each stage's first FROM text, by stage key (built once: looked up for every root cause). */
+function fromTexts(report: BuildReport): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of report.steps) if (s.instruction === 'FROM' && !out.has(s.stageKey)) out.set(s.stageKey, s.text);
+  return out;
+}
+
+/** What every explanation looks up, indexed once. */
+interface Lookup {
+  baselineById: Map<string, Step>;
+  fromNow: Map<string, string>;
+  fromThen: Map<string, string>;
+}
+
+/** True when a changed Dockerfile line falls in the range: a walk over the range or over the changed lines, the shorter. */
+function touches(changed: ReadonlySet<number>, range: { start: number; end: number }): boolean {
+  if (range.end - range.start + 1 <= changed.size) {
+    for (let l = range.start; l <= range.end; l++) if (changed.has(l)) return true;
+    return false;
+  }
+  for (const l of changed) if (l >= range.start && l <= range.end) return true;
+  return false;
 }
 
 type Explanation = Omit<RootCause, 'stepId' | 'cascade' | 'seconds'>;
@@ -63,21 +83,18 @@ function cacheState(report: BuildReport): CacheState {
  * line moved and whose files changed shows both. Without evidence: a build where nothing was cached,
  * a COPY without a list of changed files, or no visible change.
  */
-function explain(step: Step, opts: RootCauseOpts, report: BuildReport, state: CacheState): Explanation {
+function explain(step: Step, opts: RootCauseOpts, lookup: Lookup, state: CacheState): Explanation {
   const noneCached = state === 'cold';
   const found: Explanation[] = [];
   const place = instructionOf(step, opts.dockerfile);
-  const old = opts.baseline?.steps.find((s) => s.id === step.id);
-  const linesChanged =
-    place &&
-    opts.changes.dockerfileLines &&
-    [...opts.changes.dockerfileLines].some((l) => l >= place.inst.lines.start && l <= place.inst.lines.end);
+  const old = lookup.baselineById.get(step.id);
+  const linesChanged = place && opts.changes.dockerfileLines && touches(opts.changes.dockerfileLines, place.inst.lines);
   if (linesChanged || (old && old.text !== step.text && !/\*\*\*/.test(step.text + old.text))) {
     const where = place ? ` (Dockerfile line ${place.inst.lines.start})` : '';
     found.push(cause('instruction-changed', 'certain', `The instruction itself changed${where}.`));
   }
-  const fromNow = fromTextOf(report, step.stageKey);
-  const fromThen = opts.baseline ? fromTextOf(opts.baseline, step.stageKey) : null;
+  const fromNow = lookup.fromNow.get(step.stageKey) ?? null;
+  const fromThen = lookup.fromThen.get(step.stageKey) ?? null;
   if (fromNow && fromThen && fromNow !== fromThen) {
     found.push(cause('base-image-changed', 'certain', `The base image changed: ${fromNow.replace(/^FROM /, '')}.`));
   }
@@ -174,15 +191,23 @@ export function findRootCauses(report: BuildReport, opts: RootCauseOpts): RootCa
   }
   // BuildKit 0.8 reports WORKDIR as cached even under --no-cache: it does not count as a cache hit here.
   const state = cacheState(report);
+  const lookup: Lookup = {
+    baselineById: new Map((opts.baseline?.steps ?? []).map((s) => [s.id, s])),
+    fromNow: fromTexts(report),
+    fromThen: opts.baseline ? fromTexts(opts.baseline) : new Map(),
+  };
+  // Each root's cascade in one pass over the re-run steps (in graph order), not one pass per root.
+  const cascades = new Map<string, string[]>();
+  for (const [id, r] of roots) if (r[0] === id && r.length === 1) cascades.set(id, []);
+  for (const [other, rs] of roots) for (const root of rs) if (root !== other) cascades.get(root)?.push(other);
   const causes: RootCause[] = [];
-  for (const [id, r] of roots) {
-    if (r[0] !== id || r.length !== 1) continue;
+  for (const [id, cascade] of cascades) {
     const step = byId.get(id)!;
-    const cascade = [...roots].filter(([other, rs]) => other !== id && rs.includes(id)).map(([other]) => other);
-    const seconds = [id, ...cascade].reduce((sum, s) => sum + (byId.get(s)?.seconds ?? 0), 0);
+    let seconds = step.seconds ?? 0;
+    for (const s of cascade) seconds += byId.get(s)?.seconds ?? 0;
     causes.push({
       stepId: id,
-      ...explain(step, opts, report, state),
+      ...explain(step, opts, lookup, state),
       cascade,
       seconds: Math.round(seconds * 1000) / 1000,
     });

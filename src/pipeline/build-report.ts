@@ -39,18 +39,30 @@ export function cachedRatio(counts: Record<StepStatus, number>): number | null {
   return candidates ? counts.cached / candidates : null;
 }
 
-function uniqueId(base: string, used: Set<string>): string {
-  let id = base;
-  for (let n = 2; used.has(id); n++) id = `${base}~${n}`;
-  used.add(id);
-  return id;
+/**
+ * Ids made unique with `~2`, `~3`, ... in first-seen order. Each base remembers the next suffix to
+ * try: every suffix below it is taken (ids are only ever added), so a log of many builds, where one
+ * id comes back thousands of times, costs one probe per step instead of one per earlier build.
+ */
+class UniqueIds {
+  private readonly used = new Set<string>();
+  private readonly next = new Map<string, number>();
+
+  take(base: string): string {
+    let n = this.next.get(base) ?? 1;
+    let id = n === 1 ? base : `${base}~${n}`;
+    while (this.used.has(id)) id = `${base}~${++n}`;
+    this.next.set(base, n + 1);
+    this.used.add(id);
+    return id;
+  }
 }
 
 function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, string> } {
-  const used = new Set<string>();
+  const ids = new UniqueIds();
   const idByKey = new Map<string, string>();
   const listed = vertices.filter((v) => v.kind !== 'internal');
-  for (const v of listed) idByKey.set(v.key, uniqueId(stepId(v.label), used));
+  for (const v of listed) idByKey.set(v.key, ids.take(stepId(v.label)));
   const steps = listed.map((v): Step => {
     const status = stepStatus(v);
     const time = stepTime(v, status);

@@ -249,7 +249,7 @@ export function waterfallSpec(report: BuildReport): ChartSpec | null {
     (s): s is Step & { started: number; completed: number } => s.started !== null && s.completed !== null,
   );
   if (!timed.length) return null;
-  const start = Math.min(...timed.map((s) => s.started));
+  const start = timed.reduce((min, s) => Math.min(min, s.started), Infinity);
   const duration = (s: (typeof timed)[number]) => Math.max(0, s.completed - s.started);
   const byStart = (a: (typeof timed)[number], b: (typeof timed)[number]) =>
     a.started - b.started || a.completed - b.completed || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -1,0 +1,66 @@
+// Inputs at the scale where a quadratic step or a recursion as deep as the input shows: these ran for
+// minutes or overflowed the stack before (issue 13). Each must finish, and give the same answer as
+// the small case does.
+import fc from 'fast-check';
+import { Readable } from 'node:stream';
+import { Lines, unifiedDiff, unifiedDiffOfEdit } from '../../src/analysis/suggest/text.js';
+import { analyze } from '../../src/pipeline/analyze.js';
+import { renderText } from '../../src/render/text.js';
+
+const digest = (i: number) => `sha256:${i.toString(16).padStart(64, '0')}`;
+const time = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+
+function rawjsonChain(steps: number): string {
+  const lines: string[] = [];
+  for (let i = 1; i <= steps; i++) {
+    const vertex = {
+      digest: digest(i),
+      inputs: i > 1 ? [digest(i - 1)] : [],
+      name: i === 1 ? `[s 1/${steps}] FROM docker.io/library/alpine` : `[s ${i}/${steps}] RUN echo ${i}`,
+      started: time(i * 10),
+      completed: time(i * 10 + 5),
+    };
+    lines.push(JSON.stringify({ vertexes: [vertex] }));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+test('a 30,000-step rawjson chain: one root cause with all the others in its cascade, no stack overflow', async () => {
+  const { report } = await analyze({ log: Readable.from([rawjsonChain(30_000)]), file: null });
+  const causes = report.analysis!.rootCauses;
+  expect(causes).toHaveLength(1);
+  expect(causes[0]).toMatchObject({ stepId: 's#2', kind: 'no-visible-change' });
+  expect(causes[0].cascade).toHaveLength(29_998);
+  expect(causes[0].cascade[0]).toBe('s#3');
+  expect(report.analysis!.criticalPath.steps).toHaveLength(29_999);
+  expect(renderText(report)).toMatch(/s#2|RUN echo 2/);
+}, 60_000);
+
+test('a log of the same build many times: ids made unique in order, ~2, ~3, ...', async () => {
+  const build = (a: number, b: number) =>
+    `#${a} [1/2] FROM docker.io/library/alpine\n#${a} DONE 0.1s\n\n#${b} [2/2] RUN echo\n#${b} DONE 1.0s\n\n`;
+  const log = Array.from({ length: 3000 }, (_, i) => build(2 * i + 1, 2 * i + 2));
+  const { report } = await analyze({ log: Readable.from([log.join('')]), file: null });
+  const ids = report.steps.filter((s) => s.text === 'RUN echo').map((s) => s.id);
+  expect(ids.slice(0, 3)).toEqual(['(default)#2', '(default)#2~2', '(default)#2~3']);
+  expect(ids.at(-1)).toBe('(default)#2~3000');
+  expect(new Set(report.steps.map((s) => s.id)).size).toBe(6000);
+}, 60_000);
+
+describe('unifiedDiffOfEdit', () => {
+  const text = fc.array(fc.constantFrom('FROM a', 'RUN x', 'RUN y', '', 'COPY . .', '# c'), { maxLength: 30 });
+  test('the same diff as unifiedDiff of the whole edited file, for any window of any file', () => {
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat(), text, (lines, s, len, repl) => {
+        const original = lines.join('\n');
+        const l = new Lines(original);
+        const start = 1 + (s % (l.lines.length + 1));
+        const end = Math.min(l.lines.length, start - 1 + (len % 4));
+        const edit = { start, end, lines: repl };
+        const whole = unifiedDiff('Dockerfile', original, l.apply(edit));
+        expect(unifiedDiffOfEdit('Dockerfile', original, l.lines, edit)).toBe(whole);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
