@@ -5,7 +5,7 @@ import { runScript, type Shell, type ShellScript } from '../../dockerfile/shell.
 import type { History } from '../../model/history.js';
 import type { BuildReport, Step, Suggestion } from '../../model/report.js';
 import { estimateSeconds } from './ecosystems.js';
-import { Lines, unifiedDiff } from './text.js';
+import { Lines, unifiedDiff, unifiedDiffOfEdit, type LineEdit } from './text.js';
 
 /** What every rule reads: the Dockerfile (text and parsed), the analysed report, the context. */
 export class RuleContext {
@@ -140,20 +140,20 @@ export class RuleContext {
   }
 
   /**
-   * A suggestion with its diff. Its evidence follows its gain: `data` ("seen in this build") exactly when the
+   * A suggestion with its diff: `after` is an edit of this Dockerfile (a window of its lines, diffed alone), or
+   * the whole new text of `file`. Its evidence follows its gain: `data` ("seen in this build") exactly when the
    * gain was measured here (the protected step re-ran, or its layer was measured), so no text contradicts it.
    */
   suggestion(
-    s: Omit<Suggestion, 'file' | 'diff' | 'evidence'> & { after: string; file?: string; before?: string },
+    s: Omit<Suggestion, 'file' | 'diff' | 'evidence'> & { after: string | LineEdit; file?: string; before?: string },
   ): Suggestion {
     const file = s.file ?? this.file;
     const { after, before, ...rest } = s;
-    return {
-      ...rest,
-      file,
-      evidence: s.gain.basis === 'measured' ? 'data' : 'static',
-      diff: unifiedDiff(file, before ?? this.text, after),
-    };
+    const diff =
+      typeof after === 'string'
+        ? unifiedDiff(file, before ?? this.text, after)
+        : unifiedDiffOfEdit(file, this.text, this.lines.lines, after);
+    return { ...rest, file, evidence: s.gain.basis === 'measured' ? 'data' : 'static', diff };
   }
 }
 

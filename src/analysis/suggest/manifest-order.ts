@@ -13,7 +13,7 @@ import {
   pipRequirements,
   type Ecosystem,
 } from './ecosystems.js';
-import { copyDest } from './text.js';
+import { copyDest, type LineEdit } from './text.js';
 
 /** Would this COPY take the manifests along with everything else (`COPY . .`, `COPY ./ /app`)? */
 function isBroadCopy(inst: DockerfileInstruction): boolean {
@@ -193,7 +193,7 @@ function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
     const dest = copyDest(broad).replace(/\/?$/, '/');
     const cwdAtCopy = workdirAt(ctx, stage, broad.lines.start);
     const absDest = posix.isAbsolute(dest) ? posix.normalize(dest) : cwdAtCopy ? posix.join(cwdAtCopy, dest) : null;
-    let after: string;
+    let after: string | LineEdit;
     if (eco.kind === 'move') {
       // The install moves above the sources, past instructions that do not read them; the sources follow it. A
       // WORKDIR into the copied tree (`COPY . /src` then `WORKDIR /src/ui`) moves up too: its manifests are then
@@ -210,7 +210,7 @@ function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
         prefix = rel ? `${rel}/` : '';
         target = './';
       }
-      const moved = ctx.lines.moveDown(broad.lines, install.lines.end + 1).split('\n');
+      const moved = ctx.lines.apply(ctx.lines.moveDown(broad.lines, install.lines.end + 1)).split('\n');
       // The install now starts where it started, less the lines of the COPY that went below it.
       const at = install.lines.start - 1 - (broad.lines.end - broad.lines.start + 1);
       if (!protectedAlready) moved.splice(at, 0, ...copyLines(manifests, prefix, target));

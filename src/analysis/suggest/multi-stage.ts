@@ -63,7 +63,7 @@ export function multiStage(ctx: RuleContext): Suggestion[] {
     `COPY --from=${stageName} ${dir} ${dir}`,
     ...runtime.flatMap((i) => ctx.lines.slice(i.lines)),
   ];
-  const after = ctx.lines.replace(from.lines, [named]).replace(/\n*$/, '\n') + tail.join('\n') + '\n';
+  const after = ctx.lines.apply(ctx.lines.replace(from.lines, [named])).replace(/\n*$/, '\n') + tail.join('\n') + '\n';
   const measured = ` (${Math.round(size / 1e6)} MB${imageBytes ? ` of the ${Math.round(imageBytes / 1e6)} MB image` : ''})`;
   return [
     ctx.suggestion({

@@ -1,3 +1,4 @@
+import type { DockerfileInstruction } from '../../dockerfile/parse.js';
 import type { ShellCommand } from '../../dockerfile/shell.js';
 import type { Suggestion } from '../../model/report.js';
 import type { RuleContext } from './context.js';
@@ -21,10 +22,16 @@ export function packageLayers(ctx: RuleContext): Suggestion[] {
   for (const stage of ctx.dockerfile.stages) {
     const kept = image.has(stage);
     const runs = stage.steps.filter((s) => s.keyword === 'RUN');
+    // The next RUN that installs, after each RUN: one walk from the end, not a search per RUN.
+    const nextInstall: (DockerfileInstruction | undefined)[] = [];
+    for (let i = runs.length - 1, next: DockerfileInstruction | undefined; i >= 0; i--) {
+      nextInstall[i] = next;
+      if (ctx.script(runs[i]).commands.some(aptInstall)) next = runs[i];
+    }
     for (const [i, run] of runs.entries()) {
       const { commands } = ctx.script(run);
       const cached = mounts(run).some((m) => m.includes('type=cache'));
-      const install = runs.slice(i + 1).find((r) => ctx.script(r).commands.some(aptInstall));
+      const install = nextInstall[i];
       if (
         commands.length > 0 &&
         commands.every(aptUpdate) &&
@@ -32,12 +39,11 @@ export function packageLayers(ctx: RuleContext): Suggestion[] {
         !ctx.script(install).commands.some(aptUpdate)
       ) {
         // Remove the lone update and run it in the install's RUN.
-        const merged = ctx.lines.replace(
-          install.lines,
-          mergedRun(ctx.lines.slice(run.lines), ctx.lines.slice(install.lines)),
-        );
-        const edited = merged.split('\n');
-        edited.splice(run.lines.start - 1, run.lines.end - run.lines.start + 1);
+        // One window from the update to the install: the lines between, then the install with the update in it.
+        const edit = ctx.lines.replace({ start: run.lines.start, end: install.lines.end }, [
+          ...ctx.lines.slice({ start: run.lines.end + 1, end: install.lines.start - 1 }),
+          ...mergedRun(ctx.lines.slice(run.lines), ctx.lines.slice(install.lines)),
+        ]);
         out.push(
           ctx.suggestion({
             rule: 'apt-update-alone',
@@ -48,7 +54,7 @@ export function packageLayers(ctx: RuleContext): Suggestion[] {
             protects: [],
             gain: { kind: 'correctness', value: null, basis: 'estimated' },
             confidence: 'high',
-            after: edited.join('\n'),
+            after: edit,
           }),
         );
       }

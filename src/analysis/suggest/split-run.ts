@@ -54,9 +54,10 @@ export function splitRun(ctx: RuleContext): Suggestion[] {
       const value = reran ? Math.min(estimate, runStep!.seconds ?? 0) : estimate;
       const edited = ctx.lines.replace(run.lines, [`RUN ${flags}${volatile.map((l) => l.text).join(' \\\n    && ')}`]);
       // The RUN is below the COPY, so inserting above the COPY leaves the replaced lines where they were.
-      const after = new Lines(edited).insert(copy.lines.start, [
-        `RUN ${caches}${stable.map((l) => l.text).join(' \\\n    && ')}`,
-      ]);
+      const once = new Lines(ctx.lines.apply(edited));
+      const after = once.apply(
+        once.insert(copy.lines.start, [`RUN ${caches}${stable.map((l) => l.text).join(' \\\n    && ')}`]),
+      );
       out.push(
         ctx.suggestion({
           rule: 'split-run',

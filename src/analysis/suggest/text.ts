@@ -26,6 +26,17 @@ export function copyDest(inst: DockerfileInstruction): string {
   return parts[parts.length - 1];
 }
 
+/**
+ * An edit of a Dockerfile as one window: lines `start`..`end` of the original (1-based, inclusive;
+ * `end = start - 1` inserts before `start`) replaced by `lines`. A suggestion carries its edit, not the
+ * edited file: a whole-file copy per suggestion made thousands of suggestions quadratic.
+ */
+export interface LineEdit {
+  start: number;
+  end: number;
+  lines: string[];
+}
+
 /** A Dockerfile as lines, edited by whole instructions (1-based line numbers of the original). */
 export class Lines {
   readonly lines: string[];
@@ -37,36 +48,34 @@ export class Lines {
     return this.lines.slice(range.start - 1, range.end);
   }
 
-  /** The text with `range` moved to just before line `before` (before < range.start). */
-  moveUp(range: { start: number; end: number }, before: number, insert: string[] = []): string {
+  /** `range` moved to just before line `before` (before < range.start). */
+  moveUp(range: { start: number; end: number }, before: number, insert: string[] = []): LineEdit {
     const l = this.lines;
     const moved = l.slice(range.start - 1, range.end);
-    return [
-      ...l.slice(0, before - 1),
-      ...insert,
-      ...moved,
-      ...l.slice(before - 1, range.start - 1),
-      ...l.slice(range.end),
-    ].join('\n');
+    return { start: before, end: range.end, lines: [...insert, ...moved, ...l.slice(before - 1, range.start - 1)] };
   }
 
-  /** The text with `range` moved to just before line `before` (before > range.end). */
-  moveDown(range: { start: number; end: number }, before: number): string {
+  /** `range` moved to just before line `before` (before > range.end). */
+  moveDown(range: { start: number; end: number }, before: number): LineEdit {
     const l = this.lines;
-    return [
-      ...l.slice(0, range.start - 1),
-      ...l.slice(range.end, before - 1),
-      ...l.slice(range.start - 1, range.end),
-      ...l.slice(before - 1),
-    ].join('\n');
+    return {
+      start: range.start,
+      end: before - 1,
+      lines: [...l.slice(range.end, before - 1), ...l.slice(range.start - 1, range.end)],
+    };
   }
 
-  replace(range: { start: number; end: number }, replacement: string[]): string {
-    return [...this.lines.slice(0, range.start - 1), ...replacement, ...this.lines.slice(range.end)].join('\n');
+  replace(range: { start: number; end: number }, replacement: string[]): LineEdit {
+    return { start: range.start, end: range.end, lines: replacement };
   }
 
-  insert(before: number, added: string[]): string {
-    return [...this.lines.slice(0, before - 1), ...added, ...this.lines.slice(before - 1)].join('\n');
+  insert(before: number, added: string[]): LineEdit {
+    return { start: before, end: before - 1, lines: added };
+  }
+
+  /** The whole edited text (for an edit that is not one window; costs a copy of the file). */
+  apply(edit: LineEdit): string {
+    return [...this.lines.slice(0, edit.start - 1), ...edit.lines, ...this.lines.slice(edit.end)].join('\n');
   }
 }
 
@@ -91,8 +100,46 @@ export function unifiedDiff(file: string, before: string, after: string): string
   // Windows that stop before the end keep a final newline, so no "no newline at end of file" marker appears.
   const window = (lines: string[]) => lines.slice(start, lines.length - keepEnd).join('\n') + (keepEnd > 0 ? '\n' : '');
   const patch = createPatch(file, window(a), window(b), '', '', { context: CONTEXT }).replace(/^Index: .*\n=+\n/, '');
+  return shiftHunks(patch, start);
+}
+
+/** Hunk headers of a diff of a window that starts `start` lines into the file, as line numbers of the file. */
+function shiftHunks(patch: string, start: number): string {
   return patch.replace(/^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@/gm, (_m, x, xs = '', y, ys = '') => {
     const shift = (n: string) => String(Number(n) === 0 ? start : Number(n) + start);
     return `@@ -${shift(x)}${xs} +${shift(y)}${ys} @@`;
   });
+}
+
+/**
+ * The unified diff of one windowed edit of `original` (its lines `a`): the same text as
+ * `unifiedDiff(file, original, edited)`, found from the window without building the edited file.
+ */
+export function unifiedDiffOfEdit(file: string, original: string, a: string[], edit: LineEdit): string {
+  // Lines of the edit that hold line breaks are lines of the edited file each (as a joined text splits them).
+  const repl = edit.lines.flatMap((l) => l.split('\n'));
+  const head = edit.start - 1;
+  const tailFrom = edit.end; // index in `a` of the first line after the window
+  const bLength = head + repl.length + (a.length - tailFrom);
+  const b = (i: number): string =>
+    i < head ? a[i] : i < head + repl.length ? repl[i - head] : a[i - head - repl.length + tailFrom];
+  let pre = head;
+  while (pre < a.length && pre < bLength && a[pre] === b(pre)) pre++;
+  let suf = Math.min(a.length - tailFrom, a.length - pre, bLength - pre);
+  while (suf < a.length - pre && suf < bLength - pre && a[a.length - 1 - suf] === b(bLength - 1 - suf)) suf++;
+  const start = Math.max(0, pre - CONTEXT);
+  const keepEnd = Math.max(0, suf - CONTEXT);
+  const bLines = (from: number, to: number): string[] => {
+    const out: string[] = [];
+    for (let i = from; i < to; i++) out.push(b(i));
+    return out;
+  };
+  if (start === 0 && keepEnd === 0) return unifiedDiff(file, original, bLines(0, bLength).join('\n'));
+  const tail = keepEnd > 0 ? '\n' : '';
+  const before = a.slice(start, a.length - keepEnd).join('\n') + tail;
+  const after = bLines(start, bLength - keepEnd).join('\n') + tail;
+  return shiftHunks(
+    createPatch(file, before, after, '', '', { context: CONTEXT }).replace(/^Index: .*\n=+\n/, ''),
+    start,
+  );
 }
