@@ -11,6 +11,7 @@ import { analyze } from './pipeline/analyze.js';
 import type { ProgressFormat } from './progress/types.js';
 import { renderMarkdown } from './render/markdown.js';
 import { renderText } from './render/text.js';
+import { batched, jsonPieces } from './util/json-stream.js';
 
 export type OutputFormat = 'text' | 'md' | 'json';
 
@@ -36,15 +37,18 @@ export interface AnalyzeCommandOpts {
 
 export interface AnalyzeCommandResponse {
   report: BuildReport;
-  output: string;
+  /** The rendering, in pieces (a JSON report of a million steps is longer than one string can be). */
+  output: Iterable<string>;
   /** Things the user should know that are not in the report (e.g. steps that could not be mapped). */
   notices: string[];
   parsedVertices: number;
 }
 
-export function render(report: BuildReport, format: OutputFormat): string {
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  return format === 'md' ? renderMarkdown(report) : renderText(report);
+export function* render(report: BuildReport, format: OutputFormat): Generator<string> {
+  if (format === 'json') {
+    yield* batched(jsonPieces(report, 2));
+    yield '\n';
+  } else yield format === 'md' ? renderMarkdown(report) : renderText(report);
 }
 
 async function loadChanges(opts: AnalyzeCommandOpts, dockerfile: string | null): Promise<ChangeSet> {

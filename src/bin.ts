@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { runCli } from './cli.js';
 
 // Output piped into a program that stops reading (`| head`): exit quietly, as Unix tools do.
@@ -8,7 +9,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 runCli(process.argv.slice(2), {
   stdin: process.stdin,
-  stdout: (text) => process.stdout.write(text),
+  stdout: async (text) => {
+    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  },
   stderr: (text) => process.stderr.write(text),
 }).then(
   (code) => {

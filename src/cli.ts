@@ -36,7 +36,8 @@ const FORMATS: readonly OutputFormat[] = ['text', 'md', 'json'];
 
 interface CliIo {
   stdin: NodeJS.ReadableStream;
-  stdout: (text: string) => void;
+  /** May return a promise: the CLI waits for it before writing more (a pipe that is read slowly). */
+  stdout: (text: string) => unknown;
   stderr: (text: string) => void;
 }
 
@@ -136,7 +137,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`${TOOL_NAME}: no BuildKit progress found in '${log}' (empty, or not a plain/rawjson BuildKit log)\n`);
     return 2;
   }
-  io.stdout(result.output);
+  for (const chunk of result.output) await io.stdout(chunk);
   if (values.out) {
     try {
       const files = await writeReportFiles(result.report, values.out, { charts: !values['no-charts'] });

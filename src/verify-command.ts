@@ -40,7 +40,8 @@ Options:
 Exit codes: 0 verified (whatever each verdict), 1 incomplete report or build failed, 2 bad usage.`;
 
 interface CliIo {
-  stdout: (text: string) => void;
+  /** May return a promise: waited for before writing more (a pipe that is read slowly). */
+  stdout: (text: string) => unknown;
   stderr: (text: string) => void;
 }
 
@@ -167,7 +168,7 @@ export async function runVerifyCli(argv: string[], io: CliIo): Promise<number> {
   });
   const withVerified = withVerifications(result.report, verified);
   const report = redactor.deep(withVerified, reportIds(withVerified));
-  io.stdout(render(report, format));
+  for (const chunk of render(report, format)) await io.stdout(chunk);
   for (const note of verified.notes) io.stderr(`${TOOL_NAME}: note: ${note}\n`);
   const verdicts = (report.analysis?.suggestions ?? [])
     .filter((s) => s.verification)

@@ -37,6 +37,7 @@ import { writeReportFiles } from '../publish/report-files.js';
 import { cacheInputs, parseCacheSpec, type CacheInputs } from '../remote-cache/index.js';
 import { evictionNote, usageDiagnosis } from '../remote-cache/diagnose.js';
 import { fetchCacheUsage } from '../publish/cache-usage.js';
+import { writeJsonFile } from '../util/json-stream.js';
 import { setReportOutputs } from './outputs.js';
 import { captureBuild } from './run-mode.js';
 import { budgetMs, withDeadline } from '../util/deadline.js';
@@ -271,7 +272,7 @@ async function publish(
 ): Promise<void> {
   const reportPath = inputs['report-path'] || join(prepared.workDir, 'buildkit-cache-report.json');
   await mkdir(dirname(reportPath), { recursive: true });
-  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  await writeJsonFile(reportPath, report);
   setReportOutputs(report, reportPath);
   const pending = pendingArtifactFooter(
     inputs.artifact && !artifactUnavailable() ? artifactName(inputs['artifact-name'], inputs['report-id']) : null,
@@ -292,7 +293,7 @@ async function publish(
     // Everything the action did beyond the build, publishing included: the report file and the summary
     // footer get the final figure (the artifact's copy was written before its own upload).
     report.run.overheadSeconds = round(Number(process.hrtime.bigint() - started) / 1e9 - report.run.buildSeconds);
-    await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    await writeJsonFile(reportPath, report);
     core.info(`The action took ${report.run.overheadSeconds.toFixed(2)} s beyond the build`);
   }
   if (process.env.GITHUB_STEP_SUMMARY && (report.run || artifact)) {

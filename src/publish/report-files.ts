@@ -6,6 +6,7 @@ import type { BuildReport } from '../model/report.js';
 import type { Chart } from '../render/charts/types.js';
 import { renderHtml } from '../render/html.js';
 import { renderMarkdown } from '../render/markdown.js';
+import { writeJsonFile } from '../util/json-stream.js';
 
 /** A bigger log would make the artifact slow to upload and to open; the report holds what matters. */
 export const MAX_PROGRESS_BYTES = 100 * 2 ** 20;
@@ -51,7 +52,9 @@ export async function writeReportFiles(report: BuildReport, dir: string, opts: R
     files.push(path);
     return path;
   };
-  await write('report.json', `${JSON.stringify(report, null, 2)}\n`);
+  // In pieces: the JSON of a very large build is longer than a string can be.
+  await writeJsonFile(join(dir, 'report.json'), report);
+  files.push(join(dir, 'report.json'));
   await write('report.md', renderMarkdown(report));
   let charts: Chart[] = [];
   if (opts.charts) {
