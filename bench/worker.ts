@@ -1,15 +1,15 @@
 // One measured case in its own process, so peak RSS belongs to it alone:
 // `node --import tsx bench/worker.ts <case> <file>` prints {seconds, bytes, lines, maxRssMB}.
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { analyzeBuild } from '../src/analysis/index.js';
-import { parseDockerfile } from '../src/dockerfile/parse.js';
+import { createReadStream, statSync } from 'node:fs';
+import { analyzeLog } from '../src/cli.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderText } from '../src/render/text.js';
 import { StringDecoder } from 'node:string_decoder';
 import { buildReport } from '../src/pipeline/build-report.js';
 import { createParser, parseFile } from '../src/progress/index.js';
+import { writeJsonFile } from '../src/util/json-stream.js';
 
-type Case = 'floor-plain' | 'floor-rawjson' | 'parse-plain' | 'parse-rawjson' | 'auto' | 'pipeline';
+type Case = 'floor-plain' | 'floor-rawjson' | 'parse-plain' | 'parse-rawjson' | 'auto' | 'pipeline' | 'report-json';
 
 /** The floor: read the file, decode, split lines (and JSON.parse each line for rawjson). */
 async function floor(file: string, json: boolean): Promise<number> {
@@ -45,30 +45,44 @@ async function parse(file: string, format: 'plain' | 'rawjson'): Promise<number>
   return parsed.lines;
 }
 
-/** The whole CLI pipeline: parse, report with the Dockerfile, analysis, both renderings. */
-async function pipeline(file: string, dockerfilePath: string): Promise<number> {
-  const text = readFileSync(dockerfilePath, 'utf8');
-  const parsed = parseDockerfile(text);
-  const build = await parseFile(file);
-  const report = buildReport(build, { dockerfile: { path: dockerfilePath, parsed, text } });
-  await analyzeBuild(report, {
-    dockerfile: { path: dockerfilePath, text, parsed },
-    contextDir: null,
+/**
+ * The whole pipeline as the CLI runs it (src/cli.ts over src/pipeline/): parse, report, Dockerfile,
+ * analysis (graph, root causes, suggestions, the comparison with a baseline when given), then the
+ * text and the markdown renderings.
+ */
+async function pipeline(file: string, dockerfile: string | null, baseline: string | null): Promise<number> {
+  const { report } = await analyzeLog(createReadStream(file, { highWaterMark: 1 << 20 }), {
+    file,
+    dockerfile,
+    baseline,
+    format: 'text',
   });
   renderMarkdown(report);
   renderText(report);
   return report.steps.length;
 }
 
+/** The JSON report of a log (a baseline for another run), written to `out`. */
+async function reportJson(file: string, out: string): Promise<number> {
+  const { report } = await analyzeLog(createReadStream(file, { highWaterMark: 1 << 20 }), {
+    file,
+    dockerfile: null,
+    format: 'json',
+  });
+  await writeJsonFile(out, report);
+  return report.steps.length;
+}
+
 async function main(): Promise<void> {
-  const [which, file, extra] = process.argv.slice(2) as [Case, string, string];
+  const [which, file, extra, more] = process.argv.slice(2) as [Case, string, string?, string?];
   const started = process.hrtime.bigint();
   let lines: number;
   if (which === 'floor-plain') lines = await floor(file, false);
   else if (which === 'floor-rawjson') lines = await floor(file, true);
   else if (which === 'parse-plain') lines = await parse(file, 'plain');
   else if (which === 'parse-rawjson') lines = await parse(file, 'rawjson');
-  else if (which === 'pipeline') lines = await pipeline(file, extra);
+  else if (which === 'pipeline') lines = await pipeline(file, extra || null, more || null);
+  else if (which === 'report-json') lines = await reportJson(file, extra!);
   else lines = (await parseFile(file)).lines;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const out = { seconds, bytes: statSync(file).size, lines, maxRssMB: process.resourceUsage().maxRSS / 1024 };

@@ -1,0 +1,216 @@
+// The "linear in everything" cases (issue 13), measured side by side in one run: the whole CLI on a
+// log of many builds against the floor, the pipeline at 1k/10k/100k steps, Dockerfile lines and
+// baseline steps with the fitted exponent, a 100,000-step rawjson chain, and a million vertices as
+// JSON. Run by bench/run.ts; `tsx bench/scale.ts [--mb 210]` runs these cases alone and writes
+// bench/scale-results.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BENCH_DIR, generate, rel, ROOT } from './generate.js';
+import { writeDockerfileLines, writeRawjsonSteps } from './scale-gen.js';
+import { writeSteps } from './steps-gen.js';
+
+const OUT = join(BENCH_DIR, 'out', 'scale');
+const SIZES = [1_000, 10_000, 100_000];
+
+export interface ScaleRow {
+  case: string;
+  input: string;
+  n: number | null;
+  seconds: number;
+  peakRssMB: number | null;
+  target: string;
+  verdict: string;
+}
+
+export interface Fit {
+  dimension: string;
+  points: { n: number; seconds: number }[];
+  /** Least-squares slope of log(seconds) on log(n): 1 is linear, 2 quadratic. */
+  exponent: number;
+  target: string;
+  verdict: string;
+}
+
+interface WorkerOut {
+  seconds: number;
+  maxRssMB: number;
+  lines: number;
+}
+
+function worker(args: string[]): WorkerOut {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'worker.ts'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as WorkerOut;
+}
+
+/** The bundled CLI as a user runs it, its output thrown away: wall seconds and peak RSS (GNU time). */
+function cli(args: string[]): { seconds: number; peakRssMB: number; status: number | null } {
+  const sink = openSync('/dev/null', 'w');
+  try {
+    const started = process.hrtime.bigint();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(ROOT, 'dist', 'cli.js'), ...args], {
+      stdio: ['ignore', sink, 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const kb = Number(/(\d+)\s*$/.exec(r.stderr ?? '')?.[1] ?? NaN);
+    return { seconds, peakRssMB: kb / 1024, status: r.status };
+  } finally {
+    closeSync(sink);
+  }
+}
+
+export function fitExponent(points: { n: number; seconds: number }[]): number {
+  const xs = points.map((p) => Math.log(p.n));
+  const ys = points.map((p) => Math.log(Math.max(p.seconds, 1e-6)));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i++) {
+    num += (xs[i] - mx) * (ys[i] - my);
+    den += (xs[i] - mx) ** 2;
+  }
+  return num / den;
+}
+
+const round = (n: number, d = 3) => +n.toFixed(d);
+
+export async function runScale(plainManyBuilds: string): Promise<{ rows: ScaleRow[]; fits: Fit[] }> {
+  mkdirSync(OUT, { recursive: true });
+  const rows: ScaleRow[] = [];
+  const log = (r: ScaleRow) => {
+    rows.push(r);
+    console.log(`${r.case}: ${r.seconds} s${r.peakRssMB !== null ? `, ${r.peakRssMB} MB` : ''} ${r.verdict}`);
+  };
+
+  // 1. A log of many builds: the whole CLI process (--format json) against the floor, same file, same run.
+  const floor = worker(['floor-plain', plainManyBuilds]);
+  const whole = cli(['analyze', plainManyBuilds, '--format', 'json']);
+  const mb = round(statSync(plainManyBuilds).size / 1e6, 0);
+  log({
+    case: 'floor (read + split)',
+    input: rel(plainManyBuilds),
+    n: null,
+    seconds: round(floor.seconds),
+    peakRssMB: round(floor.maxRssMB, 0),
+    target: '',
+    verdict: '',
+  });
+  const ratio = whole.seconds / floor.seconds;
+  log({
+    case: `whole CLI --format json, ${mb} MB plain log of many builds (× floor ${round(ratio, 2)})`,
+    input: rel(plainManyBuilds),
+    n: null,
+    seconds: round(whole.seconds),
+    peakRssMB: round(whole.peakRssMB, 0),
+    target: '≤ 1.5 × floor, RSS < 200 MB',
+    verdict:
+      whole.status !== 0 && whole.status !== 1 ? 'FAILED' : ratio <= 1.5 && whole.peakRssMB < 200 ? 'PASS' : 'BELOW',
+  });
+
+  // 2. Scaling in steps, Dockerfile lines and baseline steps: the pipeline at 1k, 10k and 100k.
+  const fits: Fit[] = [];
+  const fit = (dimension: string, points: { n: number; seconds: number }[]) => {
+    const exponent = round(fitExponent(points), 2);
+    fits.push({ dimension, points, exponent, target: '≤ 1.2', verdict: exponent <= 1.2 ? 'PASS' : 'BELOW' });
+    console.log(`${dimension}: exponent ${exponent}`);
+  };
+
+  const stepPoints: { n: number; seconds: number }[] = [];
+  const baselinePoints: { n: number; seconds: number }[] = [];
+  for (const n of SIZES) {
+    const input = writeSteps(OUT, n);
+    const m = worker(['pipeline', input.log, input.dockerfile]);
+    stepPoints.push({ n: input.steps, seconds: round(m.seconds) });
+    const target = n === 10_000 ? '< 1 s' : n === 100_000 ? '< 10 s, < 1 GB' : '';
+    const ok = n === 10_000 ? m.seconds < 1 : n === 100_000 ? m.seconds < 10 && m.maxRssMB < 1024 : true;
+    log({
+      case: `pipeline with Dockerfile, analysis, text + markdown: ${input.steps} steps`,
+      input: rel(input.log),
+      n: input.steps,
+      seconds: round(m.seconds),
+      peakRssMB: round(m.maxRssMB, 0),
+      target,
+      verdict: target ? (ok ? 'PASS' : 'BELOW') : '',
+    });
+    // A baseline whose every step text changed: matched by id only, after two passes that find nothing.
+    const changed = join(OUT, `steps-${n}-changed.log`);
+    writeFileSync(changed, readFileSync(input.log, 'utf8').replace(/echo step (\d+)/g, 'echo step $1 changed'));
+    const baseline = join(OUT, `steps-${n}-baseline.json`);
+    worker(['report-json', changed, baseline]);
+    const b = worker(['pipeline', input.log, '', baseline]);
+    baselinePoints.push({ n: input.steps, seconds: round(b.seconds) });
+    log({
+      case: `pipeline against a baseline whose texts changed: ${input.steps} steps`,
+      input: rel(input.log),
+      n: input.steps,
+      seconds: round(b.seconds),
+      peakRssMB: round(b.maxRssMB, 0),
+      target: '',
+      verdict: '',
+    });
+  }
+  fit('steps', stepPoints);
+  fit('baseline steps', baselinePoints);
+
+  const linePoints: { n: number; seconds: number }[] = [];
+  for (const n of SIZES) {
+    const input = writeDockerfileLines(OUT, n);
+    const m = worker(['pipeline', input.log, input.dockerfile]);
+    linePoints.push({ n: input.lines, seconds: round(m.seconds) });
+    const target = n === 100_000 ? '< 5 s' : '';
+    log({
+      case: `pipeline on a ${input.lines}-line Dockerfile (${input.steps} steps, every rule firing)`,
+      input: rel(input.dockerfile),
+      n: input.lines,
+      seconds: round(m.seconds),
+      peakRssMB: round(m.maxRssMB, 0),
+      target,
+      verdict: target ? (m.seconds < 5 ? 'PASS' : 'BELOW') : '',
+    });
+  }
+  fit('Dockerfile lines', linePoints);
+
+  // 3. A 100,000-step rawjson chain: one root cause with a cascade of 99,999 steps.
+  const chain = await writeRawjsonSteps(OUT, 100_000, true);
+  const c = worker(['pipeline', chain]);
+  log({
+    case: 'pipeline on a 100,000-step rawjson chain (one root, 99,999 in its cascade)',
+    input: rel(chain),
+    n: 100_000,
+    seconds: round(c.seconds),
+    peakRssMB: round(c.maxRssMB, 0),
+    target: '< 10 s',
+    verdict: c.seconds < 10 ? 'PASS' : 'BELOW',
+  });
+
+  // 4. A million vertices, the whole CLI writing the JSON report.
+  const million = await writeRawjsonSteps(OUT, 1_000_000, false);
+  const j = cli(['analyze', million, '--format', 'json']);
+  log({
+    case: 'whole CLI --format json on 1,000,000 rawjson vertices',
+    input: rel(million),
+    n: 1_000_000,
+    seconds: round(j.seconds),
+    peakRssMB: round(j.peakRssMB, 0),
+    target: 'written (no "Invalid string length")',
+    verdict: j.status === 0 ? 'PASS' : `FAILED (exit ${j.status})`,
+  });
+  return { rows, fits };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const mbArg = process.argv.indexOf('--mb');
+  const manifest = await generate({ targetMB: mbArg === -1 ? 210 : Number(process.argv[mbArg + 1]) });
+  const plain = manifest.files.find((f) => f.format === 'plain' && f.scale === 'full')!;
+  const result = await runScale(plain.path);
+  const file = join(BENCH_DIR, 'scale-results.json');
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...result }, null, 2)}\n`);
+  console.log(`${rel(file)} written`);
+}
