@@ -6,6 +6,7 @@ import { cpus, tmpdir } from 'node:os';
 import { closeSync, openSync, readSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_DIR, generate, rel, ROOT as ROOT_DIR } from './generate.js';
+import { runScale } from './scale.js';
 import { writeSteps } from './steps-gen.js';
 import { engineAvailable, measureOverhead } from './action-overhead.js';
 
@@ -145,6 +146,11 @@ for (const input of [
   });
 }
 
+// Issue 13's cases: the whole CLI on the full plain log (many builds) against its floor, scaling in
+// steps, Dockerfile lines and baseline steps (with the fitted exponent), a 100,000-step rawjson
+// chain and a million vertices as JSON.
+const scale = await runScale(manifest.files.find((f) => f.format === 'plain' && f.scale === 'full')!.path);
+
 // Start-up of the bundled entries, and the size of dist/.
 const tiny = rel(join(ROOT_DIR, 'fixtures', 'recorded', 'node-app-edit.plain.log'));
 const startup = [
@@ -216,6 +222,7 @@ const results = {
   runs: RUNS,
   targetRatio: TARGET_RATIO,
   rows,
+  scale,
 };
 writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(
