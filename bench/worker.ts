@@ -1,7 +1,7 @@
 // One measured case in its own process, so peak RSS belongs to it alone:
 // `node --import tsx bench/worker.ts <case> <file>` prints {seconds, bytes, lines, maxRssMB}.
 import { createReadStream, statSync } from 'node:fs';
-import { analyzeLog } from '../src/cli.js';
+import { analyzeLog } from '../src/analyze-command.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderText } from '../src/render/text.js';
 import { StringDecoder } from 'node:string_decoder';
