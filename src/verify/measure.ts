@@ -51,7 +51,8 @@ export interface EditMeasure {
 /**
  * Compares the build with the edit to the real one. Step ids move when an edit moves lines, so steps
  * are matched by instruction text: within the same target, platform and stage first (the n-th
- * occurrence to the n-th), then by text alone for what is left (an edit that renames or adds stages).
+ * occurrence to the n-th), then by text alone for what is left (an edit that renames or adds stages),
+ * then a RUN the edit extended (another rule's edit folded in appends `&& ...` to it).
  * A cached step after a re-run one (`cachedAfterRerun`) counts as re-run, at the real build's time.
  */
 export function measureEdit(real: BuildReport, withEdit: BuildReport, graph: StepGraph | null): EditMeasure {
@@ -64,9 +65,24 @@ export function measureEdit(real: BuildReport, withEdit: BuildReport, graph: Ste
     if (found) used.add(found);
     return found;
   };
+  const extended = (step: Step): Step | undefined => {
+    const found = candidates.find(
+      (c) =>
+        !used.has(c) &&
+        c.instruction === step.instruction &&
+        (c.target ?? '') === (step.target ?? '') &&
+        (c.platform ?? '') === (step.platform ?? '') &&
+        c.text.length > step.text.length &&
+        c.text.startsWith(step.text) &&
+        /^\s/.test(c.text.slice(step.text.length)),
+    );
+    if (found) used.add(found);
+    return found;
+  };
   const ran = real.steps.filter(reran);
   const pairs = new Map<Step, Step | undefined>(ran.map((s) => [s, match(s, exact)]));
   for (const s of ran) if (!pairs.get(s)) pairs.set(s, match(s, loose));
+  for (const s of ran) if (!pairs.get(s)) pairs.set(s, extended(s));
   const tainted = graph ? cachedAfterRerun(withEdit, graph) : new Set<string>();
   let seconds = rerunSeconds(withEdit);
   const kept: string[] = [];

@@ -193,6 +193,15 @@ describe('measureEdit', () => {
   test('without a graph every cached match counts as kept', () => {
     expect(measureEdit(real, withEdit, null).stepsKeptCached).toEqual(['build#4', 'stage-1#2']);
   });
+
+  test('a RUN the edit extended (another rule folded in: `&& rm -rf ...`) is the same step; a longer word is not', () => {
+    const extended = editLog.replace('RUN npm ci', 'RUN npm ci && rm -rf /root/.npm');
+    const e = report(extended, EDITED.replace('RUN npm ci', 'RUN npm ci && rm -rf /root/.npm'));
+    expect(measureEdit(real, e, null).stepsKeptCached).toContain('build#4');
+    const other = editLog.replace('RUN npm ci', 'RUN npm cix');
+    const o = report(other, EDITED.replace('RUN npm ci', 'RUN npm cix'));
+    expect(measureEdit(real, o, null).stepsKeptCached).not.toContain('build#4');
+  });
 });
 
 describe('verdict', () => {
