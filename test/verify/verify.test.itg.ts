@@ -298,7 +298,9 @@ describeDocker('verify: suggestions measured on real rebuilds', () => {
     expect(top).toMatchObject({ rule: 'manifest-order', verification: { status: 'verified', imageDifferences: [] } });
     expect(top.verification!.secondsSaved!).toBeGreaterThanOrEqual(0.8 * top.savedSeconds!);
     expect(report.analysis!.verification).toMatchObject({ builds: 3, notes: [] });
-    expect(run.summary).toMatch(/measured&#58; with this edit &#96;RUN npm ci&#96; stays cached/);
+    expect(run.summary).toMatch(
+      /Top fix: .*measured: with this edit “RUN npm ci” stays cached; re-run time [\d.]+s → [\d.]+s/,
+    );
     expect(run.stdout).toMatch(/::group::Verifying suggestions/);
     const left = docker(['images', '--format', '{{.Repository}}']).stdout.split('\n');
     expect(left.filter((t) => t.startsWith('bca-verify-'))).toEqual([]);
