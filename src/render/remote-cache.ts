@@ -1,7 +1,8 @@
 // The "Remote cache" section of every human output (markdown for the comment and summary, terminal text, HTML):
 // only when the build used a remote cache or a cache diagnosis fired. Log text (refs, errors, evidence) is escaped.
 import type { BuildReport, CacheDiagnosis, CacheExport, CacheImport, RemoteCacheReport } from '../model/report.js';
-import { escapeHtml, escapeMarkdown, fence } from './escape.js';
+import { escapeHtml, fence } from './escape.js';
+import { codeSpan, proseWithCode, toMarkdown } from './inline.js';
 import { bytes, oneLine, percent, seconds } from './format.js';
 
 /** Diagnoses shown in full; the JSON report has them all. */
@@ -56,30 +57,41 @@ function severityMark(d: CacheDiagnosis): string {
   return d.severity === 'error' ? '❌' : d.severity === 'warning' ? '⚠️' : 'ℹ️';
 }
 
+/** Log-derived prose in a table cell or a line: escaped, any mention or link shown as code. */
 function cell(text: string, max = 80): string {
-  return escapeMarkdown(oneLine(text, max));
+  return toMarkdown([{ text: oneLine(text, max) }], true);
+}
+
+/** A ref or other log value: a code span (inert in GitHub's markdown, and read as it is). */
+function ref(text: string | null, max = 60): string {
+  return text ? codeSpan(oneLine(text, max), true) : '';
+}
+
+/** A sentence of ours that names log values between backticks (the diagnoses write them so). */
+function sentence(text: string, max: number): string {
+  return toMarkdown(proseWithCode(oneLine(text, max)));
 }
 
 export function remoteCacheMarkdown(report: BuildReport): string[] {
   const rc = remoteCacheOf(report);
   if (!rc) return [];
-  const out = ['', '### Remote cache', '', cell(remoteCacheHeadline(rc), 300)];
+  const out = ['', '### Remote cache', '', sentence(remoteCacheHeadline(rc), 300)];
   if (rc.imports.length || rc.exports.length) {
     out.push('', '| | Backend | Ref | Time | Outcome | Detail |', '|---|---|---|---:|---|---|');
     for (const i of rc.imports.slice(0, MAX_ROWS)) {
       const detail = i.layersFound !== null ? `${i.layersFound} layers found` : '';
       out.push(
-        `| import | ${i.backend} | ${cell(i.ref, 60)} | ${seconds(i.seconds)} | ${importOutcome(i)} | ${cell(detail)} |`,
+        `| import | ${i.backend} | ${ref(i.ref)} | ${seconds(i.seconds)} | ${importOutcome(i)} | ${cell(detail)} |`,
       );
     }
     for (const e of rc.exports.slice(0, MAX_ROWS)) {
       out.push(
-        `| export | ${e.backend} | ${cell(e.ref ?? '', 60)} | ${seconds(e.seconds)} | ${exportOutcome(e)} | ${cell(exportDetail(e))} |`,
+        `| export | ${e.backend} | ${ref(e.ref)} | ${seconds(e.seconds)} | ${exportOutcome(e)} | ${cell(exportDetail(e))} |`,
       );
     }
   }
   for (const d of rc.diagnoses.slice(0, MAX_DIAGNOSES)) {
-    out.push('', `${severityMark(d)} **${d.kind}**: ${cell(d.message, 600)}`);
+    out.push('', `${severityMark(d)} **${d.kind}**: ${sentence(d.message, 600)}`);
     if (d.evidence.length) out.push('', fence(d.evidence.map((e) => oneLine(e, 300)).join('\n')));
     if (d.fix) out.push('', 'Fix:', '', fence(d.fix, 'yaml'));
   }

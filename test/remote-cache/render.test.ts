@@ -24,7 +24,7 @@ describe('remote cache section', () => {
     const r = fromFile('recorded', 'remote-cache-import-edit.plain.log');
     const md = renderMarkdown(r);
     expect(md).toContain('### Remote cache');
-    expect(md).toContain('| import | registry | localhost&#58;5516/bca/rc&#58;main | 0.0s | read |  |');
+    expect(md).toContain('| import | registry | `localhost:5516/bca/rc:main` | 0.0s | read |  |');
     expect(md).toContain('**min-mode-stages-missed**');
     expect(md).toContain('```yaml\ncache-to: type=registry,ref=localhost:5516/bca/rc:main,mode=max');
     const text = renderText(r);
@@ -51,9 +51,9 @@ describe('remote cache section', () => {
     expect(r.failed).toBe(false);
     const md = renderMarkdown(r);
     const section = md.slice(md.indexOf('### Remote cache'), md.indexOf('<details>'));
-    // Log text outside code fences is escaped; inside a fence (evidence, fix) GitHub shows it as it is.
-    const prose = section.replace(/^(`{3,})[a-z]*\n[\s\S]*?\n\1$/gm, '');
-    expect(prose).toContain('&#60;img src&#61;x');
+    // Log text is inert: in code spans and fences GitHub shows it as it is; outside them it is escaped.
+    expect(section).toContain('`evil.io/<img src=x onerror=alert(1)>@admin[x](http://y):t`');
+    const prose = section.replace(/^(`{3,})[a-z]*\n[\s\S]*?\n\1$/gm, '').replace(/(`+)[^`]*?\1/g, '');
     expect(prose).not.toMatch(/<img|@admin|\]\(http/);
     expect(section.match(/^```/gm)!.length % 2).toBe(0);
     const html = renderHtml(r, []);
