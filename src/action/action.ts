@@ -38,6 +38,7 @@ import { cacheInputs, parseCacheSpec, type CacheInputs } from '../remote-cache/i
 import { evictionNote, usageDiagnosis } from '../remote-cache/diagnose.js';
 import { fetchCacheUsage } from '../publish/cache-usage.js';
 import { writeJsonFile } from '../util/json-stream.js';
+import { workflowRunUrl } from '../publish/run-url.js';
 import { setReportOutputs } from './outputs.js';
 import { captureBuild } from './run-mode.js';
 import { budgetMs, withDeadline } from '../util/deadline.js';
@@ -251,6 +252,10 @@ async function analyzeAcquired(
   // Named "`main` @ abc1234" in the outputs: the branch the store restored it from.
   if (report.comparison && prepared.stored?.plan.restore)
     report.comparison.baseline.branch = prepared.stored.plan.restore;
+  // And linked to the workflow run that built it, when the store recorded one.
+  const baseRun = prepared.stored?.history.builds.at(-1)?.runUrl;
+  if (report.comparison && prepared.stored?.baseline && typeof baseRun === 'string')
+    report.comparison.baseline.runUrl = baseRun;
   for (const w of report.sizes?.warnings ?? []) core.warning(inert(w));
   for (const u of report.dockerfile?.unmapped ?? [])
     core.warning(inert(`step ${u.id} not found in the Dockerfile: ${u.reason}`));
@@ -531,7 +536,7 @@ async function saveStored(stored: Stored, report: BuildReport, exitCode: number)
   }
   try {
     const { key, saved } = await withDeadline(
-      saveBaseline(stored.cache, stored.plan, report, stored.history, github.context.sha),
+      saveBaseline(stored.cache, stored.plan, report, stored.history, github.context.sha, workflowRunUrl()),
       budgetMs(BUDGETS.save),
       'saving the baseline',
     );

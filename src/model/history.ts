@@ -9,6 +9,8 @@ export interface HistoryEntry {
   /** Step id → status. */
   steps: Record<string, StepStatus>;
   seconds: number | null;
+  /** The workflow run that built it (its page on GitHub), when the action saved it in one. */
+  runUrl?: string;
 }
 
 export interface History {

@@ -129,8 +129,14 @@ export async function restoreBaseline(cache: CacheApi, plan: StorePlan, reportId
   }
 }
 
-export function historyEntry(report: BuildReport, commit: string, branch: string): HistoryEntry {
+export function historyEntry(
+  report: BuildReport,
+  commit: string,
+  branch: string,
+  runUrl: string | null = null,
+): HistoryEntry {
   return {
+    ...(runUrl ? { runUrl } : {}),
     commit,
     branch,
     createdAt: report.generatedAt,
@@ -146,12 +152,13 @@ export async function saveBaseline(
   report: BuildReport,
   previous: History,
   commit: string,
+  runUrl: string | null = null,
 ): Promise<{ key: string; saved: boolean }> {
   if (!plan.saveKey || !plan.restore) throw new Error('this event does not save a baseline');
   await rm(plan.dir, { recursive: true, force: true });
   try {
     await mkdir(plan.dir, { recursive: true });
-    const builds = [...previous.builds, historyEntry(report, commit, plan.restore)].slice(-HISTORY_LIMIT);
+    const builds = [...previous.builds, historyEntry(report, commit, plan.restore, runUrl)].slice(-HISTORY_LIMIT);
     await writeFile(join(plan.dir, 'baseline.json'), JSON.stringify(report));
     await writeFile(join(plan.dir, 'history.json'), JSON.stringify({ schemaVersion: 1, builds } satisfies History));
     const id = await cache.saveCache([plan.cachePath], plan.saveKey);

@@ -4,6 +4,7 @@ import { codeSpan } from '../render/inline.js';
 import { renderFitted } from '../render/markdown.js';
 import type { UploadedArtifact } from './artifact-name.js';
 import { withRetry } from './retry.js';
+import { workflowRunUrl } from './run-url.js';
 
 type Octokit = ReturnType<typeof getOctokit>;
 
@@ -43,9 +44,8 @@ export function commentBody(report: BuildReport, footer: string): string {
  */
 export function pendingArtifactFooter(name: string | null, env: NodeJS.ProcessEnv = process.env): string {
   if (!name) return '';
-  const { GITHUB_SERVER_URL: server = 'https://github.com', GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
-  const url = repo && run ? `${server}/${repo}/actions/runs/${run}` : '';
-  const where = /^https?:\/\/[^\s()<>]+$/.test(url) ? ` on [the workflow run](${url})` : '';
+  const url = workflowRunUrl(env);
+  const where = url ? ` on [the workflow run](${url})` : '';
   return `\nCharts, the HTML report and the JSON report: artifact ${codeSpan(name)}${where}.\n`;
 }
 

@@ -42,6 +42,14 @@ beforeAll(async () => {
   // A run-mode report with sizes, as the action writes it.
   reports.push({
     ...reports[1],
+    comparison: {
+      ...reports[1].comparison!,
+      baseline: {
+        ...reports[1].comparison!.baseline,
+        branch: 'main',
+        runUrl: 'https://github.com/acme/app/actions/runs/1',
+      },
+    },
     run: {
       cli: 'buildx',
       args: ['buildx', 'build', '.'],

@@ -189,6 +189,9 @@ describe('baseline store', () => {
     expect(pr.summary).toMatch(/lost (its|their) cache|cached → ran|regression/i);
     // The baseline is named by the branch it came from and its commit.
     expect(pr.summary).toContain('cached on `main` @ `aaaaaaa` re-ran here.');
+    // And linked to the run that built it.
+    expect(r.comparison?.baseline.runUrl).toBe('https://github.com/acme/app/actions/runs/4242');
+    expect(pr.summary).toContain('Baseline run: https://github.com/acme/app/actions/runs/4242');
     // A pull request reads, never writes: no entry others could restore.
     expect(results.calls.slice(calls).filter((c) => c.startsWith('CacheService'))).toEqual([
       'CacheService/GetCacheEntryDownloadURL',
