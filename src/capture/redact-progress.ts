@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import type { Redactor } from '../model/redact.js';
+import { InputDecoder } from '../util/decode.js';
 import { Utf8Pieces } from '../util/utf8.js';
 
 interface LogRecord {
@@ -116,7 +118,8 @@ export function redactProgressLine(line: string, redactor: Redactor): string {
 export async function copyRedacted(src: string, dest: string, redactor: Redactor): Promise<void> {
   const out = createWriteStream(dest);
   const progress = new ProgressRedactor(redactor);
-  const lines = createInterface({ input: createReadStream(src), crlfDelay: Infinity });
+  // Decoded as the parser decodes it (UTF-16 from Windows PowerShell, a BOM): a value is only found in text.
+  const lines = createInterface({ input: Readable.from(decoded(src)), crlfDelay: Infinity });
   const write = async (text: string) => {
     if (!out.write(`${text}\n`)) await once(out, 'drain');
   };
@@ -127,6 +130,12 @@ export async function copyRedacted(src: string, dest: string, redactor: Redactor
     out.end();
     await once(out, 'close');
   }
+}
+
+async function* decoded(src: string): AsyncGenerator<string | Uint8Array> {
+  const decoder = new InputDecoder();
+  for await (const chunk of createReadStream(src)) yield* decoder.write(chunk as Buffer);
+  yield* decoder.end();
 }
 
 /** A whole progress text redacted as a stream (a build record read back from BuildKit's history). */

@@ -74,6 +74,23 @@ describe('secrets never published', () => {
     expect(report.steps.find((s) => s.id === 'deps#2')?.logTail).toEqual(['the token is *** and then more']);
   });
 
+  test.each(['utf16le', 'utf16be'])(
+    '2. a log-file in %s (Windows PowerShell tee) is decoded before it is redacted into progress.log',
+    async (encoding) => {
+      const log = hostileRawjson({ output: [`npm token: ${SECRET}\n`] }).replace(/\n/g, '\r\n');
+      const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(log, 'utf16le')]);
+      const bytes = encoding === 'utf16le' ? le : Buffer.from(le).swap16();
+      const logFile = join(scratch(), 'build.log');
+      writeFileSync(logFile, bytes);
+      const run = await runAction({ 'log-file': logFile, charts: 'false', 'build-args': `NPM_TOKEN=${SECRET}` }, {});
+      expect(run.status).toBe(0);
+      expect(leaks(published(run), [SECRET])).toEqual([]);
+      const progress = readFileSync(join(run.outputs['report-dir'], 'progress.log'), 'utf8');
+      expect(progress).toContain('"vertexes"');
+      expect(reportOf(run).steps.find((s) => s.id === 'deps#2')?.logTail).toEqual(['npm token: ***']);
+    },
+  );
+
   test('5. extra-args: --build-arg (both forms), --secret and --ssh values are masked and redacted', async () => {
     const dir = scratch();
     writeFileSync(join(dir, 'npmrc'), 'FILE-SECRET-99\n');

@@ -77,7 +77,13 @@ export function filesUnder(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of readdirSync(dir, { recursive: true }) as string[]) {
     const path = join(dir, name);
-    if (statSync(path).isFile()) out[path] = readFileSync(path, 'latin1') + '\n' + readFileSync(path, 'utf8');
+    // Also as UTF-16 text (any byte order): the NULs beside each ASCII character taken out.
+    if (statSync(path).isFile())
+      out[path] = [
+        readFileSync(path, 'latin1'),
+        readFileSync(path, 'utf8'),
+        readFileSync(path, 'latin1').replace(/\0/g, ''),
+      ].join('\n');
   }
   return out;
 }
