@@ -22,6 +22,8 @@ import { reportOf, runAction } from '../support/action-runner.js';
 const available = dockerAvailable();
 const describeDocker = describeWithDocker(available);
 const TAG_PREFIX = 'i17-verify';
+/** A suffix of this run's own, for build-arg values (an edit gets one in `repo`). */
+const UNIQUE = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 interface Scenario {
   dir: string;
@@ -143,7 +145,8 @@ describeDocker('verify: suggestions measured on real rebuilds', () => {
     [
       'arg-placement',
       'suggest-experiments/arg-placement',
-      { baseArgs: { VERSION: 'one-1' }, prArgs: { VERSION: 'two-2' } },
+      // Values of this run only: builds of an earlier run with the same values are still in the shared cache.
+      { baseArgs: { VERSION: `one-${UNIQUE}` }, prArgs: { VERSION: `two-${UNIQUE}` } },
       'RUN sleep 2 && echo deps > /deps.txt',
     ],
   ] as const)(
