@@ -193,9 +193,17 @@ export function gainText(s: Suggestion, stepText: (id: string) => string | null 
 
 /** A step's instruction text by id, for naming the steps a verified edit kept cached. */
 export function stepTextOf(report: BuildReport): (id: string) => string | null {
-  const byId = new Map(report.steps.map((s) => [s.id, s.text]));
-  return (id) => byId.get(id) ?? null;
+  let lookup = stepTexts.get(report);
+  if (!lookup) {
+    const byId = new Map(report.steps.map((s) => [s.id, s.text]));
+    lookup = (id) => byId.get(id) ?? null;
+    stepTexts.set(report, lookup);
+  }
+  return lookup;
 }
+
+/** One lookup per report: the renderers ask for it once per suggestion. */
+const stepTexts = new WeakMap<BuildReport, (id: string) => string | null>();
 
 /** "re-ran in 3 of the last 5 builds of `main`", when the baseline store's history backs the suggestion. */
 export function historyText(s: Suggestion): Inline[] {

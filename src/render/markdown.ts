@@ -21,7 +21,7 @@ import {
   type CauseGroup,
 } from './answer.js';
 import { fence } from './escape.js';
-import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stageSteps, stepSeconds } from './format.js';
+import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stepSeconds, stepsByStage } from './format.js';
 import { code, codeSpan, joinInline, proseWithCode, toMarkdown, type Inline } from './inline.js';
 import { remoteCacheMarkdown } from './remote-cache.js';
 
@@ -351,6 +351,7 @@ function stepRow(step: Step, sizes: boolean): string {
 function allStepsSection(report: BuildReport): Section {
   const lines = ['', '<details><summary>All steps</summary>', ''];
   const sizes = report.steps.some((s) => s.sizeBytes !== null);
+  const byStage = stepsByStage(report.steps);
   for (const s of report.stages) {
     lines.push(
       `#### ${md([code(s.key, 60)])}`,
@@ -358,7 +359,7 @@ function allStepsSection(report: BuildReport): Section {
       `| Step | Status | Time | Share | Line |${sizes ? ' Size |' : ''} Instruction |`,
       `|---|---|---:|---:|---:|${sizes ? '---:|' : ''}---|`,
     );
-    for (const step of stageSteps(report.steps, s.key)) lines.push(stepRow(step, sizes));
+    for (const step of byStage.get(s.key) ?? []) lines.push(stepRow(step, sizes));
     lines.push('');
   }
   lines.push('</details>');

@@ -16,7 +16,7 @@ import {
   whyPhrase,
   type CauseGroup,
 } from './answer.js';
-import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stageSteps, stepSeconds } from './format.js';
+import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stepSeconds, stepsByStage } from './format.js';
 import { code, joinInline, toText } from './inline.js';
 import { remoteCacheText } from './remote-cache.js';
 
@@ -95,6 +95,7 @@ export function renderText(report: BuildReport): string {
     out.push(`Image: ${img ? `${bytes(img.sizeBytes)} (${img.ref})` : 'not measured'}`);
     for (const n of report.sizes.notMeasured) out.push(`  size of ${n.stage} not measured: ${oneLine(n.reason, 140)}`);
   }
+  const byStage = stepsByStage(report.steps);
   for (const stage of report.stages) {
     const declared =
       stage.declaredSteps !== null && stage.declaredSteps !== stage.steps ? ` of ${stage.declaredSteps} declared` : '';
@@ -102,7 +103,7 @@ export function renderText(report: BuildReport): string {
     out.push(
       `Stage ${stage.key}: ${stage.steps} steps${declared}, cache hits ${percent(stage.cachedRatio)}, ${stageSeconds(stage)}`,
     );
-    for (const step of stageSteps(report.steps, stage.key)) out.push(stepLine(step));
+    for (const step of byStage.get(stage.key) ?? []) out.push(stepLine(step));
   }
   const slow = report.slowestRan.map((id) => byId.get(id)!).filter((s) => s && (s.seconds ?? 0) >= 0.05);
   if (slow.length) {

@@ -129,11 +129,28 @@ function compose(before: string, own: string, base: string): string | false {
  */
 function mergeOverlapping(list: Suggestion[], text: string): Suggestion[] {
   const out: { s: Suggestion; after: string | null }[] = [];
+  // Per file, each edited line's first (best-ranked) owner in `out`: the overlap is found through the
+  // suggestion's own lines, not by comparing it with every earlier one.
+  const owners = new Map<string, Map<number, number>>();
+  const claim = (index: number) => {
+    const s = out[index].s;
+    let lines = owners.get(s.file);
+    if (!lines) owners.set(s.file, (lines = new Map()));
+    for (const l of edited(s)) if (!lines.has(l) || lines.get(l)! > index) lines.set(l, index);
+  };
   for (const s of list) {
-    const mine = edited(s);
-    const overlap = out.find((o) => o.s.file === s.file && [...edited(o.s)].some((l) => mine.has(l)));
+    const lines = owners.get(s.file);
+    let first = -1;
+    if (lines) {
+      for (const l of edited(s)) {
+        const i = lines.get(l);
+        if (i !== undefined && (first === -1 || i < first)) first = i;
+      }
+    }
+    const overlap = first === -1 ? undefined : out[first];
     if (!overlap) {
       out.push({ s, after: null });
+      claim(out.length - 1);
       continue;
     }
     const base = overlap.s.file === s.file && overlap.after === null ? applyPatch(text, overlap.s.diff) : overlap.after;
@@ -144,7 +161,10 @@ function mergeOverlapping(list: Suggestion[], text: string): Suggestion[] {
     if (both === false) {
       // Two moves of one rule that do not compose (two ARGs moved down) stay two suggestions; another
       // rule's edit of the same lines waits for the better-ranked one to be applied.
-      if (overlap.s.rule === s.rule) out.push({ s, after: null });
+      if (overlap.s.rule === s.rule) {
+        out.push({ s, after: null });
+        claim(out.length - 1);
+      }
       continue;
     }
     overlap.after = both;
@@ -154,6 +174,7 @@ function mergeOverlapping(list: Suggestion[], text: string): Suggestion[] {
     o.lines = { start: Math.min(o.lines.start, s.lines.start), end: Math.max(o.lines.end, s.lines.end) };
     o.protects = [...new Set([...o.protects, ...s.protects])];
     o.diff = unifiedDiff(o.file, text, both);
+    claim(first); // its range grew
   }
   return out.map((x) => x.s);
 }
