@@ -74,9 +74,9 @@ export function renderText(report: BuildReport): string {
       for (const line of s.logTail.slice(-TAIL_LINES)) out.push(`    | ${oneLine(lastFrame(line), 160)}`);
     }
   }
-  out.push(...causeSections(report, byId));
-  out.push(...remoteCacheText(report));
-  out.push(...suggestionLines(report));
+  // Appended line by line: a spread of 100,000 suggestions' lines overflows the call stack.
+  for (const part of [causeSections(report, byId), remoteCacheText(report), suggestionLines(report)])
+    for (const line of part) out.push(line);
 
   if (report.builder) out.push('', `Builder: ${report.builder.name} (${report.builder.driver} driver)`);
   const c = t.counts;

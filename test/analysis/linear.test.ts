@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { Lines, unifiedDiff, unifiedDiffOfEdit } from '../../src/analysis/suggest/text.js';
 import { analyze } from '../../src/pipeline/analyze.js';
 import { renderText } from '../../src/render/text.js';
+import type { Suggestion } from '../../src/model/report.js';
 
 const digest = (i: number) => `sha256:${i.toString(16).padStart(64, '0')}`;
 const time = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
@@ -64,3 +65,23 @@ describe('unifiedDiffOfEdit', () => {
     );
   });
 });
+
+test('the terminal text of 60,000 suggestions: no stack overflow (a spread of their lines overflowed)', async () => {
+  const { report } = await analyze({ log: Readable.from([rawjsonChain(3)]), file: null });
+  const one: Suggestion = {
+    rule: 'cache-mount',
+    title: 'Cache the package manager download folder',
+    file: 'Dockerfile',
+    lines: { start: 3, end: 3 },
+    why: 'why',
+    diff: '--- Dockerfile\n+++ Dockerfile\n@@ -3 +3 @@\n-RUN a\n+RUN b\n',
+    evidence: 'static',
+    savedSeconds: null,
+    protects: [],
+    gain: { kind: 'seconds', value: 5, basis: 'estimated' },
+    confidence: 'low',
+  };
+  report.analysis!.suggestions = Array.from({ length: 60_000 }, () => one);
+  const text = renderText(report);
+  expect(text.split('\n').filter((l) => l.includes('[cache-mount]'))).toHaveLength(60_000);
+}, 60_000);
