@@ -19,9 +19,25 @@ function piece(value: unknown, indent: string, step: string): string | undefined
   return text === undefined ? undefined : text.replace(/\n/g, `\n${indent}`);
 }
 
+/**
+ * True when `value` holds fewer than WHOLE entries in all, nested ones included: then it is stringified
+ * whole. A few keys may hold a huge array (a root cause's cascade of a million step ids).
+ */
+function small(value: object): boolean {
+  let left = WHOLE;
+  const stack: object[] = [value];
+  while (stack.length) {
+    const v = stack.pop()!;
+    const entries = Array.isArray(v) ? (v as unknown[]) : Object.values(v);
+    left -= entries.length;
+    if (left < 0) return false;
+    for (const x of entries) if (isContainer(x)) stack.push(x);
+  }
+  return true;
+}
+
 function* walk(value: unknown, indent: string, step: string): Generator<string> {
-  const size = Array.isArray(value) ? value.length : isContainer(value) ? Object.keys(value).length : 0;
-  if (!isContainer(value) || size < WHOLE) {
+  if (!isContainer(value) || small(value)) {
     yield piece(value, indent, step) ?? 'null';
     return;
   }

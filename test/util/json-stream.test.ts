@@ -39,6 +39,15 @@ describe('jsonPieces', () => {
     expect(pieces.length).toBeGreaterThan(10_000);
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(200);
   });
+
+  test('nor of a long array deep inside an object of few keys (a root cause and its cascade)', () => {
+    const value = {
+      analysis: { rootCauses: [{ stepId: 's#2', cascade: Array.from({ length: 10_000 }, (_, i) => `s#${i}`) }] },
+    };
+    const pieces = [...jsonPieces(value, 2)];
+    expect(pieces.join('')).toBe(JSON.stringify(value, null, 2));
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(200);
+  });
 });
 
 test('batched: pieces gathered into strings of about the size asked, nothing lost', () => {
