@@ -3,6 +3,7 @@
 // the root cause that set them off. The renderers only lay these out (markdown, text, HTML).
 import type { BuildReport, Comparison, RootCause, Step, StepChange, Suggestion } from '../model/report.js';
 import { code, joinInline, strong, type Inline } from './inline.js';
+import { MIN_GAIN } from '../analysis/suggest/index.js';
 import { bytes, lastFrame, oneLine, percent, seconds, stepSeconds } from './format.js';
 
 /** Instruction text in sentences and table cells: long RUNs are cut (the JSON report has them whole). */
@@ -281,6 +282,15 @@ export function headline(report: BuildReport): Headline {
   const none = noneCached(report);
   const top = report.analysis?.suggestions[0];
   const fix = top ? [fixLine(top, top.evidence === 'data' ? 'Top fix' : 'Tip', stepTextOf(report))] : [];
+  // Steps re-ran, the Dockerfile was read, and no rule found an edit worth its gain: say so, not nothing.
+  const noFix: Inline[][] =
+    !top && report.dockerfile && report.analysis
+      ? [
+          [
+            `No Dockerfile change found that would save ${seconds(MIN_GAIN.seconds)} or ${bytes(MIN_GAIN.bytes)} per build here.`,
+          ],
+        ]
+      : [];
   const cmp = report.comparison;
   const counts = report.totals.counts;
 
@@ -352,7 +362,7 @@ export function headline(report: BuildReport): Headline {
         ),
       ];
       const lines = causeLines(g, report, none, lead);
-      return incomplete({ kind: 'regressions', lines: [...lines, ...fix] });
+      return incomplete({ kind: 'regressions', lines: [...lines, ...fix, ...noFix] });
     }
   }
 
@@ -369,7 +379,7 @@ export function headline(report: BuildReport): Headline {
             ],
           ]
         : [];
-    return incomplete({ kind: 'reran', lines: [...lines, ...fix, ...coldBase] });
+    return incomplete({ kind: 'reran', lines: [...lines, ...fix, ...noFix, ...coldBase] });
   }
 
   if (reran === 0 && counts.cached > 0) {

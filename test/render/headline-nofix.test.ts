@@ -1,0 +1,46 @@
+// The headline says what to change, and when nothing is worth changing it says that too, rather than nothing.
+import { headline } from '../../src/render/answer.js';
+import { toText } from '../../src/render/inline.js';
+import type { BuildReport } from '../../src/model/report.js';
+import { analyzeRecorded } from '../support/reports.js';
+
+const text = (r: BuildReport) =>
+  headline(r)
+    .lines.map((l) => toText(l))
+    .join('\n');
+const NONE = 'No Dockerfile change found that would save 2.0s or 1.0 MB per build here.';
+
+test('steps re-ran, the Dockerfile was read, no suggestion is worth its gain: the headline says so', async () => {
+  const report = await analyzeRecorded('node-app-edit.plain.log');
+  expect(report.analysis!.suggestions).toEqual([]);
+  expect(headline(report).kind).toBe('reran');
+  expect(text(report)).toContain(NONE);
+});
+
+test('not with a suggestion to show, nor without a Dockerfile (no rule could run)', async () => {
+  const report = await analyzeRecorded('node-app-edit.plain.log');
+  const withFix: BuildReport = {
+    ...report,
+    analysis: {
+      ...report.analysis!,
+      suggestions: [
+        {
+          rule: 'manifest-order',
+          title: 'Copy the npm manifests and install before copying the sources',
+          file: 'Dockerfile',
+          lines: { start: 5, end: 6 },
+          why: 'w',
+          diff: '',
+          evidence: 'data',
+          savedSeconds: 3,
+          protects: [],
+          gain: { kind: 'seconds', value: 3, basis: 'measured' },
+          confidence: 'high',
+        },
+      ],
+    },
+  };
+  expect(text(withFix)).toContain('Top fix: Copy the npm manifests');
+  expect(text(withFix)).not.toContain(NONE);
+  expect(text({ ...report, dockerfile: null })).not.toContain(NONE);
+});
