@@ -4,26 +4,14 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { jest } from '@jest/globals';
-import { runCli } from '../../src/cli.js';
 import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseText } from '../../src/progress/index.js';
+import { cli } from '../support/cli.js';
 import { fixture, rootDir } from '../support/fixtures.js';
 
 // Starts the bundled CLI as a process.
 jest.setTimeout(60_000);
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdin: Readable.from(['']),
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-  });
-  return { code, stdout, stderr };
-}
 
 const log = fixture('recorded', 'node-app-edit.plain.log');
 

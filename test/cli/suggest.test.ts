@@ -3,22 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { runCli } from '../../src/cli.js';
 import type { SuggestFileResponse } from '../../src/suggest-file.js';
+import { cli } from '../support/cli.js';
 import { fixture, listFixtures, rootDir } from '../support/fixtures.js';
 import { applied } from '../support/suggest-helpers.js';
-
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdin: Readable.from(['']),
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-  });
-  return { code, stdout, stderr };
-}
 
 const BAD = fixture('dockerfiles-bad');
 const badRules = readdirSync(BAD, { withFileTypes: true })
