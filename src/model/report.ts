@@ -46,6 +46,11 @@ export interface Step {
   sizeBytes: number | null;
   /** Labels of other stages' steps that BuildKit ran as this one vertex (identical steps run once). */
   sharedWith: string[];
+  /**
+   * The bake/compose targets this one vertex served, when more than its label's (BuildKit runs a step that several
+   * targets share once, under one target's label); absent otherwise. It counts in each of their target summaries.
+   */
+  targets?: string[];
   error: string | null;
   /** For a re-run step: a root cause of misses, or a cascade of the root causes named (ids). */
   miss?: { role: 'root' | 'cascade'; roots: string[] };
@@ -83,6 +88,10 @@ export interface TargetSummary {
   cachedRatio: number | null;
   /** Sum of its steps' times. */
   seconds: number;
+  /** True when a step's time in the sum is only a lower bound (see Step.secondsAtLeast). */
+  secondsAtLeast?: boolean;
+  /** Of its steps, those BuildKit ran once for this target and others (listed under another target's label). */
+  sharedSteps?: number;
   /** Bytes of its build context sent, when printed. */
   contextBytes: number | null;
 }

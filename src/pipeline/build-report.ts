@@ -14,6 +14,7 @@ import { stageKey, stepId } from '../model/step-id.js';
 import { mapSteps } from '../dockerfile/map-steps.js';
 import type { Dockerfile } from '../dockerfile/parse.js';
 import { isImportVertex, remoteCacheReport, type CacheInputs } from '../remote-cache/index.js';
+import { markSharedTargets, targetsOf } from './shared-targets.js';
 
 export interface BuildReportOpts {
   /** The log's file name, as the user gave it. */
@@ -195,12 +196,16 @@ function toTargets(steps: Step[], stages: StageSummary[], transfers: { target: s
     return t;
   };
   for (const stage of stages) if (stage.target !== null) get(stage.target).stages.push(stage.key);
+  // A step BuildKit ran once for several targets counts in each: each target's view is its whole chain.
   for (const step of steps) {
-    if (step.target === null) continue;
-    const t = get(step.target);
-    t.steps++;
-    t.counts[step.status]++;
-    if (step.seconds !== null) t.seconds += step.seconds;
+    for (const name of targetsOf(step)) {
+      const t = get(name);
+      t.steps++;
+      t.counts[step.status]++;
+      if (step.seconds !== null) t.seconds += step.seconds;
+      if (step.secondsAtLeast) t.secondsAtLeast = true;
+      if (step.targets) t.sharedSteps = (t.sharedSteps ?? 0) + 1;
+    }
   }
   for (const c of transfers)
     if (c.target !== null) get(c.target).contextBytes = (get(c.target).contextBytes ?? 0) + c.bytes;
@@ -266,6 +271,7 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
     for (const [key, id] of byVertex) idByKey.set(key, id);
     for (const step of steps) step.inputs = step.inputs.map((id) => renamed.get(id) ?? id);
   }
+  markSharedTargets(steps);
   const stages = toStages(steps);
   const counts = emptyCounts();
   for (const step of steps) counts[step.status]++;

@@ -22,7 +22,10 @@ export function manyStages(report: BuildReport): boolean {
 export function stepPlace(step: Step, report: BuildReport): Inline[] {
   const parts: Inline[][] = [];
   if (step.lines) parts.push([linesLabel(step.lines)]);
-  if (manyStages(report)) parts.push(['stage ', code(step.stageKey, 40)]);
+  if (step.targets) parts.push(['targets ', ...joinInline(step.targets.slice(0, 3).map((t) => [code(t, 40)]))]);
+  else if (step.target !== null && (report.targets?.length ?? 0) > 1) parts.push(['target ', code(step.target, 40)]);
+  const stage = step.target === null ? step.stageKey : [step.platform, step.stage].filter(Boolean).join('/');
+  if (manyStages(report) && stage) parts.push(['stage ', code(stage, 40)]);
   return parts.length ? joinInline(parts) : [];
 }
 

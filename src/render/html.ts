@@ -154,6 +154,24 @@ function stagesSection(report: BuildReport): string {
   return `<section id="stages"><h2>Stages</h2><table><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></section>`;
 }
 
+/** Per bake/compose target: each counts the steps BuildKit ran once for it and others. */
+function targetsSection(report: BuildReport): string {
+  const targets = report.targets ?? [];
+  if (!targets.length) return '';
+  const head =
+    '<tr><th>Target</th><th>Stages</th><th class="n">Steps</th><th class="n">Cached</th><th class="n">Ran</th>' +
+    '<th class="n">Errors</th><th class="n">Cache hits</th><th class="n">Time</th><th class="n">Context</th>' +
+    '<th class="n">Ran once with others</th></tr>';
+  const rows = targets.map(
+    (t) =>
+      `<tr><td>${text(t.name, 200)}</td><td>${text(t.stages.join(', '), 300)}</td><td class="n">${t.steps}</td>` +
+      `<td class="n">${t.counts.cached}</td><td class="n">${t.counts.ran}</td><td class="n">${t.counts.error}</td>` +
+      `<td class="n">${percent(t.cachedRatio)}</td><td class="n">${stageSeconds(t)}</td>` +
+      `<td class="n">${bytes(t.contextBytes)}</td><td class="n">${t.sharedSteps ?? ''}</td></tr>`,
+  );
+  return `<section id="targets"><h2>Targets</h2><table><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></section>`;
+}
+
 function regressionsSection(report: BuildReport, byId: Map<string, Step>): string {
   const c = report.comparison;
   if (!c) return '';
@@ -332,11 +350,14 @@ function stepsSection(report: BuildReport, byId: Map<string, Step>): string {
     const shared = s.sharedWith.length
       ? ` <span class="note">(ran once, also for ${text(s.sharedWith.join(', '), 300)})</span>`
       : '';
+    const targets = s.targets
+      ? ` <span class="note">(ran once for targets ${text(s.targets.join(', '), 300)})</span>`
+      : '';
     return (
       `<tr class="s-${text(s.status, 20)}"><td class="id"><code>${text(s.id, 200)}</code></td><td class="id">${text(s.stageKey, 200)}</td>` +
       `<td class="n">${stepLines(s)}</td><td>${badge(s.status)}${missNote(s, report, byId)}</td><td class="n">${stepTime(s)}</td>` +
       `<td class="n">${s.share === null || s.status === 'source' ? '' : percent(s.share)}</td>` +
-      `<td class="n">${s.sizeBytes === null ? '' : bytes(s.sizeBytes)}</td><td class="code">${text(s.text)}${shared}</td></tr>`
+      `<td class="n">${s.sizeBytes === null ? '' : bytes(s.sizeBytes)}</td><td class="code">${text(s.text)}${shared}${targets}</td></tr>`
     );
   });
   return (
@@ -432,6 +453,7 @@ export function renderHtml(report: BuildReport, charts: Chart[]): string {
     criticalPathSection(report, byId),
     warningsSection(report, byId),
     chartsSection(charts),
+    targetsSection(report),
     stagesSection(report),
     stepsSection(report, byId),
     '</main>',

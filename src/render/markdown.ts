@@ -282,11 +282,12 @@ function stagesSection(report: BuildReport): Section {
   const t = cmp?.thresholds;
   const lines = [
     '',
-    '<details><summary>Stages</summary>',
+    report.targets?.length ? '<details><summary>Targets and stages</summary>' : '<details><summary>Stages</summary>',
     '',
     `| Stage | Steps | Cached | Ran | Errors | Cache hits | Time | Size |${cmp ? ' Δ time | Δ size |' : ''}`,
     `|---|---:|---:|---:|---:|---:|---:|---:|${cmp ? '---:|---:|' : ''}`,
   ];
+  lines.splice(2, 0, ...targetRows(report));
   for (const s of report.stages.slice(0, MAX_ROWS)) {
     const c = changes.get(s.key);
     const deltas =
@@ -301,6 +302,23 @@ function stagesSection(report: BuildReport): Section {
     lines.push('', `${report.stages.length - MAX_ROWS} more stages in the JSON report.`);
   lines.push(...chartLines(report), '', '</details>');
   return { name: 'stages', importance: 4, lines };
+}
+
+/** A bake/compose build's targets, before its stages: each counts the steps BuildKit ran once for it and others. */
+function targetRows(report: BuildReport): string[] {
+  const targets = report.targets ?? [];
+  if (!targets.length) return [];
+  const rows = [
+    '',
+    '| Target | Steps | Cached | Ran | Errors | Cache hits | Time | Context | Ran once with others |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const t of targets.slice(0, MAX_ROWS))
+    rows.push(
+      `| ${cellMd([code(t.name, 60)])} | ${t.steps} | ${t.counts.cached} | ${t.counts.ran} | ${t.counts.error} | ${percent(t.cachedRatio)} | ${stageSeconds(t)} | ${bytes(t.contextBytes)} | ${t.sharedSteps ?? ''} |`,
+    );
+  if (targets.length > MAX_ROWS) rows.push('', `${targets.length - MAX_ROWS} more targets in the JSON report.`);
+  return rows;
 }
 
 function slowestSection(report: BuildReport, byId: Map<string, Step>): Section {
@@ -344,8 +362,11 @@ function stepRow(step: Step, sizes: boolean): string {
   const shared = step.sharedWith.length
     ? ` (ran once, also for ${cellMd(joinInline(step.sharedWith.slice(0, 5).map((s) => [code(s, 40)])))})`
     : '';
+  const targets = step.targets
+    ? ` (ran once for targets ${cellMd(joinInline(step.targets.slice(0, 5).map((t) => [code(t, 40)])))})`
+    : '';
   const size = sizes ? ` ${step.sizeBytes === null ? '' : bytes(step.sizeBytes)} |` : '';
-  return `| ${idx} | ${step.status} | ${time} | ${share} | ${line} |${size} ${cellMd([code(step.text, 80)])}${shared} |`;
+  return `| ${idx} | ${step.status} | ${time} | ${share} | ${line} |${size} ${cellMd([code(step.text, 80)])}${shared}${targets} |`;
 }
 
 function allStepsSection(report: BuildReport): Section {

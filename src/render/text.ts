@@ -1,4 +1,4 @@
-import type { BuildReport, Step } from '../model/report.js';
+import type { BuildReport, StageSummary, Step } from '../model/report.js';
 import {
   baselineCold,
   baselineName,
@@ -31,8 +31,9 @@ function stepLine(step: Step): string {
   const where = step.lines ? `L${step.lines.start}` : '';
   const size = step.sizeBytes !== null ? `  [${bytes(step.sizeBytes)}]` : '';
   const shared = step.sharedWith.length ? `  [ran once, also for ${step.sharedWith.join(', ')}]` : '';
+  const targets = step.targets ? `  [ran once for targets ${step.targets.join(', ')}]` : '';
   const miss = step.miss ? `  (${step.miss.role === 'root' ? 'root cause' : 'set off by an earlier step'})` : '';
-  return `  ${idx.padStart(6)}  ${step.status.padEnd(10)} ${time.padStart(7)} ${share.padStart(4)}  ${where.padEnd(5)}${oneLine(step.text, 90)}${size}${shared}${miss}`;
+  return `  ${idx.padStart(6)}  ${step.status.padEnd(10)} ${time.padStart(7)} ${share.padStart(4)}  ${where.padEnd(5)}${oneLine(step.text, 90)}${size}${shared}${targets}${miss}`;
 }
 
 function causeLines(g: CauseGroup, report: BuildReport, byId: Map<string, Step>, none: boolean): string[] {
@@ -51,6 +52,50 @@ function causeLines(g: CauseGroup, report: BuildReport, byId: Map<string, Step>,
     out.push(
       `           then re-ran ${after.length} step${after.length === 1 ? '' : 's'}: ${toText(joinInline(named))}${more}`,
     );
+  }
+  return out;
+}
+
+function stageHead(stage: StageSummary, name: string): string {
+  const declared =
+    stage.declaredSteps !== null && stage.declaredSteps !== stage.steps ? ` of ${stage.declaredSteps} declared` : '';
+  return `${name}: ${stage.steps} steps${declared}, cache hits ${percent(stage.cachedRatio)}, ${stageSeconds(stage)}`;
+}
+
+/**
+ * Per stage and its steps; a build of several bake/compose targets as target → stage → step, each target's rollup
+ * counting the steps BuildKit ran once for it and others (listed once, under the label BuildKit printed).
+ */
+function stageBlocks(report: BuildReport): string[] {
+  const out: string[] = [];
+  const byStage = stepsByStage(report.steps);
+  const stageByKey = new Map(report.stages.map((s) => [s.key, s]));
+  const listed = new Set<string>();
+  for (const t of report.targets ?? []) {
+    const facts = [`${t.steps} steps`, `cache hits ${percent(t.cachedRatio)}`, stageSeconds(t)];
+    if (t.contextBytes !== null) facts.push(`context ${bytes(t.contextBytes)}`);
+    if (t.sharedSteps) facts.push(`${t.sharedSteps} ran once with other targets`);
+    out.push('', `Target ${t.name}: ${facts.join(', ')}`);
+    for (const key of t.stages) {
+      const stage = stageByKey.get(key);
+      if (!stage) continue;
+      listed.add(key);
+      // A target's unnamed single stage is the target itself: no second heading.
+      const sub = stage.stage ?? stage.platform;
+      if (sub !== null || t.stages.length > 1) out.push(stageHead(stage, `  Stage ${sub ?? '(default)'}`));
+      for (const step of byStage.get(key) ?? []) out.push(stepLine(step));
+    }
+    for (const step of report.steps) {
+      if (!step.targets?.includes(t.name) || step.target === t.name) continue;
+      out.push(
+        `          also ${oneLine(step.text, 60)} (listed under target ${step.target}: BuildKit ran it once for both)`,
+      );
+    }
+  }
+  for (const stage of report.stages) {
+    if (listed.has(stage.key)) continue;
+    out.push('', stageHead(stage, `Stage ${stage.key}`));
+    for (const step of byStage.get(stage.key) ?? []) out.push(stepLine(step));
   }
   return out;
 }
@@ -95,16 +140,7 @@ export function renderText(report: BuildReport): string {
     out.push(`Image: ${img ? `${bytes(img.sizeBytes)} (${img.ref})` : 'not measured'}`);
     for (const n of report.sizes.notMeasured) out.push(`  size of ${n.stage} not measured: ${oneLine(n.reason, 140)}`);
   }
-  const byStage = stepsByStage(report.steps);
-  for (const stage of report.stages) {
-    const declared =
-      stage.declaredSteps !== null && stage.declaredSteps !== stage.steps ? ` of ${stage.declaredSteps} declared` : '';
-    out.push('');
-    out.push(
-      `Stage ${stage.key}: ${stage.steps} steps${declared}, cache hits ${percent(stage.cachedRatio)}, ${stageSeconds(stage)}`,
-    );
-    for (const step of byStage.get(stage.key) ?? []) out.push(stepLine(step));
-  }
+  out.push(...stageBlocks(report));
   const slow = report.slowestRan.map((id) => byId.get(id)!).filter((s) => s && (s.seconds ?? 0) >= 0.05);
   if (slow.length) {
     out.push('', 'Slowest re-run steps:');

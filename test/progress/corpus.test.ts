@@ -39,6 +39,12 @@ interface Expected {
     contextBytes: number | null;
     /** Bytes of build context per target, when the build sent several. */
     targetContexts?: Record<string, number>;
+    /**
+     * Steps per target, counted by reading the log: a vertex BuildKit ran once for several targets (printed under
+     * one label) counts in each, and `sharedSteps` names those `[label] text → targets` it served.
+     */
+    targetSteps?: Record<string, number>;
+    sharedSteps?: Record<string, string[]>;
   };
 }
 
@@ -107,6 +113,14 @@ describe('corpus logs', () => {
     if (build.targetContexts) {
       expect(Object.fromEntries((report.targets ?? []).map((t) => [t.name, t.contextBytes]))).toEqual(
         build.targetContexts,
+      );
+    }
+    if (build.targetSteps) {
+      expect(Object.fromEntries((report.targets ?? []).map((t) => [t.name, t.steps]))).toEqual(build.targetSteps);
+    }
+    if (build.sharedSteps) {
+      expect(Object.fromEntries(report.steps.filter((s) => s.targets).map((s) => [s.name, s.targets]))).toEqual(
+        build.sharedSteps,
       );
     }
     // Complete means: it did not fail, it is no tail, and no step was left unfinished.
