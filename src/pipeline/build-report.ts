@@ -185,7 +185,12 @@ function contextTransfers(vertices: Vertex[]): { target: string | null; bytes: n
 }
 
 /** Per bake/compose target: its stages and their rollup (only when the build has targets). */
-function toTargets(steps: Step[], stages: StageSummary[], transfers: { target: string | null; bytes: number }[]) {
+function toTargets(
+  steps: Step[],
+  stages: StageSummary[],
+  transfers: { target: string | null; bytes: number }[],
+  names: string[],
+) {
   const byName = new Map<string, TargetSummary>();
   const get = (name: string): TargetSummary => {
     let t = byName.get(name);
@@ -196,6 +201,8 @@ function toTargets(steps: Step[], stages: StageSummary[], transfers: { target: s
     return t;
   };
   for (const stage of stages) if (stage.target !== null) get(stage.target).stages.push(stage.key);
+  // In the log's order; a target with no step of its own is listed too (with 0 steps when none could be told).
+  for (const name of names) get(name);
   // A step BuildKit ran once for several targets counts in each: each target's view is its whole chain.
   for (const step of steps) {
     for (const name of targetsOf(step)) {
@@ -213,7 +220,8 @@ function toTargets(steps: Step[], stages: StageSummary[], transfers: { target: s
     t.cachedRatio = cachedRatio(t.counts);
     t.seconds = round(t.seconds);
   }
-  return [...byName.values()];
+  const rank = new Map(names.map((n, i) => [n, i]));
+  return [...byName.values()].sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity));
 }
 
 /**
@@ -271,7 +279,9 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
     for (const [key, id] of byVertex) idByKey.set(key, id);
     for (const step of steps) step.inputs = step.inputs.map((id) => renamed.get(id) ?? id);
   }
-  markSharedTargets(steps);
+  // Every target the build served, those with no step of their own too (`[bot] exporting to image` only).
+  const targetNames = [...new Set(parsed.vertices.map((v) => v.label.target).filter((t): t is string => t !== null))];
+  markSharedTargets(steps, targetNames);
   const stages = toStages(steps);
   const counts = emptyCounts();
   for (const step of steps) counts[step.status]++;
@@ -313,7 +323,7 @@ export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): Bu
     inputs: opts.cacheInputs ?? null,
   });
   const transfers = contextTransfers(parsed.vertices);
-  const targets = toTargets(steps, stages, transfers);
+  const targets = toTargets(steps, stages, transfers, targetNames);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: VERSION },

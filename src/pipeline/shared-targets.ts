@@ -49,10 +49,10 @@ function samePrefix(a: Chain, b: Chain, index: number): boolean {
  * hole proves nothing. Where two steps could have filled a hole, the one with the chain's own step count is taken;
  * still two, none is (no guess). Returns the number of steps marked.
  */
-export function markSharedTargets(steps: Step[]): number {
+export function markSharedTargets(steps: Step[], allTargets: string[] = []): number {
   const byTarget = chains(steps);
-  if (byTarget.size < 2) return 0;
-  const order = [...byTarget.keys()];
+  const order = [...new Set([...allTargets, ...byTarget.keys()])];
+  if (order.length < 2 || byTarget.size === 0) return 0;
   const served = new Map<Step, Set<string>>();
   for (const [target, stages] of byTarget) {
     for (const [stage, chain] of stages) {
@@ -73,8 +73,37 @@ export function markSharedTargets(steps: Step[]): number {
       }
     }
   }
+  const stepless = order.filter((t) => !byTarget.has(t));
+  const chain = stepless.length ? oneChain(byTarget) : null;
+  for (const step of chain ?? []) {
+    let set = served.get(step);
+    if (!set) served.set(step, (set = new Set([step.target!])));
+    for (const t of stepless) set.add(t);
+  }
   for (const [step, set] of served) step.targets = order.filter((t) => set.has(t));
   return served.size;
+}
+
+/**
+ * The steps of the one single-stage chain all targets printed between them (each index 1..N printed once, N the same
+ * for all), or null. A target that printed no step of its own (only its export) had every step run under another
+ * target's label: when the build shows one chain, that is its chain; with more, which one is not in the log.
+ */
+function oneChain(byTarget: Map<string, Map<string, Chain>>): Step[] | null {
+  let declared: number | null = null;
+  const at = new Map<number, Step>();
+  for (const stages of byTarget.values()) {
+    for (const [stage, chain] of stages) {
+      if (stage !== '' || (declared !== null && chain.declared !== declared)) return null;
+      declared = chain.declared;
+      for (const [index, step] of chain.printed) {
+        if (at.has(index) || step.count !== declared) return null;
+        at.set(index, step);
+      }
+    }
+  }
+  if (declared === null || at.size !== declared) return null;
+  return [...at.values()];
 }
 /** The targets a step counts in: those it served, else its label's. */
 export function targetsOf(step: Pick<Step, 'target' | 'targets'>): string[] {

@@ -93,7 +93,8 @@ function assignTokens(label: VertexLabel, tokens: string[], targets: ReadonlySet
     label.target = names[0];
     label.stage = names.slice(1).join(' ');
   } else if (names.length === 1) {
-    if (targets.has(names[0]) && label.index !== null) label.target = names[0];
+    // A known target prefix is the target on its steps and on its bookkeeping (`[api] exporting to image`).
+    if (targets.has(names[0])) label.target = names[0];
     else label.stage = names[0];
   }
 }

@@ -22,8 +22,12 @@ export function manyStages(report: BuildReport): boolean {
 export function stepPlace(step: Step, report: BuildReport): Inline[] {
   const parts: Inline[][] = [];
   if (step.lines) parts.push([linesLabel(step.lines)]);
-  if (step.targets) parts.push(['targets ', ...joinInline(step.targets.slice(0, 3).map((t) => [code(t, 40)]))]);
-  else if (step.target !== null && (report.targets?.length ?? 0) > 1) parts.push(['target ', code(step.target, 40)]);
+  const all = report.targets?.length ?? 0;
+  if (step.targets && all > 2 && step.targets.length === all) parts.push([`all ${all} targets`]);
+  else if (step.targets) {
+    const more = step.targets.length > 3 ? [` and ${step.targets.length - 3} more`] : [];
+    parts.push(['targets ', ...joinInline(step.targets.slice(0, 3).map((t) => [code(t, 40)])), ...more]);
+  } else if (step.target !== null && (report.targets?.length ?? 0) > 1) parts.push(['target ', code(step.target, 40)]);
   const stage = step.target === null ? step.stageKey : [step.platform, step.stage].filter(Boolean).join('/');
   if (manyStages(report) && stage) parts.push(['stage ', code(stage, 40)]);
   return parts.length ? joinInline(parts) : [];
@@ -53,8 +57,11 @@ function evidenceOf(cause: RootCause): Pick<RootCause, 'kind' | 'confidence' | '
   return extra.length ? extra : [cause];
 }
 
-/** Why a root step re-ran, as a phrase after its name ("copied a changed file, `src/util.js`"). */
-export function whyPhrase(cause: RootCause, noneCached: boolean): Inline[] {
+/**
+ * Why a root step re-ran, as a phrase after "why:" ("copied a changed file, `src/util.js`"); `subject` makes each
+ * phrase follow a step's name or "it" as a sentence ("it shows no visible change", not "it no visible change").
+ */
+export function whyPhrase(cause: RootCause, noneCached: boolean, subject = false): Inline[] {
   const phrases = evidenceOf(cause).map((e): Inline[] => {
     switch (e.kind) {
       case 'content-changed':
@@ -62,17 +69,27 @@ export function whyPhrase(cause: RootCause, noneCached: boolean): Inline[] {
         if (e.files.length) return [`copied ${e.files.length} changed files: `, ...list(e.files)];
         return ['most likely copied changed files (give the changed files to name them)'];
       case 'instruction-changed':
-        return ['its Dockerfile line changed'];
+        return [subject ? 'has a changed Dockerfile line' : 'its Dockerfile line changed'];
       case 'base-image-changed':
-        return ['its base image changed'];
+        return [subject ? 'is on a changed base image' : 'its base image changed'];
       case 'build-arg-changed':
         return e.args.length === 1
           ? ['reads the build-arg ', code(e.args[0], 60), ', whose value most likely changed']
           : ['reads the build-args ', ...list(e.args, 5), ', one of whose values most likely changed'];
       default:
-        return noneCached
-          ? ['nothing in this build was cached (a new builder, ', code('--no-cache'), ' or an evicted cache)']
-          : ['no visible change: its cache entry was evicted or not available to this builder'];
+        if (noneCached)
+          return [
+            subject
+              ? 'ran in a build where nothing was cached (a new builder, '
+              : 'nothing in this build was cached (a new builder, ',
+            code('--no-cache'),
+            ' or an evicted cache)',
+          ];
+        return [
+          subject
+            ? 'shows no visible change: its cache entry was evicted or not available to this builder'
+            : 'no visible change: its cache entry was evicted or not available to this builder',
+        ];
     }
   });
   return joinInline(phrases, '; ');
@@ -260,7 +277,7 @@ function causeLines(g: CauseGroup, report: BuildReport, none: boolean, lead: Inl
       ? `; with the ${others} step${others === 1 ? '' : 's'} after it, ${seconds(g.cause.seconds)} in all`
       : `; ${seconds(g.cause.seconds)}`;
   const who: Inline[] = g.root && g.root !== step ? ['Why: ', ...stepName(g.root, report), ' '] : ['Why: it '];
-  return [first, [...who, ...whyPhrase(g.cause, none), total, '.']];
+  return [first, [...who, ...whyPhrase(g.cause, none, true), total, '.']];
 }
 
 function failedStep(report: BuildReport): Step | undefined {

@@ -91,3 +91,8 @@ export function suggestionGain(s: Pick<Suggestion, 'savedSeconds' | 'evidence' |
           : `${g.value} layer(s) fewer`;
   return `${tag}; gain ${amount} (${g.basis}), confidence ${s.confidence}`;
 }
+
+/** The targets one vertex served: "all 4 targets" when it served every one, else "targets a, b". */
+export function servedTargets(targets: string[], all = 0): string {
+  return all > 2 && targets.length === all ? `all ${all} targets` : `targets ${targets.join(', ')}`;
+}

@@ -16,7 +16,17 @@ import {
   whyPhrase,
   type CauseGroup,
 } from './answer.js';
-import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stepSeconds, stepsByStage } from './format.js';
+import {
+  bytes,
+  lastFrame,
+  oneLine,
+  percent,
+  seconds,
+  servedTargets,
+  stageSeconds,
+  stepSeconds,
+  stepsByStage,
+} from './format.js';
 import { code, joinInline, toText } from './inline.js';
 import { remoteCacheText } from './remote-cache.js';
 
@@ -24,14 +34,14 @@ const TAIL_LINES = 10;
 /** Steps named under a root cause (the JSON report has them all). */
 const CASCADE_NAMED = 10;
 
-function stepLine(step: Step): string {
+function stepLine(step: Step, all = 0): string {
   const idx = step.index === null ? '' : `${step.index}/${step.count}`;
   const time = stepSeconds(step);
   const share = step.share === null || step.status === 'source' ? '' : percent(step.share);
   const where = step.lines ? `L${step.lines.start}` : '';
   const size = step.sizeBytes !== null ? `  [${bytes(step.sizeBytes)}]` : '';
   const shared = step.sharedWith.length ? `  [ran once, also for ${step.sharedWith.join(', ')}]` : '';
-  const targets = step.targets ? `  [ran once for targets ${step.targets.join(', ')}]` : '';
+  const targets = step.targets ? `  [ran once for ${servedTargets(step.targets, all)}]` : '';
   const miss = step.miss ? `  (${step.miss.role === 'root' ? 'root cause' : 'set off by an earlier step'})` : '';
   return `  ${idx.padStart(6)}  ${step.status.padEnd(10)} ${time.padStart(7)} ${share.padStart(4)}  ${where.padEnd(5)}${oneLine(step.text, 90)}${size}${shared}${targets}${miss}`;
 }
@@ -83,12 +93,14 @@ function stageBlocks(report: BuildReport): string[] {
       // A target's unnamed single stage is the target itself: no second heading.
       const sub = stage.stage ?? stage.platform;
       if (sub !== null || t.stages.length > 1) out.push(stageHead(stage, `  Stage ${sub ?? '(default)'}`));
-      for (const step of byStage.get(key) ?? []) out.push(stepLine(step));
+      for (const step of byStage.get(key) ?? []) out.push(stepLine(step, report.targets?.length));
     }
-    for (const step of report.steps) {
-      if (!step.targets?.includes(t.name) || step.target === t.name) continue;
+    const elsewhere = report.steps.filter((step) => step.targets?.includes(t.name) && step.target !== t.name);
+    if (elsewhere.length) {
+      const under = [...new Set(elsewhere.map((step) => step.target))].join(', ');
+      const named = elsewhere.length <= 2 ? `: ${elsewhere.map((step) => oneLine(step.text, 50)).join('; ')}` : '';
       out.push(
-        `          also ${oneLine(step.text, 60)} (listed under target ${step.target}: BuildKit ran it once for both)`,
+        `          + ${elsewhere.length} step${elsewhere.length === 1 ? '' : 's'} listed under ${under} (BuildKit ran ${elsewhere.length === 1 ? 'it' : 'them'} once for this target too)${named}`,
       );
     }
   }

@@ -132,8 +132,8 @@ describe('targets and build contexts', () => {
     const r = corpus('plain-compose-bake-four-targets-cut-in-cargo-build');
     expect(r.targets!.map((t) => [t.name, t.stages.length, t.steps, t.contextBytes])).toEqual([
       ['backend', 2, 8, 366690],
-      ['agent', 2, 18, 496],
       ['frontend', 2, 12, 5420],
+      ['agent', 2, 18, 496],
       ['website', 4, 17, 7370],
     ]);
     expect(r.totals.contextBytes).toBe(496 + 366690 + 5420 + 7370);

@@ -5,6 +5,9 @@ import { parseText } from '../../src/progress/index.js';
 import { buildReport } from '../../src/pipeline/build-report.js';
 import { renderText } from '../../src/render/text.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
+import { readFileSync } from 'node:fs';
+import { fixture } from '../support/fixtures.js';
+import { analyze } from '../../src/pipeline/analyze.js';
 
 /** A plain log from `[label] text` / status pairs, numbered as BuildKit prints them. */
 function log(vertices: [string, 'CACHED' | string][]): string {
@@ -47,7 +50,9 @@ describe('steps BuildKit ran once for several targets', () => {
     expect(text).toContain('Target api: 5 steps, cache hits 75%');
     expect(text).toContain('Target migrate: 5 steps, cache hits 75%');
     expect(text).toMatch(/RUN npm ci +\[ran once for targets api, migrate\]/);
-    expect(text).toContain('also RUN npm ci (listed under target migrate: BuildKit ran it once for both)');
+    expect(text).toContain(
+      '+ 2 steps listed under migrate (BuildKit ran them once for this target too): WORKDIR /app; RUN npm ci',
+    );
     expect(text).not.toMatch(/^Stage api/m);
     const md = renderMarkdown(report(twoServices));
     expect(md).toContain('| `api` | 5 | 3 | 1 | 0 | 75% |');
@@ -104,5 +109,32 @@ describe('steps BuildKit ran once for several targets', () => {
     expect(Object.fromEntries(r.steps.filter((s) => s.targets).map((s) => [s.name, s.targets]))).toEqual({
       '[c 2/3] RUN true': ['a', 'b', 'c'],
     });
+  });
+
+  test('a target that printed no step of its own gets the one chain the others printed, never a guess among two', async () => {
+    const file = fixture('corpus', 'plain-compose-bake-four-services-one-dockerfile-all-shared.log');
+    const { report: real } = await analyze({ parsed: parseText(readFileSync(file)), file: 'x.log' });
+    const text = renderText(real);
+    expect(text).toContain('Target bot: 5 steps, cache hits 75%');
+    expect(text).toContain('+ 5 steps listed under api, worker (BuildKit ran them once for this target too)');
+    expect(text).toMatch(/COPY \. \. +\[ran once for all 4 targets\]/);
+    expect(text).toContain('`COPY . .` re-ran: 0.1s, 6% of the build (all 4 targets).');
+
+    const two = report(
+      log([
+        ['[a internal] load build definition from Dockerfile', '0.0s'],
+        ['[b internal] load build definition from Dockerfile.b', '0.0s'],
+        ['[a 1/2] FROM docker.io/library/alpine:3', '0.1s'],
+        ['[b 1/2] FROM docker.io/library/debian:12', '0.1s'],
+        ['[a 2/2] RUN a', '1.0s'],
+        ['[b 2/2] RUN b', '1.0s'],
+        ['[c] exporting to image', '0.1s'],
+      ]),
+    );
+    expect(two.targets!.map((t) => [t.name, t.steps])).toEqual([
+      ['a', 2],
+      ['b', 2],
+      ['c', 0],
+    ]);
   });
 });

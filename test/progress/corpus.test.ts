@@ -38,7 +38,7 @@ interface Expected {
     targets: string[];
     contextBytes: number | null;
     /** Bytes of build context per target, when the build sent several. */
-    targetContexts?: Record<string, number>;
+    targetContexts?: Record<string, number | null>;
     /**
      * Steps per target, counted by reading the log: a vertex BuildKit ran once for several targets (printed under
      * one label) counts in each, and `sharedSteps` names those `[label] text → targets` it served.
