@@ -2,10 +2,8 @@
 // WebAssembly). A word inside a string, a comment or a here-document body is never a command; each command
 // comes with its arguments unquoted and its `VAR=value` prefixes. The parser loads once (asynchronously);
 // parsing is synchronous after that.
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { Language, Parser, type Node } from 'web-tree-sitter';
+import { baselineWasmOnly, readBundledAsset } from '../util/wasm-assets.js';
 
 /** File name in dist/ → the file in node_modules it is copied from (scripts/bundle.mjs copies the same). */
 export const SHELL_ASSETS = {
@@ -39,32 +37,15 @@ export interface Shell {
   parse(script: string): ShellScript;
 }
 
-function missing(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
-}
-
-/** An asset next to this code (the bundle), else from node_modules (running from src/). */
-async function asset(name: keyof typeof SHELL_ASSETS): Promise<Uint8Array> {
-  const here = new URL(`./${name}`, import.meta.url);
-  try {
-    return await readFile(here);
-  } catch (err) {
-    if (!missing(err)) throw err;
-  }
-  try {
-    return await readFile(createRequire(import.meta.url).resolve(SHELL_ASSETS[name]));
-  } catch (err) {
-    if (!missing(err)) throw err;
-    throw new Error(`shell parser asset ${name} not found: neither ${fileURLToPath(here)} nor in node_modules`);
-  }
-}
+/** An asset next to the bundle, else from node_modules. */
+const asset = (name: keyof typeof SHELL_ASSETS) => readBundledAsset(name, SHELL_ASSETS[name]);
 
 let loading: Promise<Shell> | null = null;
 
 /** The shell parser (loaded once). */
 export function loadShell(): Promise<Shell> {
   loading ??= (async () => {
+    baselineWasmOnly();
     const runtime = await asset('tree-sitter.wasm');
     await Parser.init({ wasmBinary: runtime });
     const bash = await Language.load(await asset('tree-sitter-bash.wasm'));

@@ -22,9 +22,9 @@ async function readImage(
   stage: DockerfileStage,
   sizes: SizeCollector,
 ): Promise<{ map: LayerMap; sizeBytes: number } | string> {
-  const inspect = await opts.images.inspect(ref);
+  // Two independent docker calls, asked at once (each costs tens of milliseconds).
+  const [inspect, history] = await Promise.all([opts.images.inspect(ref), opts.images.history(ref)]);
   if (!inspect.available) return inspect.reason;
-  const history = await opts.images.history(ref);
   if (!history.available) return history.reason;
   const map = mapLayers(history.entries, opts.dockerfile, stage);
   // Cross-checks of what the CLI said; a disagreement is worth saying, not worth a lost size.

@@ -27,6 +27,22 @@ export interface ReportFiles {
   warnings: string[];
 }
 
+/**
+ * Loads the chart renderers ahead of use: vega's modules, resvg's WebAssembly and the fonts, and one tiny chart
+ * drawn so that vega's code is warm. The action starts it before the build, whose time it then overlaps (most of
+ * the charts' cost is this first load); a failure here is left for drawing the charts to report.
+ */
+export async function prepareCharts(): Promise<void> {
+  const [{ specToSvg }, { preparePng }] = await Promise.all([
+    import('../render/charts/index.js'),
+    import('../render/charts/png.js'),
+  ]);
+  await Promise.all([
+    preparePng(),
+    specToSvg({ data: { values: [{ x: 1 }] }, mark: 'bar', encoding: { x: { field: 'x', type: 'quantitative' } } }),
+  ]);
+}
+
 async function drawCharts(report: BuildReport, dir: string, files: string[]): Promise<Chart[]> {
   // Loaded lazily: the chart libraries and the wasm renderer are most of dist/ and most of the start-up.
   const { renderCharts } = await import('../render/charts/index.js');

@@ -2,6 +2,7 @@
 // the charts are drawn in DejaVu Sans, shipped with the bundle (see assets.ts). Loaded lazily.
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
 import { FONT_FAMILY, readAsset } from './assets.js';
+import { baselineWasmOnly } from '../../util/wasm-assets.js';
 
 export interface PngOptions {
   /** Pixels per SVG unit (default 2, for sharp text); lowered so that no side exceeds 8000 pixels. */
@@ -16,6 +17,7 @@ let ready: Promise<Uint8Array[]> | null = null;
 /** Loads the wasm and the fonts once; a failure is not kept (the next call tries again). */
 function load(): Promise<Uint8Array[]> {
   ready ??= (async () => {
+    baselineWasmOnly();
     const [wasm, regular, bold] = await Promise.all([
       readAsset('resvg.wasm'),
       readAsset('DejaVuSans.ttf'),
@@ -28,6 +30,11 @@ function load(): Promise<Uint8Array[]> {
     throw err;
   });
   return ready;
+}
+
+/** Compiles the wasm and reads the fonts now (the action does it while the build runs). */
+export async function preparePng(): Promise<void> {
+  await load();
 }
 
 type Rendered = ReturnType<InstanceType<typeof Resvg>['render']>;
