@@ -181,5 +181,6 @@ export function runScript(source: string[]): string {
   }
   // Comment lines inside a continued instruction are dropped by the Dockerfile parser (not in a here-document).
   const body = first.includes('<<') ? rest : rest.filter((l) => !/^\s*#/.test(l));
-  return [first, ...body].join('\n');
+  // RUN's flags can go on over continuation lines (`RUN --mount=a \` then `    --mount=b \`): not part of the script.
+  return [first, ...body].join('\n').replace(/^(?:[ \t]*(?:\\\r?\n)?[ \t]*--\S+)+[ \t]*(?:\\\r?\n)?/, '');
 }
