@@ -20,7 +20,7 @@ import type { Redactor } from '../model/redact.js';
 import type { BuildReport, Suggestion, Verification } from '../model/report.js';
 import { createParser } from '../progress/index.js';
 import { imageDifferences, snapshotImage, type ImageSnapshot } from './image.js';
-import { measureEdit, minGain, rerunSeconds, round, verdict } from './measure.js';
+import { measureEdit, minGain, rerunSeconds, round, runStartSeconds, verdict } from './measure.js';
 import { buildGraph, type StepGraph } from '../analysis/graph.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { baseFile, copyContext, copyTree, gitBase, revertToBase, type GitBase } from './scratch.js';
@@ -348,7 +348,8 @@ export async function verifySuggestions(opts: VerifyOpts): Promise<VerifyRespons
         ...measureEdit(opts.report, second.report, second.graph),
         imageDifferences: imageDifferences(a.without, withEdit).map((d) => opts.redactor.text(d)),
       };
-      const v = verdict(measured);
+      const startSeconds = runStartSeconds(opts.report);
+      const v = verdict({ ...measured, startSeconds });
       return {
         status: v.status,
         ...measured,
@@ -358,7 +359,7 @@ export async function verifySuggestions(opts: VerifyOpts): Promise<VerifyRespons
             ? 'the final image differs with the edit: not recommended'
             : v.status === 'no-gain'
               ? measured.stepsKeptCached.length
-                ? `saves under ${minGain(measured.baseRerunSeconds).toFixed(1)} s, within what re-run steps vary by`
+                ? `saves under ${minGain(measured.baseRerunSeconds, startSeconds).toFixed(1)} s, within what re-run steps vary by`
                 : 'no step that re-ran stays cached with the edit'
               : second.report.steps.some((x) => x.status === 'ran')
                 ? null

@@ -206,16 +206,25 @@ describe('measureEdit', () => {
 
 describe('verdict', () => {
   test.each([
-    ['saved, kept, same image', 5, 1, ['a'], [], 'verified', 4],
-    ['image differs', 5, 1, ['a'], ['user: "" → "x"'], 'changes-image', 4],
-    ['nothing kept cached', 5, 1, [], [], 'no-gain', 4],
-    ['kept, but under a second', 2, 1.3, ['a'], [], 'no-gain', 0.7],
-    ['kept, under 5 % of a long re-run', 100, 96, ['a'], [], 'no-gain', 4],
-  ] as [string, number, number, string[], string[], string, number][])(
+    ['saved, kept, same image', 5, 1, ['a'], [], 'verified', 4, 0],
+    ['image differs', 5, 1, ['a'], ['user: "" → "x"'], 'changes-image', 4, 0],
+    ['nothing kept cached', 5, 1, [], [], 'no-gain', 4, 0],
+    ['kept, but under a second', 2, 1.3, ['a'], [], 'no-gain', 0.7, 0],
+    ['kept, under 5 % of a long re-run', 100, 96, ['a'], [], 'no-gain', 4, 0],
+    // A busy machine: a RUN that does nothing costs 1.2 s, so saving one RUN's start-up (1.3 s) is no gain.
+    ['one start-up saved on a busy machine', 4, 2.7, ['a'], [], 'no-gain', 1.3, 1.2],
+    ['several start-ups saved on a busy machine', 8, 2.7, ['a'], [], 'verified', 5.3, 1.2],
+  ] as [string, number, number, string[], string[], string, number, number][])(
     '%s',
-    (_n, baseRerunSeconds, withEditRerunSeconds, stepsKeptCached, differences, status, saved) => {
+    (_n, baseRerunSeconds, withEditRerunSeconds, stepsKeptCached, differences, status, saved, startSeconds) => {
       expect(
-        verdict({ baseRerunSeconds, withEditRerunSeconds, stepsKeptCached, imageDifferences: differences }),
+        verdict({
+          baseRerunSeconds,
+          withEditRerunSeconds,
+          stepsKeptCached,
+          imageDifferences: differences,
+          startSeconds,
+        }),
       ).toEqual({ status, secondsSaved: saved });
     },
   );
