@@ -29,8 +29,8 @@ export interface ReportFiles {
 
 /**
  * Loads the chart renderers ahead of use: vega's modules, resvg's WebAssembly and the fonts, and one tiny chart
- * drawn so that vega's code is warm. The action starts it before the build, whose time it then overlaps (most of
- * the charts' cost is this first load); a failure here is left for drawing the charts to report.
+ * drawn so that vega's code is warm. The action starts it as the analysis begins, whose waits on docker it then
+ * fills; a failure here is left for drawing the charts to report.
  */
 export async function prepareCharts(): Promise<void> {
   const [{ specToSvg }, { preparePng }] = await Promise.all([

@@ -4,7 +4,7 @@
 import type { BuildReport, Comparison, RootCause, Step, StepChange, Suggestion } from '../model/report.js';
 import { code, joinInline, strong, type Inline } from './inline.js';
 import { MIN_GAIN } from '../analysis/suggest/index.js';
-import { bytes, lastFrame, oneLine, percent, seconds, stepSeconds } from './format.js';
+import { bytes, lastFrame, oneLine, percent, seconds, servesAll, stepSeconds } from './format.js';
 
 /** Instruction text in sentences and table cells: long RUNs are cut (the JSON report has them whole). */
 const TEXT_MAX = 60;
@@ -23,7 +23,7 @@ export function stepPlace(step: Step, report: BuildReport): Inline[] {
   const parts: Inline[][] = [];
   if (step.lines) parts.push([linesLabel(step.lines)]);
   const all = report.targets?.length ?? 0;
-  if (step.targets && all > 2 && step.targets.length === all) parts.push([`all ${all} targets`]);
+  if (step.targets && servesAll(step.targets, all)) parts.push([`all ${all} targets`]);
   else if (step.targets) {
     const more = step.targets.length > 3 ? [` and ${step.targets.length - 3} more`] : [];
     parts.push(['targets ', ...joinInline(step.targets.slice(0, 3).map((t) => [code(t, 40)])), ...more]);

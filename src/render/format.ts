@@ -92,7 +92,12 @@ export function suggestionGain(s: Pick<Suggestion, 'savedSeconds' | 'evidence' |
   return `${tag}; gain ${amount} (${g.basis}), confidence ${s.confidence}`;
 }
 
+/** True when a vertex served every one of the build's (more than two) targets: said "all 4 targets". */
+export function servesAll(targets: string[], all: number): boolean {
+  return all > 2 && targets.length === all;
+}
+
 /** The targets one vertex served: "all 4 targets" when it served every one, else "targets a, b". */
 export function servedTargets(targets: string[], all = 0): string {
-  return all > 2 && targets.length === all ? `all ${all} targets` : `targets ${targets.join(', ')}`;
+  return servesAll(targets, all) ? `all ${all} targets` : `targets ${targets.join(', ')}`;
 }

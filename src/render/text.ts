@@ -91,7 +91,8 @@ function stageBlocks(report: BuildReport): string[] {
       if (!stage) continue;
       listed.add(key);
       // A target's unnamed single stage is the target itself: no second heading.
-      const sub = stage.stage ?? stage.platform;
+      // Platform and stage both: two platforms' `builder` stages must not read alike.
+      const sub = [stage.platform, stage.stage].filter((p): p is string => p !== null).join('/') || null;
       if (sub !== null || t.stages.length > 1) out.push(stageHead(stage, `  Stage ${sub ?? '(default)'}`));
       for (const step of byStage.get(key) ?? []) out.push(stepLine(step, report.targets?.length));
     }

@@ -137,4 +137,22 @@ describe('steps BuildKit ran once for several targets', () => {
       ['c', 0],
     ]);
   });
+
+  test("a target's stages per platform keep the platform in their heading", () => {
+    const text = renderText(
+      report(
+        log([
+          ['[a internal] load build definition from Dockerfile', '0.0s'],
+          ['[b internal] load build definition from Dockerfile', '0.0s'],
+          ['[a linux/amd64 builder 1/2] FROM docker.io/library/golang:1', '0.1s'],
+          ['[a linux/amd64 builder 2/2] RUN go build', '2.0s'],
+          ['[a linux/arm64 builder 1/2] FROM docker.io/library/golang:1', '0.1s'],
+          ['[a linux/arm64 builder 2/2] RUN go build', '3.0s'],
+          ['[b 1/1] FROM docker.io/library/alpine:3', '0.1s'],
+        ]),
+      ),
+    );
+    expect(text).toContain('  Stage linux/amd64/builder: 2 steps');
+    expect(text).toContain('  Stage linux/arm64/builder: 2 steps');
+  });
 });
