@@ -9,6 +9,7 @@ import { BENCH_DIR, generate, rel, ROOT as ROOT_DIR } from './generate.js';
 import { runScale } from './scale.js';
 import { writeSteps } from './steps-gen.js';
 import { engineAvailable, measureOverhead } from './action-overhead.js';
+import { bundledWorker } from './worker-bundle.js';
 
 const RUNS = 3;
 
@@ -41,7 +42,7 @@ interface Measure {
 function measure(which: string, file: string, extra?: string): Measure {
   let best = null as Measure | null;
   for (let i = 0; i < RUNS; i++) {
-    const args = ['--import', 'tsx', join(BENCH_DIR, 'worker.ts'), which, file, ...(extra ? [extra] : [])];
+    const args = [workerPath, which, file, ...(extra ? [extra] : [])];
     const out = execFileSync(process.execPath, args, {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
@@ -53,6 +54,8 @@ function measure(which: string, file: string, extra?: string): Measure {
   }
   return best!;
 }
+
+const workerPath = await bundledWorker();
 
 // 1 GB by default (`--mb 210` for a quicker run): memory must stay flat up to there.
 const mbArg = process.argv.indexOf('--mb');

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { BENCH_DIR, generate, rel, ROOT } from './generate.js';
 import { writeDockerfileLines, writeRawjsonSteps } from './scale-gen.js';
 import { writeSteps } from './steps-gen.js';
+import { bundledWorker } from './worker-bundle.js';
 
 const OUT = join(BENCH_DIR, 'out', 'scale');
 const SIZES = [1_000, 10_000, 100_000];
@@ -39,8 +40,10 @@ interface WorkerOut {
   lines: number;
 }
 
+let workerPath = '';
+
 function worker(args: string[]): WorkerOut {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'worker.ts'), ...args], {
+  const out = execFileSync(process.execPath, [workerPath, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
@@ -83,6 +86,7 @@ const round = (n: number, d = 3) => +n.toFixed(d);
 
 export async function runScale(plainManyBuilds: string): Promise<{ rows: ScaleRow[]; fits: Fit[] }> {
   mkdirSync(OUT, { recursive: true });
+  workerPath = await bundledWorker();
   const rows: ScaleRow[] = [];
   const log = (r: ScaleRow) => {
     rows.push(r);

@@ -1,5 +1,5 @@
 // One measured case in its own process, so peak RSS belongs to it alone:
-// `node --import tsx bench/worker.ts <case> <file>` prints {seconds, bytes, lines, maxRssMB}.
+// `node <bundled worker.ts> <case> <file>` (bench/worker-bundle.ts) prints {seconds, bytes, lines, maxRssMB}.
 import { createReadStream, statSync } from 'node:fs';
 import { analyzeLog } from '../src/analyze-command.js';
 import { renderMarkdown } from '../src/render/markdown.js';

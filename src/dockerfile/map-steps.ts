@@ -37,14 +37,36 @@ function labelOf(p: Place): string {
   return `${stageName(p.stage)} ${p.index}/${p.stage.total}`;
 }
 
-/** True when both stages start from the same base and steps 1..index are the same: BuildKit then runs them once. */
-function samePrefix(a: DockerfileStage, b: DockerfileStage, index: number): boolean {
-  if (a.base !== b.base || a.baseIsStage !== b.baseIsStage) return false;
-  if (a.steps.length < index || b.steps.length < index) return false;
-  for (let i = 0; i < index; i++) {
-    if (a.steps[i].keyword !== 'FROM' && a.steps[i].text !== b.steps[i].text) return false;
+/**
+ * Numbers for stage prefixes: two (stage, index) places get the same number when both stages start from the same
+ * base and steps 1..index are the same (BuildKit then runs them once). Built as a trie, so every prefix of every
+ * stage is numbered in time linear in the steps.
+ */
+class Prefixes {
+  private readonly ids = new Map<string, number>();
+  private readonly byStage = new Map<DockerfileStage, number[]>();
+
+  /** The prefix number of steps 1..index of a stage (index ≤ its steps). */
+  of(stage: DockerfileStage, index: number): number {
+    let ids = this.byStage.get(stage);
+    if (!ids) {
+      ids = [];
+      let id = this.number(`${stage.baseIsStage ? 'stage' : 'image'}\u0000${stage.base}`);
+      for (const step of stage.steps) {
+        // A FROM step is the base, compared above.
+        id = this.number(`${id}\u0000${step.keyword === 'FROM' ? '' : step.text}`);
+        ids.push(id);
+      }
+      this.byStage.set(stage, ids);
+    }
+    return ids[index - 1];
   }
-  return true;
+
+  private number(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) this.ids.set(key, (id = this.ids.size));
+    return id;
+  }
 }
 
 /** The id a step gets under the label of another place. */
@@ -118,6 +140,15 @@ export function mapSteps(steps: Step[], dockerfile: Dockerfile): MapResult {
     printed.get(stage)!.add(step.index);
   }
 
+  // The printed places by prefix number, in the order of the steps: the first is the owner of a shared step.
+  const prefixes = new Prefixes();
+  const byPrefix = new Map<number, [Step, Place][]>();
+  for (const [step, place] of places) {
+    const id = prefixes.of(place.stage, place.index);
+    const list = byPrefix.get(id);
+    if (list) list.push([step, place]);
+    else byPrefix.set(id, [[step, place]]);
+  }
   const shares = new Map<Step, Place[]>();
   // Every stage of the build, printed or not: a stage whose shared steps all ran under another
   // stage's label still comes first, or the id would depend on the label BuildKit picked.
@@ -125,10 +156,11 @@ export function mapSteps(steps: Step[], dockerfile: Dockerfile): MapResult {
     const seen = printed.get(stage);
     for (let index = 1; index <= stage.steps.length; index++) {
       if (seen?.has(index)) continue;
-      const owner = [...places].find(
-        ([, p]) => p.index === index && p.stage !== stage && samePrefix(p.stage, stage, index),
-      )?.[0];
-      if (owner) shares.set(owner, [...(shares.get(owner) ?? []), { stage, index }]);
+      const owner = byPrefix.get(prefixes.of(stage, index))?.find(([, p]) => p.stage !== stage)?.[0];
+      if (!owner) continue;
+      const list = shares.get(owner);
+      if (list) list.push({ stage, index });
+      else shares.set(owner, [{ stage, index }]);
     }
   }
   const ids = new Set(steps.map((s) => s.id));

@@ -1,4 +1,19 @@
-import { DockerfileParser, JSONInstruction, type Heredoc, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, Instruction, JSONInstruction, type Heredoc } from 'dockerfile-ast';
+
+// dockerfile-ast scans an instruction's text again on every getArguments() (its JSONInstruction constructor
+// alone does so three times: two thirds of parsing a 10,000-line Dockerfile). Nothing here edits an instruction
+// after parsing, so each is scanned once; callers get a copy, as ModifiableInstruction shifts its flags off it.
+{
+  type Scan = () => unknown[];
+  const proto = Instruction.prototype as unknown as { getRawArguments: Scan };
+  const scan = proto.getRawArguments;
+  const scanned = new WeakMap<object, unknown[]>();
+  proto.getRawArguments = function (this: object) {
+    let args = scanned.get(this);
+    if (!args) scanned.set(this, (args = scan.call(this)));
+    return args.slice();
+  };
+}
 
 /** Instructions that BuildKit numbers as steps (`[stage i/n]`); ENV, ARG, CMD and the like are not. */
 const COUNTED = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'WORKDIR']);
@@ -130,6 +145,7 @@ export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {})
   const stages: DockerfileStage[] = [];
   const globalArgs: Dockerfile['globalArgs'] = [];
   const globalValues = new Map<string, string | null>();
+  const stageNames = new Set<string>();
   for (const inst of df.getInstructions()) {
     const keyword = inst.getKeyword().toUpperCase();
     const range = inst.getRange();
@@ -159,9 +175,10 @@ export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {})
       const image = substitute(args[0] ?? '', globalValues);
       const asIndex = args.findIndex((a) => a.toUpperCase() === 'AS');
       const name = asIndex >= 0 ? (args[asIndex + 1] ?? '').toLowerCase() || null : null;
-      const baseIsStage = stages.some((s) => s.name !== null && s.name === image.toLowerCase());
+      const baseIsStage = stageNames.has(image.toLowerCase());
       // FROM is a step of its own only for an image: not for a stage, and not for scratch.
       const counted = !baseIsStage && image.toLowerCase() !== 'scratch';
+      if (name !== null) stageNames.add(name);
       stages.push({
         position: stages.length,
         name,
@@ -195,10 +212,25 @@ export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {})
   return { stages, globalArgs };
 }
 
+// Stages by name, per parsed file: looking a stage up is done per step and per reference (linear, not stages²).
+const stageIndex = new WeakMap<Dockerfile, { count: number; byName: Map<string, DockerfileStage> }>();
+
+function stagesByName(dockerfile: Dockerfile): Map<string, DockerfileStage> {
+  let index = stageIndex.get(dockerfile);
+  if (!index || index.count !== dockerfile.stages.length) {
+    const byName = new Map<string, DockerfileStage>();
+    // The first stage of a name wins, as a lookup in file order finds it.
+    for (const s of dockerfile.stages) if (s.name !== null && !byName.has(s.name)) byName.set(s.name, s);
+    index = { count: dockerfile.stages.length, byName };
+    stageIndex.set(dockerfile, index);
+  }
+  return index.byName;
+}
+
 /** The stage a name refers to (`AS name`, or `stage-N` / a bare index as BuildKit and COPY --from allow). */
 export function findStage(dockerfile: Dockerfile, ref: string): DockerfileStage | null {
   const lower = ref.toLowerCase();
-  const named = dockerfile.stages.find((s) => s.name === lower);
+  const named = stagesByName(dockerfile).get(lower);
   if (named) return named;
   const m = /^(?:stage-)?(\d+)$/.exec(lower);
   return m ? (dockerfile.stages[Number(m[1])] ?? null) : null;

@@ -35,6 +35,8 @@ export interface ShellScript {
 
 export interface Shell {
   parse(script: string): ShellScript;
+  /** The parser's own reading, without the plain-words shortcut (what the shortcut is tested against). */
+  parseWithTree(script: string): ShellScript;
 }
 
 /** An asset next to the bundle, else from node_modules. */
@@ -51,7 +53,10 @@ export function loadShell(): Promise<Shell> {
     const bash = await Language.load(await asset('tree-sitter-bash.wasm'));
     const parser = new Parser();
     parser.setLanguage(bash);
-    return { parse: (script: string) => parseScript(parser, script) };
+    return {
+      parse: (script: string) => parseScript(parser, script),
+      parseWithTree: (script: string) => parseTree(parser, script),
+    };
   })();
   loading.catch(() => (loading = null));
   return loading;
@@ -95,6 +100,18 @@ function command(node: Node, shell: (s: string) => ShellScript, out: ShellComman
     else if (node.childForFieldName('name') && child.type !== 'comment' && !child.type.endsWith('redirect'))
       args.push(unquote(child));
   }
+  commandOf(env, name, args, squeeze(node.text), shell, out);
+}
+
+/** A simple command's words as the rules read them: wrappers skipped, `python -m pip` is pip, `sh -c` read too. */
+function commandOf(
+  env: string[],
+  name: string,
+  args: string[],
+  text: string,
+  shell: (s: string) => ShellScript,
+  out: ShellCommand[],
+): void {
   let words = [name, ...args].filter((w, i) => i > 0 || w !== '');
   // A wrapper's options and assignments come before the command it runs.
   while (words.length && WRAPPERS.has(words[0].replace(/^.*\//, ''))) {
@@ -110,10 +127,10 @@ function command(node: Node, shell: (s: string) => ShellScript, out: ShellComman
   const base = first.replace(/^.*\//, '');
   // `python -m pip install` is pip's install.
   if (/^python[\d.]*$/.test(base) && rest[0] === '-m' && rest[1]) {
-    out.push({ name: rest[1], args: rest.slice(2), env, text: squeeze(node.text) });
+    out.push({ name: rest[1], args: rest.slice(2), env, text });
     return;
   }
-  out.push({ name: base, args: rest, env, text: squeeze(node.text) });
+  out.push({ name: base, args: rest, env, text });
   // `sh -c '...'`: the string is a script of its own.
   if (/^(?:ba|da|a)?sh$/.test(base) && rest[0] === '-c' && rest[1]) out.push(...shell(rest[1]).commands);
 }
@@ -144,12 +161,71 @@ function chainOf(root: Node): string[] | null {
   return walk(top[0]) && links.length ? links : null;
 }
 
+// Words with no quoting, expansion, glob or operator character: the shell reads them as they are written.
+const PLAIN_SCRIPT = /^[\w.\/=@%+,\- \t&<>]*$/;
+const PLAIN_WORD = /^(?!=)(?!.*==)[\w.\/=@%+,-]+$/;
+const PLAIN_NAME = /^[\w./][\w.\/@%+,-]*$/;
+const ASSIGNMENT = /^([A-Za-z_]\w*)=/;
+const REDIRECT = new Set(['>', '>>', '<']);
+const RESERVED = new Set(
+  'if then else elif fi case esac for select while until do done in function time coproc'.split(' '),
+);
+
+/**
+ * The common case without the parser: a chain `a && b` of plain words, each link optionally ending in
+ * `> file` (the first only). Null for anything else (quotes, `$`, `;`, `|`, a lone `&`, newlines, reserved words), which the
+ * parser reads. Parsing 10,000 RUNs with tree-sitter costs seconds; this costs milliseconds, and a test
+ * holds it to tree-sitter's reading on every RUN of the fixtures.
+ */
+function parsePlainScript(script: string, shell: (s: string) => ShellScript): ShellScript | null {
+  // A continuation with nothing after it leaves the script unfinished (tree-sitter marks it partial).
+  if (/\\\r?\n\s*$/.test(script)) return null;
+  const joined = script.replace(/\\\r?\n/g, ' ');
+  if (!PLAIN_SCRIPT.test(joined)) return null;
+  const links = joined.split('&&');
+  const commands: ShellCommand[] = [];
+  const chain: string[] = [];
+  for (const link of links) {
+    if (link.includes('&')) return null;
+    const tokens = link.split(/[ \t]+/).filter(Boolean);
+    const env: string[] = [];
+    let i = 0;
+    for (; i < tokens.length && tokens[i].includes('='); i++) {
+      const m = ASSIGNMENT.exec(tokens[i]);
+      if (!m || !PLAIN_WORD.test(tokens[i])) return null;
+      env.push(m[1]);
+    }
+    const words: string[] = [];
+    for (; i < tokens.length && !REDIRECT.has(tokens[i]); i++) {
+      if (!PLAIN_WORD.test(tokens[i]) || RESERVED.has(tokens[i])) return null;
+      words.push(tokens[i]);
+    }
+    const end = i;
+    // tree-sitter reads `a && b > f` as the whole list redirected: a redirect only in the first link.
+    if (end < tokens.length && chain.length) return null;
+    for (; i < tokens.length; i += 2)
+      if (!REDIRECT.has(tokens[i]) || !PLAIN_WORD.test(tokens[i + 1] ?? '') || RESERVED.has(tokens[i + 1])) return null;
+    if (!words.length || !PLAIN_NAME.test(words[0])) return null;
+    commandOf(env, words[0], words.slice(1), tokens.slice(0, end).join(' '), shell, commands);
+    chain.push(tokens.join(' '));
+  }
+  return { commands, chain, partial: false };
+}
+
 function parseScript(parser: Parser, script: string): ShellScript {
+  const inner = (s: string) => parseScript(parser, s);
+  const plain = parsePlainScript(script, inner);
+  if (plain) return plain;
+  return parseTree(parser, script);
+}
+
+/** The script as tree-sitter reads it. */
+function parseTree(parser: Parser, script: string): ShellScript {
   const tree = parser.parse(script);
   if (!tree) return { commands: [], chain: null, partial: true };
   try {
     const commands: ShellCommand[] = [];
-    const inner = (s: string) => parseScript(parser, s);
+    const inner = (s: string) => parseTree(parser, s);
     collect(tree.rootNode, inner, commands);
     return { commands, chain: chainOf(tree.rootNode), partial: tree.rootNode.hasError };
   } finally {

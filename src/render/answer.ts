@@ -13,9 +13,16 @@ export function linesLabel(lines: { start: number; end: number }): string {
   return lines.end > lines.start ? `lines ${lines.start}–${lines.end}` : `line ${lines.start}`;
 }
 
-/** Several stages (image sources apart): then a step's stage is worth naming. */
+const stageCounts = new WeakMap<BuildReport['stages'], { length: number; many: boolean }>();
+
+/** Several stages (image sources apart): then a step's stage is worth naming. Asked once per step named: kept. */
 export function manyStages(report: BuildReport): boolean {
-  return report.stages.filter((s) => s.key !== '(external)').length > 1;
+  let known = stageCounts.get(report.stages);
+  if (known?.length !== report.stages.length) {
+    known = { length: report.stages.length, many: report.stages.filter((s) => s.key !== '(external)').length > 1 };
+    stageCounts.set(report.stages, known);
+  }
+  return known.many;
 }
 
 /** Where a step is: its Dockerfile line(s) and, in a multi-stage build, its stage. */

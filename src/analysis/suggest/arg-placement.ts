@@ -26,7 +26,7 @@ function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
     const steps = needless.map((s) => ctx.step(s));
     // This build re-ran them because of a change of this ARG at one of them.
     const root = steps.map((s) => ctx.rootOf(s)).find((r) => r !== null);
-    const cause = root ? ctx.report.analysis?.rootCauses.find((c) => c.stepId === root.id) : undefined;
+    const cause = ctx.causeAt(root);
     const savedHere =
       ctx.discriminating &&
       cause?.kind === 'build-arg-changed' &&

@@ -1,9 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dockerfile, DockerfileInstruction, DockerfileStage } from '../../dockerfile/parse.js';
+import {
+  findStage,
+  type Dockerfile,
+  type DockerfileInstruction,
+  type DockerfileStage,
+} from '../../dockerfile/parse.js';
 import { runScript, type Shell, type ShellScript } from '../../dockerfile/shell.js';
 import type { History } from '../../model/history.js';
-import type { BuildReport, Step, Suggestion } from '../../model/report.js';
+import type { BuildReport, RootCause, Step, Suggestion } from '../../model/report.js';
 import { estimateSeconds } from './ecosystems.js';
 import { Lines, unifiedDiff, unifiedDiffOfEdit, type LineEdit } from './text.js';
 
@@ -14,6 +19,9 @@ export class RuleContext {
   private readonly byLine = new Map<number, Step[]>();
   private readonly byId: Map<string, Step>;
   private readonly scripts = new Map<number, ShellScript>();
+  private readonly causes = new Map<string, RootCause>();
+  /** Something in this build was cached: what re-ran tells the steps apart (not so on a cold build). */
+  readonly discriminating: boolean;
 
   constructor(
     readonly file: string,
@@ -33,6 +41,13 @@ export class RuleContext {
       this.byLine.set(step.lines.start, list);
     }
     for (const list of this.byLine.values()) list.sort((a, b) => (b.seconds ?? 0) - (a.seconds ?? 0));
+    for (const c of report.analysis?.rootCauses ?? []) if (!this.causes.has(c.stepId)) this.causes.set(c.stepId, c);
+    this.discriminating = report.steps.some((s) => s.status === 'cached');
+  }
+
+  /** The root cause found at a step, when one was. */
+  causeAt(step: Step | null | undefined): RootCause | undefined {
+    return step ? this.causes.get(step.id) : undefined;
   }
 
   /** The report's step for an instruction (the slowest, when several platforms built it). */
@@ -88,7 +103,8 @@ export class RuleContext {
     const chain: DockerfileStage[] = [];
     let current = stage;
     while (current.baseIsStage) {
-      const base = this.dockerfile.stages.find((s) => s.name === current.base && s.position < current.position);
+      const named = findStage(this.dockerfile, current.base);
+      const base = named && named.position < current.position ? named : undefined;
       if (!base || chain.includes(base)) break;
       chain.unshift(base);
       current = base;
@@ -116,20 +132,13 @@ export class RuleContext {
       for (const step of s.steps.filter((x) => x.lines.start < until)) {
         if (step.keyword === 'RUN') out.push(step);
         for (const from of step.from) {
-          const source = this.dockerfile.stages.find(
-            (x) => x.name === from.toLowerCase() || String(x.position) === from,
-          );
+          const source = findStage(this.dockerfile, from);
           if (source && source.position < s.position) visit(source, Infinity);
         }
       }
     };
     visit(stage, inst.lines.start);
     return out;
-  }
-
-  /** Something in this build was cached: what re-ran tells the steps apart (not so on a cold build). */
-  get discriminating(): boolean {
-    return this.report.steps.some((s) => s.status === 'cached');
   }
 
   /** The root cause that made a step re-run, when it did. */

@@ -44,7 +44,7 @@ export function copyOrder(ctx: RuleContext): Suggestion[] {
     for (const copy of copies) {
       if (SYSTEM_DEST.test(copyDest(copy)) || copiesOnlyManifests(copy)) continue;
       const copyStep = ctx.step(copy);
-      const cause = copyStep ? ctx.report.analysis?.rootCauses.find((c) => c.stepId === copyStep.id) : undefined;
+      const cause = ctx.causeAt(copyStep);
       for (const run of stage.steps.filter((s) => s.keyword === 'RUN' && s.lines.start > copy.lines.end)) {
         const { commands } = ctx.script(run);
         if (!isCostlySetup(commands) || mentionsCopy(commands, copy)) continue;

@@ -181,7 +181,7 @@ function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
     const installStep = ctx.step(install);
     const root = ctx.rootOf(installStep);
     // Saved here: the install re-ran only because the broad COPY's files changed, and not for a manifest.
-    const cause = root ? ctx.report.analysis?.rootCauses.find((c) => c.stepId === root.id) : undefined;
+    const cause = ctx.causeAt(root);
     const manifestChanged = cause?.files.some((f) => manifests.some((m) => f === m.replace(/\*$/, '')));
     const savedHere =
       ctx.discriminating &&

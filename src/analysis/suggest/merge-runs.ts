@@ -4,12 +4,15 @@ import type { RuleContext } from './context.js';
 import { ecosystemOf } from './ecosystems.js';
 import { mergedRun } from './text.js';
 
-/** Something before `inst` (in its stage or the stages it is built on) was cached: the build discriminates. */
-function discriminating(ctx: RuleContext, stage: DockerfileStage, inst: DockerfileInstruction): boolean {
-  const earlier = [...ctx.chain(stage).flatMap((s) => s.steps), ...stage.steps].filter(
-    (s) => s.lines.start < inst.lines.start,
-  );
-  return earlier.some((s) => ctx.step(s)?.status === 'cached');
+/**
+ * The first line of a cached step in a stage or the stages it is built on (Infinity when none was): something
+ * before an instruction was cached, and the build discriminates, when that line comes first.
+ */
+function firstCachedLine(ctx: RuleContext, stage: DockerfileStage): number {
+  let first = Infinity;
+  for (const s of [...ctx.chain(stage), stage])
+    for (const step of s.steps) if (ctx.step(step)?.status === 'cached') first = Math.min(first, step.lines.start);
+  return first;
 }
 
 /**
@@ -21,6 +24,7 @@ export function mergeRuns(ctx: RuleContext): Suggestion[] {
   const out: Suggestion[] = [];
   for (const stage of ctx.dockerfile.stages) {
     const all = stage.instructions;
+    let cachedFrom: number | null = null;
     for (let i = 0; i + 1 < all.length; i++) {
       const [a, b] = [all[i], all[i + 1]];
       if (a.keyword !== 'RUN' || b.keyword !== 'RUN') continue;
@@ -31,7 +35,8 @@ export function mergeRuns(ctx: RuleContext): Suggestion[] {
       const [sa, sb] = [ctx.step(a), ctx.step(b)];
       const rootA = ctx.rootOf(sa);
       if (sa?.status !== 'ran' || sb?.status !== 'ran' || !rootA || ctx.rootOf(sb)?.id !== rootA.id) continue;
-      if (!discriminating(ctx, stage, a)) continue;
+      cachedFrom ??= firstCachedLine(ctx, stage);
+      if (cachedFrom >= a.lines.start) continue;
       let history = '';
       const builds = ctx.history?.builds ?? [];
       if (builds.length) {
