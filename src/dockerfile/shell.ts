@@ -162,9 +162,9 @@ function chainOf(root: Node): string[] | null {
 }
 
 // Words with no quoting, expansion, glob or operator character: the shell reads them as they are written.
-const PLAIN_SCRIPT = /^[\w.\/=@%+,\- \t&<>]*$/;
-const PLAIN_WORD = /^(?!=)(?!.*==)[\w.\/=@%+,-]+$/;
-const PLAIN_NAME = /^[\w./][\w.\/@%+,-]*$/;
+const PLAIN_SCRIPT = /^[\w./=@%+,\- \t&<>]*$/;
+const PLAIN_WORD = /^(?!=)(?!.*==)[\w./=@%+,-]+$/;
+const PLAIN_NAME = /^[\w./][\w./@%+,-]*$/;
 const ASSIGNMENT = /^([A-Za-z_]\w*)=/;
 const REDIRECT = new Set(['>', '>>', '<']);
 const RESERVED = new Set(
