@@ -16,7 +16,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const ENTRY_POINTS = { action: 'src/action/main.ts', cli: 'src/bin.ts' };
+export const ENTRY_POINTS = {
+  action: 'src/action/main.ts',
+  cli: 'src/bin.ts',
+  // The PNG rasteriser's thread (src/render/charts/png-pool.ts starts it from this file, next to the chunks).
+  'png-worker': 'src/render/charts/png-worker.ts',
+};
 
 /** Files copied into the output as they are: ASSETS of src/render/charts/assets.ts and SHELL_ASSETS of src/dockerfile/shell.ts. */
 export const ASSETS = {

@@ -16,39 +16,36 @@ export interface DockerCaps {
 
 /** Asks the CLI and the daemon; a daemon that does not answer is an error with its own message. */
 export async function detectCaps(docker: string): Promise<DockerCaps> {
-  const server = await runDocker(docker, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 30_000 });
-  if (server.status !== 0 || !server.stdout.trim()) {
-    throw new Error(`cannot reach the Docker daemon: ${lastLine(server.stderr) || 'no answer'}`);
-  }
-  // Independent questions, asked at once: each docker call costs tens of milliseconds.
-  const [version, clientVersion] = await Promise.all([
+  // Every question at once, in one round: each docker call costs tens of milliseconds, and the answers about
+  // buildx are only read when it is there.
+  const [versions, version, build, history] = await Promise.all([
+    runDocker(docker, ['version', '--format', '{{.Server.Version}}\n{{.Client.Version}}'], { timeoutMs: 30_000 }),
     runDocker(docker, ['buildx', 'version'], { timeoutMs: 30_000 }),
-    runDocker(docker, ['version', '--format', '{{.Client.Version}}']),
+    runDocker(docker, ['buildx', 'build', '--help']),
+    runDocker(docker, ['buildx', 'history', 'logs', '--help']),
   ]);
+  const [serverVersion = '', client = ''] = versions.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.trim());
+  if (versions.status !== 0 || !serverVersion) {
+    throw new Error(`cannot reach the Docker daemon: ${lastLine(versions.stderr) || 'no answer'}`);
+  }
   const buildx = version.status === 0 && /buildx/i.test(version.stdout);
-  const client = clientVersion.stdout.trim();
   if (!buildx && Number(client.split('.')[0]) >= 23) {
     // Docker 23+ runs BuildKit builds only through buildx: `docker build` would refuse.
     throw new Error(
       `the docker CLI '${docker}' (${client}) has no buildx, and Docker 23+ builds with BuildKit only through buildx: install buildx (docker/setup-buildx-action) or set the 'docker' input to a CLI that has it`,
     );
   }
-  let help = '';
-  let historyHelp = '';
-  if (buildx) {
-    const [build, history] = await Promise.all([
-      runDocker(docker, ['buildx', 'build', '--help']),
-      runDocker(docker, ['buildx', 'history', 'logs', '--help']),
-    ]);
-    help = build.stdout;
-    historyHelp = history.stdout;
-  }
+  const help = buildx ? build.stdout : '';
+  const historyHelp = buildx ? history.stdout : '';
   return {
     buildx,
     buildxVersion: buildx ? (/\bv?(\d+\.\d+\.\d+\S*)/.exec(version.stdout)?.[1] ?? null) : null,
     rawjson: buildx && help.includes('rawjson'),
     metadataFile: buildx && help.includes('--metadata-file'),
     historyLogs: historyHelp.includes('rawjson'),
-    serverVersion: server.stdout.trim(),
+    serverVersion,
   };
 }

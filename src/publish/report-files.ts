@@ -7,6 +7,10 @@ import type { Chart } from '../render/charts/types.js';
 import { renderHtml } from '../render/html.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { writeJsonFile } from '../util/json-stream.js';
+import { startRasterizer, type Rasterizer } from '../render/charts/png-pool.js';
+
+/** Started by prepareCharts (the action, at the start of the analysis); used and closed by the next drawing. */
+let rasterizer: Rasterizer | null = null;
 
 /** A bigger log would make the artifact slow to upload and to open; the report holds what matters. */
 export const MAX_PROGRESS_BYTES = 100 * 2 ** 20;
@@ -28,34 +32,40 @@ export interface ReportFiles {
 }
 
 /**
- * Loads the chart renderers ahead of use: vega's modules, resvg's WebAssembly and the fonts, and one tiny chart
- * drawn so that vega's code is warm. The action starts it as the analysis begins, whose waits on docker it then
- * fills; a failure here is left for drawing the charts to report.
+ * Loads the chart renderers ahead of use: the PNG rasteriser (resvg's WebAssembly and the fonts, on a thread of
+ * its own in the bundle), vega's modules, and one tiny chart drawn so that vega's code is warm. The action starts
+ * it as the analysis begins, whose waits on docker it then fills; a failure here is left for drawing to report.
  */
 export async function prepareCharts(): Promise<void> {
-  const [{ specToSvg }, { preparePng }] = await Promise.all([
-    import('../render/charts/index.js'),
-    import('../render/charts/png.js'),
-  ]);
-  await Promise.all([
-    preparePng(),
-    specToSvg({ data: { values: [{ x: 1 }] }, mark: 'bar', encoding: { x: { field: 'x', type: 'quantitative' } } }),
-  ]);
+  rasterizer ??= startRasterizer();
+  const { specToSvg } = await import('../render/charts/index.js');
+  await specToSvg({ data: { values: [{ x: 1 }] }, mark: 'bar', encoding: { x: { field: 'x', type: 'quantitative' } } });
 }
 
 async function drawCharts(report: BuildReport, dir: string, files: string[]): Promise<Chart[]> {
   // Loaded lazily: the chart libraries and the wasm renderer are most of dist/ and most of the start-up.
   const { renderCharts } = await import('../render/charts/index.js');
-  const { svgToPng } = await import('../render/charts/png.js');
-  const charts = await renderCharts(report);
-  await mkdir(join(dir, 'charts'), { recursive: true });
-  for (const c of charts) {
-    const base = join(dir, 'charts', c.id);
-    await writeFile(`${base}.svg`, c.svg);
-    await writeFile(`${base}.png`, await svgToPng(c.svg));
-    files.push(`${base}.svg`, `${base}.png`);
+  const raster = rasterizer ?? startRasterizer();
+  rasterizer = null;
+  try {
+    // Each chart is rasterised (on the worker) while the next one's SVG is drawn.
+    const pngs: Promise<Uint8Array>[] = [];
+    const charts = await renderCharts(report, (c) => {
+      const png = raster.png(c.svg);
+      png.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+      pngs.push(png);
+    });
+    await mkdir(join(dir, 'charts'), { recursive: true });
+    for (const [i, c] of charts.entries()) {
+      const base = join(dir, 'charts', c.id);
+      await writeFile(`${base}.svg`, c.svg);
+      await writeFile(`${base}.png`, await pngs[i]);
+      files.push(`${base}.svg`, `${base}.png`);
+    }
+    return charts;
+  } finally {
+    await raster.close();
   }
-  return charts;
 }
 
 export async function writeReportFiles(report: BuildReport, dir: string, opts: ReportFilesOpts): Promise<ReportFiles> {

@@ -30,13 +30,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const [reportFile, outDir] = process.argv.slice(2);
 const started = performance.now();
 const { renderCharts } = await import(${JSON.stringify(join(src, 'render/charts/index.js'))});
-const { svgToPng } = await import(${JSON.stringify(join(src, 'render/charts/png.js'))});
+const { startRasterizer } = await import(${JSON.stringify(join(src, 'render/charts/png-pool.js'))});
+const raster = startRasterizer();
 const charts = await renderCharts(JSON.parse(readFileSync(reportFile, 'utf8')));
 for (const c of charts) {
   writeFileSync(outDir + '/' + c.id + '.svg', c.svg);
-  writeFileSync(outDir + '/' + c.id + '.png', await svgToPng(c.svg));
+  writeFileSync(outDir + '/' + c.id + '.png', await raster.png(c.svg));
 }
-console.log(JSON.stringify({ ids: charts.map((c) => c.id), ms: Math.round(performance.now() - started) }));
+await raster.close();
+console.log(JSON.stringify({ ids: charts.map((c) => c.id), threaded: raster.threaded, ms: Math.round(performance.now() - started) }));
 `;
 
 /** The JS files a file imports statically (`import ... from "./x.js"` or `import "./x.js"`), transitively. */
@@ -73,7 +75,9 @@ await bundle(process.argv[1], { ...ENTRY_POINTS, probe: process.argv[2] });`;
   rmSync(built, { recursive: true });
   for (let d = clean; d !== dirname(d); d = dirname(d)) expect(existsSync(join(d, 'node_modules'))).toBe(false);
   const files = readdirSync(join(clean, 'dist')).sort();
-  expect(files).toEqual(expect.arrayContaining(['DejaVuSans-Bold.ttf', 'DejaVuSans.ttf', 'resvg.wasm', 'probe.js']));
+  expect(files).toEqual(
+    expect.arrayContaining(['DejaVuSans-Bold.ttf', 'DejaVuSans.ttf', 'resvg.wasm', 'probe.js', 'png-worker.js']),
+  );
   const charts = files.find((f) => /^charts-[A-Z0-9]{8}\.js$/.test(f))!;
   const png = files.find((f) => /^png-[A-Z0-9]{8}\.js$/.test(f))!;
   expect([charts, png]).toEqual([expect.any(String), expect.any(String)]);
@@ -90,8 +94,10 @@ await bundle(process.argv[1], { ...ENTRY_POINTS, probe: process.argv[2] });`;
     env: { PATH: process.env.PATH },
     encoding: 'utf8',
   });
-  const result = JSON.parse(stdout) as { ids: string[]; ms: number };
+  const result = JSON.parse(stdout) as { ids: string[]; threaded: boolean; ms: number };
   expect(result.ids).toEqual(['stage-time', 'cache', 'waterfall']);
+  // The bundle rasterises on its worker thread (dist/png-worker.js), with the same bytes as here.
+  expect(result.threaded).toBe(true);
 
   for (const c of await renderCharts(report)) {
     expect(readFileSync(join(out, `${c.id}.svg`), 'utf8')).toBe(c.svg);
