@@ -38,6 +38,7 @@ const SYSTEM_DEST = /^\/(?:etc|usr|root|var|opt|bin|sbin|lib|tmp|home)(?:\/|$)/;
 export function copyOrder(ctx: RuleContext): Suggestion[] {
   const out: Suggestion[] = [];
   for (const stage of ctx.dockerfile.stages) {
+    const order = new Map(stage.instructions.map((inst, i) => [inst, i]));
     const copies = stage.steps.filter(
       (s) => (s.keyword === 'COPY' || s.keyword === 'ADD') && s.sources.length && !s.from.length,
     );
@@ -45,12 +46,19 @@ export function copyOrder(ctx: RuleContext): Suggestion[] {
       if (SYSTEM_DEST.test(copyDest(copy)) || copiesOnlyManifests(copy)) continue;
       const copyStep = ctx.step(copy);
       const cause = ctx.causeAt(copyStep);
-      for (const run of stage.steps.filter((s) => s.keyword === 'RUN' && s.lines.start > copy.lines.end)) {
+      // The RUN to move is the first instruction after the COPY that is not a COPY or ADD: past anything else
+      // (another RUN, ENV, WORKDIR) the move would change what runs before what. One look per COPY, not a scan
+      // of every later RUN (a stage of many COPYs and RUNs made that quadratic).
+      const at = order.get(copy);
+      if (at === undefined) continue;
+      let next = at + 1;
+      while (next < stage.instructions.length && ['COPY', 'ADD'].includes(stage.instructions[next].keyword)) next++;
+      const run = stage.instructions[next] as DockerfileInstruction | undefined;
+      if (run?.keyword === 'RUN') {
         const { commands } = ctx.script(run);
         if (!isCostlySetup(commands) || mentionsCopy(commands, copy)) continue;
-        const between = ctx.between(stage, copy, run);
-        if (between.some((i) => i.keyword !== 'COPY' && i.keyword !== 'ADD')) break;
-        if (between.some((i) => mentionsCopy(commands, i) || SYSTEM_DEST.test(copyDest(i)))) break;
+        const between = stage.instructions.slice(at + 1, next);
+        if (between.some((i) => mentionsCopy(commands, i) || SYSTEM_DEST.test(copyDest(i)))) continue;
         const runStep = ctx.step(run);
         const savedHere =
           ctx.discriminating && cause?.kind === 'content-changed' && ctx.rootOf(runStep)?.id === copyStep?.id;
@@ -68,7 +76,6 @@ export function copyOrder(ctx: RuleContext): Suggestion[] {
             after: ctx.lines.moveUp(run.lines, copy.lines.start),
           }),
         );
-        break; // one move per COPY: the next suggestion is computed on the edited file by the user
       }
     }
   }
