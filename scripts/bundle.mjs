@@ -19,8 +19,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ENTRY_POINTS = {
   action: 'src/action/main.ts',
   cli: 'src/bin.ts',
-  // The PNG rasteriser's thread (src/render/charts/png-pool.ts starts it from this file, next to the chunks).
-  'png-worker': 'src/render/charts/png-worker.ts',
+  // The chart threads (src/render/charts/chart-threads.ts starts them from this file, next to the chunks).
+  'chart-worker': 'src/render/charts/chart-worker.ts',
 };
 
 /** Files copied into the output as they are: ASSETS of src/render/charts/assets.ts and SHELL_ASSETS of src/dockerfile/shell.ts. */

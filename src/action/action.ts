@@ -199,8 +199,8 @@ export async function run(inputs: Inputs = getInputs()): Promise<BuildReport> {
     inputs.mode === 'run'
       ? await core.group('Build', () => runTheBuild(inputs, prepared))
       : await core.group('Reading the build', () => readTheBuild(inputs, prepared));
-  // Charts load while the analysis waits on docker for the sizes; drawing them reports any failure.
-  if (inputs.charts) prepareCharts().catch(() => {});
+  // The chart threads load while the analysis waits on docker for the sizes; drawing them reports any failure.
+  if (inputs.charts) prepareCharts();
   let report = await core.group('Analysis', () => analyzeAcquired(inputs, prepared, acquired, started));
   if (inputs['verify-suggestions']) report = await verifyStep(inputs, report, prepared.redactor, acquired.exitCode);
   await core.group('Publishing', () => publish(inputs, prepared, acquired, report, started));

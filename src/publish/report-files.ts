@@ -7,10 +7,11 @@ import type { Chart } from '../render/charts/types.js';
 import { renderHtml } from '../render/html.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { writeJsonFile } from '../util/json-stream.js';
-import { startRasterizer, type Rasterizer } from '../render/charts/png-pool.js';
+import { startChartThreads, type ChartThreads } from '../render/charts/chart-threads.js';
+import { chartSpecs } from '../render/charts/specs.js';
 
 /** Started by prepareCharts (the action, at the start of the analysis); used and closed by the next drawing. */
-let rasterizer: Rasterizer | null = null;
+let threads: ChartThreads | null = null;
 
 /** A bigger log would make the artifact slow to upload and to open; the report holds what matters. */
 export const MAX_PROGRESS_BYTES = 100 * 2 ** 20;
@@ -32,39 +33,38 @@ export interface ReportFiles {
 }
 
 /**
- * Loads the chart renderers ahead of use: the PNG rasteriser (resvg's WebAssembly and the fonts, on a thread of
- * its own in the bundle), vega's modules, and one tiny chart drawn so that vega's code is warm. The action starts
- * it as the analysis begins, whose waits on docker it then fills; a failure here is left for drawing to report.
+ * Starts the chart threads ahead of use (in the bundle: one draws the SVGs, one the PNGs), which load and warm up
+ * vega, resvg's WebAssembly and the fonts on their own threads while the action waits on docker. A failure there is
+ * left for drawing the charts to report.
  */
-export async function prepareCharts(): Promise<void> {
-  rasterizer ??= startRasterizer();
-  const { specToSvg } = await import('../render/charts/index.js');
-  await specToSvg({ data: { values: [{ x: 1 }] }, mark: 'bar', encoding: { x: { field: 'x', type: 'quantitative' } } });
+export function prepareCharts(): void {
+  threads ??= startChartThreads();
 }
 
 async function drawCharts(report: BuildReport, dir: string, files: string[]): Promise<Chart[]> {
-  // Loaded lazily: the chart libraries and the wasm renderer are most of dist/ and most of the start-up.
-  const { renderCharts } = await import('../render/charts/index.js');
-  const raster = rasterizer ?? startRasterizer();
-  rasterizer = null;
+  const drawing = threads ?? startChartThreads();
+  threads = null;
   try {
-    // Each chart is rasterised (on the worker) while the next one's SVG is drawn.
-    const pngs: Promise<Uint8Array>[] = [];
-    const charts = await renderCharts(report, (c) => {
-      const png = raster.png(c.svg);
+    // Every SVG asked for at once; each PNG as soon as its SVG is drawn (on two threads in the bundle).
+    const jobs = chartSpecs(report).map((c) => {
+      const svg = drawing.svg(c.spec);
+      const png = svg.then((text) => drawing.png(text));
       png.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
-      pngs.push(png);
+      return { id: c.id, title: c.title, svg, png };
     });
     await mkdir(join(dir, 'charts'), { recursive: true });
-    for (const [i, c] of charts.entries()) {
-      const base = join(dir, 'charts', c.id);
-      await writeFile(`${base}.svg`, c.svg);
-      await writeFile(`${base}.png`, await pngs[i]);
+    const charts: Chart[] = [];
+    for (const job of jobs) {
+      const chart = { id: job.id, title: job.title, svg: await job.svg };
+      const base = join(dir, 'charts', chart.id);
+      await writeFile(`${base}.svg`, chart.svg);
+      await writeFile(`${base}.png`, await job.png);
       files.push(`${base}.svg`, `${base}.png`);
+      charts.push(chart);
     }
     return charts;
   } finally {
-    await raster.close();
+    await drawing.close();
   }
 }
 

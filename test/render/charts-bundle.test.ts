@@ -29,16 +29,17 @@ const probe = (src: string) => `
 import { readFileSync, writeFileSync } from 'node:fs';
 const [reportFile, outDir] = process.argv.slice(2);
 const started = performance.now();
-const { renderCharts } = await import(${JSON.stringify(join(src, 'render/charts/index.js'))});
-const { startRasterizer } = await import(${JSON.stringify(join(src, 'render/charts/png-pool.js'))});
-const raster = startRasterizer();
-const charts = await renderCharts(JSON.parse(readFileSync(reportFile, 'utf8')));
-for (const c of charts) {
-  writeFileSync(outDir + '/' + c.id + '.svg', c.svg);
-  writeFileSync(outDir + '/' + c.id + '.png', await raster.png(c.svg));
+const { chartSpecs } = await import(${JSON.stringify(join(src, 'render/charts/specs.js'))});
+const { startChartThreads } = await import(${JSON.stringify(join(src, 'render/charts/chart-threads.js'))});
+const threads = startChartThreads();
+const specs = chartSpecs(JSON.parse(readFileSync(reportFile, 'utf8')));
+for (const c of specs) {
+  const svg = await threads.svg(c.spec);
+  writeFileSync(outDir + '/' + c.id + '.svg', svg);
+  writeFileSync(outDir + '/' + c.id + '.png', await threads.png(svg));
 }
-await raster.close();
-console.log(JSON.stringify({ ids: charts.map((c) => c.id), threaded: raster.threaded, ms: Math.round(performance.now() - started) }));
+await threads.close();
+console.log(JSON.stringify({ ids: specs.map((c) => c.id), threaded: threads.threaded, ms: Math.round(performance.now() - started) }));
 `;
 
 /** The JS files a file imports statically (`import ... from "./x.js"` or `import "./x.js"`), transitively. */
@@ -76,7 +77,7 @@ await bundle(process.argv[1], { ...ENTRY_POINTS, probe: process.argv[2] });`;
   for (let d = clean; d !== dirname(d); d = dirname(d)) expect(existsSync(join(d, 'node_modules'))).toBe(false);
   const files = readdirSync(join(clean, 'dist')).sort();
   expect(files).toEqual(
-    expect.arrayContaining(['DejaVuSans-Bold.ttf', 'DejaVuSans.ttf', 'resvg.wasm', 'probe.js', 'png-worker.js']),
+    expect.arrayContaining(['DejaVuSans-Bold.ttf', 'DejaVuSans.ttf', 'resvg.wasm', 'probe.js', 'chart-worker.js']),
   );
   const charts = files.find((f) => /^charts-[A-Z0-9]{8}\.js$/.test(f))!;
   const png = files.find((f) => /^png-[A-Z0-9]{8}\.js$/.test(f))!;
@@ -96,7 +97,7 @@ await bundle(process.argv[1], { ...ENTRY_POINTS, probe: process.argv[2] });`;
   });
   const result = JSON.parse(stdout) as { ids: string[]; threaded: boolean; ms: number };
   expect(result.ids).toEqual(['stage-time', 'cache', 'waterfall']);
-  // The bundle rasterises on its worker thread (dist/png-worker.js), with the same bytes as here.
+  // The bundle draws on its worker threads (dist/chart-worker.js), with the same bytes as here.
   expect(result.threaded).toBe(true);
 
   for (const c of await renderCharts(report)) {

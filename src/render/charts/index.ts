@@ -41,13 +41,9 @@ export async function specToSvg(spec: TopLevelSpec): Promise<string> {
  * The charts the report has data for, in order: `stage-time`, `cache`, `stage-size` (only when sizes were
  * measured), `waterfall` (only when steps have start and end times). Same report, same bytes.
  */
-export async function renderCharts(report: BuildReport, onChart?: (chart: Chart) => void): Promise<Chart[]> {
+export async function renderCharts(report: BuildReport): Promise<Chart[]> {
   const charts: Chart[] = [];
   // One after another: the id counters are shared.
-  for (const c of chartSpecs(report)) {
-    const chart = { id: c.id, title: c.title, svg: await specToSvg(c.spec) };
-    charts.push(chart);
-    onChart?.(chart);
-  }
+  for (const c of chartSpecs(report)) charts.push({ id: c.id, title: c.title, svg: await specToSvg(c.spec) });
   return charts;
 }

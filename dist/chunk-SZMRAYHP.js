@@ -1,3 +1,0 @@
-import { createRequire as __bcaCreateRequire } from 'node:module';
-const require = __bcaCreateRequire(import.meta.url);
-import{readFile as n}from"node:fs/promises";import{createRequire as a}from"node:module";import{fileURLToPath as l}from"node:url";import{setFlagsFromString as f}from"node:v8";function i(t){let r=t.code;return r==="ENOENT"||r==="MODULE_NOT_FOUND"||r==="ERR_MODULE_NOT_FOUND"}async function p(t,r){let o=new URL(`./${t}`,import.meta.url);try{return await n(o)}catch(e){if(!i(e))throw e}try{return await n(a(import.meta.url).resolve(r))}catch(e){throw i(e)?new Error(`asset ${t} not found: neither ${l(o)} nor ${r} in node_modules`):e}}var s=!1;function h(){s||(s=!0,f("--liftoff-only"))}export{p as a,h as b};
