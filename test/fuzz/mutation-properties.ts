@@ -29,6 +29,8 @@ interface Spec {
   cutInside: string;
   shapeTitle: string;
   maxSwaps: number;
+  /** What is printed again in the duplication property (its title), and how. */
+  printedAgain: { what: string; print: (bytes: Buffer, at: number, times: number) => Buffer };
   /** Time bound of each property (ms): past it, fast-check stops with a success. */
   timeMs: number;
 }
@@ -42,7 +44,10 @@ export async function noThrow(
   await bounded('parse + report + analysis', () => runPipeline([bytes], format, df));
 }
 
-/** Registers the cut, shape, salt and chunking properties for one format (call inside its describe block). */
+/**
+ * Registers the cut, shape, salt, combined, duplication and chunking properties for one format (call inside its
+ * describe block).
+ */
 export function mutationProperties(spec: Spec): void {
   const { format, timeMs: T } = spec;
   const unit = format === 'plain' ? 'blocks' : 'lines';
@@ -108,6 +113,36 @@ export function mutationProperties(spec: Spec): void {
           await noThrow(mutate(log.bytes, ms, unit), fmt, log.dockerfile);
         }),
         fuzzParams(`${format} salt`, 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    'every mutation combined (cuts, swaps, numbers, bytes, lines): no throw, invariants hold',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(mutatedLogArb(format, 8), formatArb, dockerfileChoiceArb, async ({ log, bytes }, fmt, dfc) => {
+          await noThrow(bytes, fmt, dockerfileFor(log, dfc));
+        }),
+        fuzzParams(`${format} combined`, 100, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    `${spec.printedAgain.what} printed again changes no step's id, status or time`,
+    async () => {
+      const sig = (b: Buffer) =>
+        buildReport(parseChunks([b], format), { now: FIXED_NOW })
+          .steps.map((s) => JSON.stringify([s.id, s.status, s.seconds]))
+          .sort();
+      await fc.assert(
+        fc.property(logArb, fc.nat(), fc.integer({ min: 1, max: 3 }), (log, at, times) => {
+          expect(sig(spec.printedAgain.print(log.bytes, at, times))).toEqual(sig(log.bytes));
+        }),
+        fuzzParams(`${format} duplicate`, 100, T),
       );
     },
     jestTimeout(T),
