@@ -29,6 +29,9 @@ interface Spec {
   cutInside: string;
   shapeTitle: string;
   maxSwaps: number;
+  /** Lines that look like the format's own (and garbage) put into a real log, and logs made only of such lines. */
+  garbage: { title: string; line: fc.Arbitrary<string> };
+  synthetic: { title: string; log: fc.Arbitrary<string> };
   /** What is printed again in the duplication property (its title), and how. */
   printedAgain: { what: string; print: (bytes: Buffer, at: number, times: number) => Buffer };
   /** Time bound of each property (ms): past it, fast-check stops with a success. */
@@ -113,6 +116,40 @@ export function mutationProperties(spec: Spec): void {
           await noThrow(mutate(log.bytes, ms, unit), fmt, log.dockerfile);
         }),
         fuzzParams(`${format} salt`, 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    `${spec.garbage.title}: no throw, invariants hold`,
+    async () => {
+      const linesArb = fc.array(
+        fc.record({
+          kind: fc.constant('line' as const),
+          at: fc.nat(),
+          line: spec.garbage.line.map((l) => Buffer.from(l)),
+        }),
+        { minLength: 1, maxLength: 25 },
+      );
+      await fc.assert(
+        fc.asyncProperty(logArb, linesArb, formatArb, async (log, ms, fmt) => {
+          await noThrow(mutate(log.bytes, ms, unit), fmt, log.dockerfile);
+        }),
+        fuzzParams(`${format} garbage`, 60, T),
+      );
+    },
+    jestTimeout(T),
+  );
+
+  test(
+    `${spec.synthetic.title}: no throw, invariants hold`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(spec.synthetic.log, async (text) => {
+          await noThrow(Buffer.from(text), format, null);
+        }),
+        fuzzParams(`${format} synthetic`, 200, T),
       );
     },
     jestTimeout(T),

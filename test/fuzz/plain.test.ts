@@ -51,46 +51,19 @@ describe('plain parser', () => {
     cutInside: 'UTF-8 characters too',
     shapeTitle: 'vertex blocks reordered, lines duplicated and dropped',
     maxSwaps: 12,
+    garbage: {
+      title: 'interleaved garbage and plausible-but-wrong lines',
+      line: fc.oneof(plainLineArb, fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 })),
+    },
+    synthetic: {
+      title: 'synthetic logs of plausible lines only',
+      log: fc
+        .tuple(fc.array(plainLineArb, { maxLength: 60 }), fc.boolean())
+        .map(([lines, blanks]) => lines.join(blanks ? '\n\n' : '\n')),
+    },
     printedAgain: { what: 'a vertex block', print: dupBlock },
     timeMs: T,
   });
-
-  test(
-    'interleaved garbage and plausible-but-wrong lines: no throw, invariants hold',
-    async () => {
-      const garbageArb = fc.array(
-        fc.record({
-          kind: fc.constant('line' as const),
-          at: fc.nat(),
-          line: fc
-            .oneof(plainLineArb, fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 }))
-            .map((s) => Buffer.from(s)),
-        }),
-        { minLength: 1, maxLength: 25 },
-      );
-      await fc.assert(
-        fc.asyncProperty(logArb, garbageArb, formatArb, async (log, ms, format) => {
-          await noThrow(mutate(log.bytes, ms, 'blocks'), format, log.dockerfile);
-        }),
-        fuzzParams('plain garbage', 60, T),
-      );
-    },
-    jestTimeout(T),
-  );
-
-  test(
-    'synthetic logs of plausible lines only: no throw, invariants hold',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(fc.array(plainLineArb, { maxLength: 60 }), fc.boolean(), async (lines, blanks) => {
-          const text = lines.join(blanks ? '\n\n' : '\n');
-          await noThrow(Buffer.from(text), 'plain', null);
-        }),
-        fuzzParams('plain synthetic', 200, T),
-      );
-    },
-    jestTimeout(T),
-  );
 
   test(
     'GitHub Actions timestamps (rising, equal or going back), then mutated: no throw, times stay non-negative',

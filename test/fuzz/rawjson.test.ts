@@ -35,62 +35,28 @@ describe('rawjson parser', () => {
     cutInside: 'JSON strings and UTF-8 characters',
     shapeTitle: 'records reordered, duplicated and dropped',
     maxSwaps: 20,
+    garbage: {
+      title: 'generated SolveStatus records and garbage interleaved with a real log',
+      line: fc.oneof(
+        { weight: 4, arbitrary: rawRecordArb },
+        { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
+        { weight: 1, arbitrary: fc.json({ maxDepth: 4 }) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('ERROR: failed to solve: boom', 'WARNING: x (line 2)', '[1,2]', 'null', '{}'),
+        },
+      ),
+    },
+    synthetic: {
+      title: 'logs made only of generated records',
+      log: fc.array(rawRecordArb, { maxLength: 40 }).map((records) => records.join('\n')),
+    },
     printedAgain: {
       what: 'a record',
       print: (bytes, at, times) => mutate(bytes, [{ kind: 'duplicate', at, count: 1, times }], 'lines'),
     },
     timeMs: T,
   });
-
-  test(
-    'generated SolveStatus records and garbage interleaved with a real log: no throw, invariants hold',
-    async () => {
-      const linesArb = fc.array(
-        fc.record({
-          kind: fc.constant('line' as const),
-          at: fc.nat(),
-          line: fc
-            .oneof(
-              { weight: 4, arbitrary: rawRecordArb },
-              { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
-              { weight: 1, arbitrary: fc.json({ maxDepth: 4 }) },
-              {
-                weight: 1,
-                arbitrary: fc.constantFrom(
-                  'ERROR: failed to solve: boom',
-                  'WARNING: x (line 2)',
-                  '[1,2]',
-                  'null',
-                  '{}',
-                ),
-              },
-            )
-            .map((s) => Buffer.from(s)),
-        }),
-        { minLength: 1, maxLength: 25 },
-      );
-      await fc.assert(
-        fc.asyncProperty(logArb, linesArb, formatArb, async (log, ms, format) => {
-          await noThrow(mutate(log.bytes, ms, 'lines'), format, log.dockerfile);
-        }),
-        fuzzParams('rawjson garbage', 60, T),
-      );
-    },
-    jestTimeout(T),
-  );
-
-  test(
-    'logs made only of generated records: no throw, invariants hold',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(fc.array(rawRecordArb, { maxLength: 40 }), async (records) => {
-          await noThrow(Buffer.from(records.join('\n')), 'rawjson', null);
-        }),
-        fuzzParams('rawjson synthetic', 200, T),
-      );
-    },
-    jestTimeout(T),
-  );
 
   test(
     'random bytes and random JSON: no throw, invariants hold',
