@@ -17,6 +17,7 @@ import {
   offlinePage,
 } from '../support/chromium.js';
 import { GOLDEN_SCENARIOS } from '../support/golden-scenarios.js';
+import { COMMENT_ELEMENTS } from '../support/comment-elements.js';
 
 // Starts a browser: a budget for a busy machine.
 jest.setTimeout(180_000);
@@ -84,31 +85,6 @@ async function open(browser: Browser, md: string): Promise<Seen> {
   }
 }
 
-/** Elements a comment may hold: those of the renderer's own markdown (tables, lists, details, code). */
-const ALLOWED = new Set([
-  'h2',
-  'h3',
-  'h4',
-  'p',
-  'code',
-  'pre',
-  'strong',
-  'em',
-  'sub',
-  'ul',
-  'li',
-  'table',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-  'details',
-  'summary',
-  'blockquote',
-  'br',
-]);
-
 describeWithChromium(chromiumAvailable())('the comment rendered as GFM in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -123,7 +99,7 @@ describeWithChromium(chromiumAvailable())('the comment rendered as GFM in Chromi
       const seen = await open(browser, renderFitted(report, 60_000));
       expect(seen.text).not.toContain('&#');
       expect(seen.links).toBe(0);
-      expect(seen.tags.filter((t) => !ALLOWED.has(t))).toEqual([]);
+      expect(seen.tags.filter((t) => !COMMENT_ELEMENTS.has(t))).toEqual([]);
       expect(seen.headings[0]).toBe('BuildKit cache analysis');
       // The headline's instruction text is shown as code, as typed.
       if (scenario.expect.instruction)
@@ -136,7 +112,7 @@ describeWithChromium(chromiumAvailable())('the comment rendered as GFM in Chromi
   test('hostile log text: no mention, link, image, heading or element of its own; shown as typed', async () => {
     const seen = await open(browser, renderFitted(hostileReport(), 60_000));
     expect(seen.links).toBe(0);
-    expect(seen.tags.filter((t) => !ALLOWED.has(t))).toEqual([]);
+    expect(seen.tags.filter((t) => !COMMENT_ELEMENTS.has(t))).toEqual([]);
     expect(seen.headings).not.toContain('heading');
     expect(seen.prose).not.toMatch(/@org|www\.evil|javascript:|http:\/\/evil/);
     expect(seen.text).not.toMatch(/&#(?!64;entity)/); // the log's own `&#64;entity` is shown as typed

@@ -5,6 +5,7 @@ import { marked } from 'marked';
 import { buildReport } from '../../src/pipeline/build-report.js';
 import { parseText } from '../../src/progress/index.js';
 import { renderFitted, renderMarkdown } from '../../src/render/markdown.js';
+import { COMMENT_ELEMENTS } from '../support/comment-elements.js';
 
 const HOSTILE = [
   '@org/team',
@@ -45,34 +46,7 @@ test.each([
   const html = toHtml(md);
   const tags = [...html.matchAll(/<([a-z][a-z0-9]*)\b/gi)].map((m) => m[1].toLowerCase());
   // Only the renderer's own elements: no link, image, script, or heading from the log.
-  expect(new Set(tags)).toEqual(
-    new Set(
-      tags.filter((t) =>
-        [
-          'h2',
-          'h3',
-          'h4',
-          'p',
-          'code',
-          'pre',
-          'strong',
-          'em',
-          'sub',
-          'ul',
-          'li',
-          'table',
-          'thead',
-          'tbody',
-          'tr',
-          'th',
-          'td',
-          'details',
-          'summary',
-          'blockquote',
-        ].includes(t),
-      ),
-    ),
-  );
+  expect(new Set(tags)).toEqual(new Set(tags.filter((t) => COMMENT_ELEMENTS.has(t))));
   expect(html).not.toMatch(/<a\b|<img|<script/i);
   expect([...html.matchAll(/<h\d>([^<]*)/g)].map((m) => m[1])).not.toContain('heading');
   const prose = outsideCode(html);
