@@ -149,7 +149,8 @@ export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {})
   for (const inst of df.getInstructions()) {
     const keyword = inst.getKeyword().toUpperCase();
     const range = inst.getRange();
-    const args = inst.getArguments().map((a) => a.getValue());
+    // Read only where used: RUN is most of a Dockerfile, and its arguments are words nothing here needs.
+    const args = ['ARG', 'FROM', 'WORKDIR'].includes(keyword) ? inst.getArguments().map((a) => a.getValue()) : [];
     const step: DockerfileInstruction = {
       keyword,
       text: normalise(textOf(lines, range), escape),
