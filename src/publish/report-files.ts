@@ -49,7 +49,9 @@ async function drawCharts(report: BuildReport, dir: string, files: string[]): Pr
     const jobs = chartSpecs(report).map((c) => {
       const svg = drawing.svg(c.spec);
       const png = svg.then((text) => drawing.png(text));
-      png.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+      // Awaited below, in order; a failure there leaves the later ones unawaited: not unhandled rejections.
+      svg.catch(() => {});
+      png.catch(() => {});
       return { id: c.id, title: c.title, svg, png };
     });
     await mkdir(join(dir, 'charts'), { recursive: true });
