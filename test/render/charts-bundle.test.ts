@@ -32,6 +32,13 @@ const started = performance.now();
 const { chartSpecs } = await import(${JSON.stringify(join(src, 'render/charts/specs.js'))});
 const { startChartThreads } = await import(${JSON.stringify(join(src, 'render/charts/chart-threads.js'))});
 const threads = startChartThreads();
+// A chart that cannot be drawn fails alone: the thread answers with the error and draws the next ones.
+let failed = false;
+try {
+  await threads.svg({ mark: 'nonsense' });
+} catch {
+  failed = true;
+}
 const specs = chartSpecs(JSON.parse(readFileSync(reportFile, 'utf8')));
 for (const c of specs) {
   const svg = await threads.svg(c.spec);
@@ -39,7 +46,7 @@ for (const c of specs) {
   writeFileSync(outDir + '/' + c.id + '.png', await threads.png(svg));
 }
 await threads.close();
-console.log(JSON.stringify({ ids: specs.map((c) => c.id), threaded: threads.threaded, ms: Math.round(performance.now() - started) }));
+console.log(JSON.stringify({ ids: specs.map((c) => c.id), threaded: threads.threaded, failed, ms: Math.round(performance.now() - started) }));
 `;
 
 /** The JS files a file imports statically (`import ... from "./x.js"` or `import "./x.js"`), transitively. */
@@ -95,10 +102,11 @@ await bundle(process.argv[1], { ...ENTRY_POINTS, probe: process.argv[2] });`;
     env: { PATH: process.env.PATH },
     encoding: 'utf8',
   });
-  const result = JSON.parse(stdout) as { ids: string[]; threaded: boolean; ms: number };
+  const result = JSON.parse(stdout) as { ids: string[]; threaded: boolean; failed: boolean; ms: number };
   expect(result.ids).toEqual(['stage-time', 'cache', 'waterfall']);
   // The bundle draws on its worker threads (dist/chart-worker.js), with the same bytes as here.
   expect(result.threaded).toBe(true);
+  expect(result.failed).toBe(true);
 
   for (const c of await renderCharts(report)) {
     expect(readFileSync(join(out, `${c.id}.svg`), 'utf8')).toBe(c.svg);
