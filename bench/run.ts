@@ -195,7 +195,7 @@ if (engineAvailable()) {
   const o = measureOverhead(5);
   rows.push({
     format: '',
-    case: 'action overhead beyond the build: run mode, example build, charts on (median of 5)',
+    case: `action overhead beyond the build: run mode, example build, charts on (median of 5; CPU ${o.medianCpu.toFixed(2)} s)`,
     input: '',
     inputMB: null,
     seconds: +o.medianOverhead.toFixed(3),
