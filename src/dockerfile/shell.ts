@@ -172,8 +172,8 @@ const RESERVED = new Set(
 );
 
 /**
- * The common case without the parser: a chain `a && b` of plain words, each link optionally ending in
- * `> file` (the first only). Null for anything else (quotes, `$`, `;`, `|`, a lone `&`, newlines, reserved words), which the
+ * The common case without the parser: a chain `a && b` of plain words, the first link optionally ending in
+ * `> file`. Null for anything else (quotes, `$`, `;`, `|`, a lone `&`, newlines, reserved words), which the
  * parser reads. Parsing 10,000 RUNs with tree-sitter costs seconds; this costs milliseconds, and a test
  * holds it to tree-sitter's reading on every RUN of the fixtures.
  */

@@ -74,7 +74,14 @@ export function whyPhrase(cause: RootCause, noneCached: boolean, subject = false
       case 'content-changed':
         if (e.files.length === 1) return ['copied a changed file, ', code(e.files[0], 80)];
         if (e.files.length) return [`copied ${e.files.length} changed files: `, ...list(e.files)];
-        return ['most likely copied changed files (give the changed files to name them)'];
+        // The option names are the CLI's (`--changed-files`, `--git-base`) and the action's inputs alike.
+        return [
+          'most likely copied changed files (set ',
+          code('changed-files', 20),
+          ' or ',
+          code('git-base', 20),
+          ' to name them)',
+        ];
       case 'instruction-changed':
         return [subject ? 'has a changed Dockerfile line' : 'its Dockerfile line changed'];
       case 'base-image-changed':
