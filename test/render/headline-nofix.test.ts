@@ -44,3 +44,8 @@ test('not with a suggestion to show, nor without a Dockerfile (no rule could run
   expect(text(withFix)).not.toContain(NONE);
   expect(text({ ...report, dockerfile: null })).not.toContain(NONE);
 });
+
+test('a COPY whose changed files are unknown: the headline names the options that would name them', async () => {
+  const report = await analyzeRecorded('node-app-edit.plain.log');
+  expect(text(report)).toContain('most likely copied changed files (set `changed-files` or `git-base` to name them)');
+});
