@@ -25,7 +25,7 @@ async function tryDocker(docker: string, args: string[], timeoutMs = TIMEOUT_MS)
   }
 }
 
-function notLocal(ref: string, why: string): { available: false; reason: string } {
+export function notLocal(ref: string, why: string): { available: false; reason: string } {
   return { available: false, reason: `image ${ref} is not available locally (${why})` };
 }
 
@@ -58,30 +58,21 @@ export async function inspectImage(docker: string, ref: string, timeoutMs?: numb
   return r.ok ? parseInspect(ref, r.stdout) : notLocal(ref, r.reason);
 }
 
-/** One line of `docker history --format '{{json .}}'` (upstream casing; Size is a string). */
+/** One entry of `docker history --format '{{json .}}'` (a string Size) or of the Engine API's history (a number). */
 interface HistoryJson {
-  CreatedBy: string;
-  Size: string;
-  Comment: string;
+  CreatedBy?: string;
+  Size?: string | number;
+  Comment?: string;
 }
 
-/**
- * Parses `docker history --no-trunc --human=false --format '{{json .}}'` (newest first, one
- * JSON object a line) into entries oldest first. With `--human=false` Size is the layer's byte
- * count as a decimal string (the CLI formats the API's int64 with strconv), so it is exact.
- */
-export function parseHistory(stdout: string): HistoryEntry[] | string {
+/** History entries as the CLI or the engine lists them (newest first), oldest first; a string says what is wrong. */
+export function historyEntries(list: readonly unknown[]): HistoryEntry[] | string {
   const entries: HistoryEntry[] = [];
-  for (const line of stdout.split('\n')) {
-    if (!line.trim()) continue;
-    let json: HistoryJson;
-    try {
-      json = JSON.parse(line) as HistoryJson;
-    } catch {
-      return 'a `docker history` line is not JSON';
-    }
-    if (!/^\d+$/.test(json.Size ?? '')) return `a \`docker history\` size is not a byte count ('${json.Size}')`;
-    const sizeBytes = Number(json.Size);
+  for (const item of list) {
+    const json = (item ?? {}) as HistoryJson;
+    const size = String(json.Size ?? '');
+    if (!/^\d+$/.test(size)) return `a \`docker history\` size is not a byte count ('${size}')`;
+    const sizeBytes = Number(size);
     const createdBy = json.CreatedBy ?? '';
     entries.push({
       createdBy,
@@ -91,6 +82,24 @@ export function parseHistory(stdout: string): HistoryEntry[] | string {
     });
   }
   return entries.reverse();
+}
+
+/**
+ * Parses `docker history --no-trunc --human=false --format '{{json .}}'` (newest first, one
+ * JSON object a line) into entries oldest first. With `--human=false` Size is the layer's byte
+ * count as a decimal string (the CLI formats the API's int64 with strconv), so it is exact.
+ */
+export function parseHistory(stdout: string): HistoryEntry[] | string {
+  const list: unknown[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      list.push(JSON.parse(line));
+    } catch {
+      return 'a `docker history` line is not JSON';
+    }
+  }
+  return historyEntries(list);
 }
 
 /** The image's history, oldest entry first. */

@@ -35,7 +35,7 @@ export type ImageInspectResponse =
 
 export type ImageHistoryResponse = { available: true; entries: HistoryEntry[] } | { available: false; reason: string };
 
-/** Reads images from the local image store; the docker CLI by default (docker-image.ts), a fake in unit tests. */
+/** Reads images from the local image store: the engine's socket or the docker CLI, a fake in unit tests. */
 export interface ImageReader {
   inspect(ref: string): Promise<ImageInspectResponse>;
   history(ref: string): Promise<ImageHistoryResponse>;
@@ -76,9 +76,12 @@ export interface MeasureImageOpts {
   buildStage?: BuildStage;
   /** Repository name of the temporary stage tags (a random tag is added); they are removed afterwards. */
   tagRepository?: string;
-  /** Per docker CLI call (inspect, history, rmi). */
+  /** Per docker call (inspect, history, rmi). */
   timeoutMs?: number;
-  /** How images are read; by default the docker CLI at `docker`. */
+  /**
+   * How images are read; by default the engine's socket when it is proven to be the daemon that built `image`
+   * (engine-images.ts), else the docker CLI at `docker`.
+   */
   images?: ImageReader;
 }
 

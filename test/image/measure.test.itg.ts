@@ -11,6 +11,7 @@ import { parseDockerfile, type Dockerfile } from '../../src/dockerfile/parse.js'
 import { parseText } from '../../src/progress/index.js';
 import { measureImage } from '../../src/image/measure.js';
 import { dockerImages } from '../../src/image/docker-image.js';
+import { chooseImageReader } from '../../src/image/engine-images.js';
 import type { BuildStage, ImageReader, SizeReport } from '../../src/image/types.js';
 import {
   BASE_IMAGE,
@@ -249,9 +250,10 @@ describeDocker('measureImage on the real engine', () => {
     let sizes: SizeReport;
     let buildLog = '';
     let timing = '';
+    let context = '';
 
     beforeAll(async () => {
-      const context = newContext(c.name);
+      context = newContext(c.name);
       dockerfile = dockerfileOf(c.name, context);
       tags.push(finalTag);
       // --no-cache: every step runs here, so the stage builds below must find them in the cache.
@@ -343,6 +345,25 @@ describeDocker('measureImage on the real engine', () => {
         });
         expect(docker(['image', 'inspect', call.tag]).status).not.toBe(0);
       }
+      expect(cli(['images', '--quiet', '--filter', `reference=${TAG_REPOSITORY}`]).trim()).toBe('');
+    });
+
+    test('given by id, as the action gives it: read over the engine’s socket, the same sizes as through the CLI', async () => {
+      const id = docker(['image', 'inspect', '--format', '{{.Id}}', finalTag]).stdout.trim();
+      expect((await chooseImageReader(DOCKER, id)).via).toBe('engine-api');
+      const again = reportOf(buildLog, dockerfile);
+      const stageCalls: typeof calls = [];
+      const viaSocket = await measureImage(again, {
+        docker: DOCKER,
+        image: id,
+        dockerfile,
+        buildStage: stageBuilder(context, stageCalls, c.buildArgs),
+        tagRepository: TAG_REPOSITORY,
+      });
+      expect(viaSocket).toEqual({ ...sizes, image: sizes.image && { ...sizes.image, ref: id } });
+      expect(again.steps.map((st) => [st.id, st.sizeBytes])).toEqual(report.steps.map((st) => [st.id, st.sizeBytes]));
+      expect(stageCalls.map((x) => x.stage)).toEqual(c.stageBuilds);
+      // The temporary tags, removed over the socket this time.
       expect(cli(['images', '--quiet', '--filter', `reference=${TAG_REPOSITORY}`]).trim()).toBe('');
     });
   });

@@ -120,6 +120,39 @@ describe('measureImage', () => {
     expect(images.removed).toEqual([builds.calls[0][1]]);
   });
 
+  test('the side stage is built while the final image is read, and the reads apply in the same order', async () => {
+    const scenario = 'sizes-chain';
+    const sequential = await measure(scenario);
+    const images = recordedImages(scenario);
+    const builds = recordedStageBuilds(scenario);
+    const events: string[] = [];
+    let stageBuildStarted!: () => void;
+    const started = new Promise<void>((resolve) => (stageBuildStarted = resolve));
+    const rep = report(scenario);
+    const sizes = await measureImage(rep, {
+      docker: 'docker',
+      image: FINAL,
+      dockerfile: dockerfile(scenario),
+      images: {
+        ...images.reader,
+        // The final image answers only once the stage build is under way, and later than the stage's image.
+        inspect: async (ref) => {
+          if (ref === FINAL) await started;
+          events.push(`inspect ${ref === FINAL ? 'final' : 'stage'}`);
+          return images.reader.inspect(ref);
+        },
+      },
+      buildStage: async (stage, tag) => {
+        events.push(`build ${stage}`);
+        stageBuildStarted();
+        return builds.buildStage(stage, tag);
+      },
+    });
+    expect(events[0]).toBe('build tools');
+    expect(sizes).toEqual(sequential.sizes);
+    expect(stepSizes(rep)).toEqual(stepSizes(sequential.rep));
+  });
+
   test.each([
     {
       scenario: 'sizes-scratch',
