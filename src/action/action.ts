@@ -9,7 +9,6 @@ import { actionChanges, defaultGitBase } from './changes.js';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { readBuildRecord, readMetadata } from '../capture/build-record.js';
-import { detectCaps } from '../capture/detect.js';
 import { sensitiveValues } from '../capture/inputs.js';
 import { copyRedacted, redactProgressText } from '../capture/redact-progress.js';
 import { extraArgSecrets, publicArgs } from '../capture/extra-args.js';
@@ -177,7 +176,7 @@ async function readTheBuild(inputs: Inputs, prepared: Prepared): Promise<Acquire
     ref = (await readMetadata(inputs['metadata-file'], inputs.target)).ref ?? '';
     if (!ref) throw new Error(`'metadata-file' '${inputs['metadata-file']}' has no buildx.build.ref`);
   }
-  const record = await readBuildRecord(inputs.docker, await detectCaps(inputs.docker), ref);
+  const record = await readBuildRecord(inputs.docker, ref);
   if (inputs.dockerfile && !dockerfile) {
     throw new Error(`'dockerfile' input names '${inputs.dockerfile}', which cannot be read`);
   }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { lastLine, runDocker } from './docker-cli.js';
-import type { DockerCaps } from './detect.js';
 
 /** What analyze mode needs from a `--metadata-file` (buildx keys; bake nests them per target). */
 export interface BuildMetadata {
@@ -74,8 +73,10 @@ export async function readMetadata(path: string, target = ''): Promise<BuildMeta
  * A past build's progress, read back from BuildKit's history as rawjson. The ref is the last
  * part of `buildx.build.ref` (`builder/node/ref`).
  */
-export async function readBuildRecord(docker: string, caps: DockerCaps, ref: string): Promise<string> {
-  if (!caps.historyLogs) {
+export async function readBuildRecord(docker: string, ref: string): Promise<string> {
+  // `docker buildx history logs --progress rawjson` (buildx >= 0.23): its help names the rawjson mode.
+  const help = await runDocker(docker, ['buildx', 'history', 'logs', '--help'], { timeoutMs: 30_000 });
+  if (help.status !== 0 || !help.stdout.includes('rawjson')) {
     throw new Error(
       `reading build '${ref}' needs 'docker buildx history logs --progress rawjson' (buildx >= 0.23), which this runner does not have`,
     );
