@@ -3,6 +3,7 @@
 // The entries only turn their inputs into these options and the report into their outputs.
 import { analyzeBuild } from '../analysis/index.js';
 import type { ChangeSet } from '../analysis/changes.js';
+import { loadShell } from '../dockerfile/shell.js';
 import type { DockerfileSource } from '../dockerfile/source.js';
 import type { History } from '../model/history.js';
 import { reportIds, type Redactor } from '../model/redact.js';
@@ -53,7 +54,11 @@ export async function analyze(source: BuildSource, opts: AnalyzeOpts = {}): Prom
   const dockerfile = opts.dockerfile ?? null;
   const report = buildReport(parsed, { file: source.file, dockerfile, now: opts.now, cacheInputs: opts.cacheInputs });
   if ('run' in source && source.run) report.run = { ...source.run };
-  if (opts.measure) report.sizes = await opts.measure(report);
+  if (opts.measure) {
+    // The shell parser (WebAssembly) loads while docker measures the image: the suggestions need it next.
+    if (dockerfile) loadShell().catch(() => {}); // a failure shows where it is used
+    report.sizes = await opts.measure(report);
+  }
   await analyzeBuild(report, {
     dockerfile,
     contextDir: opts.contextDir ?? null,

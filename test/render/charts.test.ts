@@ -13,7 +13,8 @@ import { buildReport } from '../../src/pipeline/build-report.js';
 import type { BuildReport } from '../../src/model/report.js';
 import { parseText } from '../../src/progress/index.js';
 import { renderCharts, type Chart } from '../../src/render/charts/index.js';
-import { svgToPixels, svgToPng } from '../../src/render/charts/png.js';
+import { svgToPixels, svgToPng, warmUpPng } from '../../src/render/charts/png.js';
+import { specToSvg, WARM_UP_SPEC, warmUpSvg } from '../../src/render/charts/index.js';
 import { label, MAX_STEPS } from '../../src/render/charts/specs.js';
 import { analyzeRecorded } from '../support/reports.js';
 import { fixture, listFixtures, readFixture } from '../support/fixtures.js';
@@ -245,6 +246,15 @@ test('text from the log cannot break the SVG: markup, entities, quotes, CDATA en
   expect(labels).toContain('&lt;script&gt;&amp;amp; "q" ]]&gt; \'a\' \ufffd stage');
   expect(label('a\u0000\u001fb\n\tc\ud83d')).toBe('a b c\ufffd');
   expect(label('x'.repeat(60))).toBe(`${'x'.repeat(47)}…`);
+});
+
+test('the chart threads’ warm-ups draw (a failure there would only cost time, unnoticed)', async () => {
+  await expect(warmUpPng()).resolves.toBeUndefined();
+  await expect(warmUpSvg()).resolves.toBeUndefined();
+  const svg = await specToSvg(WARM_UP_SPEC);
+  expect(parses(svg)).toBe(true);
+  // Drawn as the real charts are: a title, an axis with its labels, a legend.
+  expect(texts(svg)).toEqual(expect.arrayContaining(['warm-up', 'a', 'b', 'p', 'q']));
 });
 
 test('a report without stages or timed steps has no charts', async () => {

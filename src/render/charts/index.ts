@@ -38,6 +38,32 @@ export async function specToSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 /**
+ * A chart small enough to draw in no time, with what the real ones have (a title, a band axis, a legend, stacked
+ * bars), drawn once so that vega's code is warm for them.
+ */
+export const WARM_UP_SPEC: TopLevelSpec = {
+  title: 'warm-up',
+  width: 100,
+  data: {
+    values: [
+      { y: 'a', x: 1, c: 'p' },
+      { y: 'b', x: 2, c: 'q' },
+    ],
+  },
+  mark: 'bar',
+  encoding: {
+    y: { field: 'y', type: 'nominal' },
+    x: { field: 'x', type: 'quantitative', stack: 'zero' },
+    color: { field: 'c', type: 'nominal' },
+  },
+};
+
+/** Draws WARM_UP_SPEC: vega's modules loaded and its code run once before the real charts (the chart threads). */
+export async function warmUpSvg(): Promise<void> {
+  await specToSvg(WARM_UP_SPEC);
+}
+
+/**
  * The charts the report has data for, in order: `stage-time`, `cache`, `stage-size` (only when sizes were
  * measured), `waterfall` (only when steps have start and end times). Same report, same bytes.
  */

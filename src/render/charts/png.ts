@@ -33,9 +33,19 @@ function load(): Promise<Uint8Array[]> {
   return ready;
 }
 
-/** Compiles the wasm and reads the fonts now (the action does it while the build runs). */
-export async function preparePng(): Promise<void> {
-  await load();
+// Text in both weights, a path, a line and a fill, as vega draws them.
+const WARM_UP_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"><rect width="120" height="40" fill="white"/>' +
+  '<g transform="translate(4,4)"><path d="M0,20h60v12h-60Z" fill="#4c78a8"/><line x2="100" y2="0" stroke="#ddd"/>' +
+  `<text transform="translate(0,12)" font-family="${FONT_FAMILY}" font-size="11px">warm 1.0 s</text>` +
+  `<text transform="translate(64,30)" font-family="${FONT_FAMILY}" font-size="13px" font-weight="bold">up</text></g></svg>`;
+
+/**
+ * Compiles the wasm and reads the fonts now, then renders and encodes one small chart: the first real chart took about 100 ms more than the
+ * next ones (code run for the first time), and the action has that time while it waits on docker.
+ */
+export async function warmUpPng(): Promise<void> {
+  await svgToPng(WARM_UP_SVG);
 }
 
 type Rendered = ReturnType<InstanceType<typeof Resvg>['render']>;
@@ -83,15 +93,20 @@ async function render<T>(svg: string, opts: PngOptions, use: (image: Rendered) =
 
 /** Renders an SVG document (a chart of `renderCharts`) to PNG bytes. Throws on SVG that is not well-formed. */
 export function svgToPng(svg: string, opts: PngOptions = {}): Promise<Uint8Array> {
-  // Encoded by pngjs over node's zlib: resvg's own encoder, in WebAssembly, took about 75 ms of the 115 ms a
-  // chart costs. Rows filtered 'Up' (one filter, not the best of five per row) deflate in about 25 ms; the files
-  // are a little larger (33-82 KB instead of 26-64 KB on the example).
-  return render(svg, opts, (image) =>
-    PNG.sync.write(
-      Object.assign(new PNG({ width: image.width, height: image.height }), { data: Buffer.from(image.pixels) }),
-      { filterType: 2, colorType: 6 },
-    ),
-  );
+  // Encoded by pngjs over node's zlib (resvg's own encoder, in WebAssembly, took about 75 ms of a chart's 115 ms).
+  // Rows unfiltered, deflated at level 3 with the default strategy: about 18 ms a chart where 'Up' rows deflated at
+  // level 9 in run-length mode (pngjs's defaults) took about 20-40 ms, and the files are smaller too (157 KB for the
+  // example's four charts, 248 KB before): a chart is mostly long runs of one colour, which deflate finds unfiltered.
+  return render(svg, opts, (image) => {
+    const pixels = image.pixels; // a copy out of the WebAssembly memory: wrapped, not copied again
+    const data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+    return PNG.sync.write(Object.assign(new PNG({ width: image.width, height: image.height }), { data }), {
+      filterType: 0,
+      colorType: 6,
+      deflateLevel: 3,
+      deflateStrategy: 0,
+    });
+  });
 }
 
 /** The same rendering as RGBA pixels, row by row (for checks that need no PNG decoder). */
