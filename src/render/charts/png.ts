@@ -1,6 +1,7 @@
 // SVG → PNG with resvg (wasm: no native code, any architecture). resvg loads no system fonts here:
 // the charts are drawn in DejaVu Sans, shipped with the bundle (see assets.ts). Loaded lazily.
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
+import { isMainThread } from 'node:worker_threads';
 import { PNG } from 'pngjs';
 import { FONT_FAMILY, readAsset } from './assets.js';
 import { baselineWasmOnly } from '../../util/wasm-assets.js';
@@ -15,6 +16,30 @@ const MAX_SIDE = 8000;
 
 let ready: Promise<Uint8Array[]> | null = null;
 
+const FETCH_GLOBALS = ['Request', 'Response'] as const;
+
+/**
+ * Runs `init` with the fetch API's globals hidden. resvg's loader asks `typeof Request` and `typeof Response`, and in
+ * a fresh thread those lazy globals load node's whole fetch implementation (undici, http2, tls): about 170 ms of
+ * compiling in the chart thread, for nothing (the wasm is given as bytes). Only off the main thread, where nothing
+ * else runs meanwhile.
+ */
+async function withoutFetchGlobals<T>(init: () => Promise<T>): Promise<T> {
+  if (isMainThread) return init();
+  const saved = FETCH_GLOBALS.map((name) => Object.getOwnPropertyDescriptor(globalThis, name));
+  for (const name of FETCH_GLOBALS)
+    Object.defineProperty(globalThis, name, { value: undefined, configurable: true, writable: true });
+  try {
+    return await init();
+  } finally {
+    FETCH_GLOBALS.forEach((name, i) => {
+      const descriptor = saved[i];
+      if (descriptor) Object.defineProperty(globalThis, name, descriptor);
+      else Reflect.deleteProperty(globalThis, name);
+    });
+  }
+}
+
 /** Loads the wasm and the fonts once; a failure is not kept (the next call tries again). */
 function load(): Promise<Uint8Array[]> {
   ready ??= (async () => {
@@ -24,7 +49,7 @@ function load(): Promise<Uint8Array[]> {
       readAsset('DejaVuSans.ttf'),
       readAsset('DejaVuSans-Bold.ttf'),
     ]);
-    await initWasm(wasm);
+    await withoutFetchGlobals(() => initWasm(wasm));
     return [regular, bold];
   })().catch((err: unknown) => {
     ready = null;
