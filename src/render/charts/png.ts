@@ -2,9 +2,9 @@
 // the charts are drawn in DejaVu Sans, shipped with the bundle (see assets.ts). Loaded lazily.
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
 import { isMainThread } from 'node:worker_threads';
-import { PNG } from 'pngjs';
 import { FONT_FAMILY, readAsset } from './assets.js';
 import { baselineWasmOnly } from '../../util/wasm-assets.js';
+import { encodePng } from './png-encode.js';
 
 export interface PngOptions {
   /** Pixels per SVG unit (default 2, for sharp text); lowered so that no side exceeds 8000 pixels. */
@@ -118,20 +118,8 @@ async function render<T>(svg: string, opts: PngOptions, use: (image: Rendered) =
 
 /** Renders an SVG document (a chart of `renderCharts`) to PNG bytes. Throws on SVG that is not well-formed. */
 export function svgToPng(svg: string, opts: PngOptions = {}): Promise<Uint8Array> {
-  // Encoded by pngjs over node's zlib (resvg's own encoder, in WebAssembly, took about 75 ms of a chart's 115 ms).
-  // Rows unfiltered, deflated at level 3 with the default strategy: about 18 ms a chart where 'Up' rows deflated at
-  // level 9 in run-length mode (pngjs's defaults) took about 20-40 ms, and the files are smaller too (157 KB for the
-  // example's four charts, 248 KB before): a chart is mostly long runs of one colour, which deflate finds unfiltered.
-  return render(svg, opts, (image) => {
-    const pixels = image.pixels; // a copy out of the WebAssembly memory: wrapped, not copied again
-    const data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-    return PNG.sync.write(Object.assign(new PNG({ width: image.width, height: image.height }), { data }), {
-      filterType: 0,
-      colorType: 6,
-      deflateLevel: 3,
-      deflateStrategy: 0,
-    });
-  });
+  // Encoded over node's zlib (png-encode.ts): resvg's own encoder, in WebAssembly, took about 75 ms of a chart's 115.
+  return render(svg, opts, (image) => encodePng(image.width, image.height, image.pixels));
 }
 
 /** The same rendering as RGBA pixels, row by row (for checks that need no PNG decoder). */
