@@ -33,8 +33,8 @@ export interface ReportFiles {
 }
 
 /**
- * Starts the chart threads ahead of use (in the bundle: one draws the SVGs, one the PNGs), which load and warm up
- * vega, resvg's WebAssembly and the fonts on their own threads while the action waits on docker. A failure there is
+ * Starts the chart threads ahead of use (in the bundle: the SVGs are drawn on this thread, the PNGs on a worker),
+ * which load and warm up vega, resvg's WebAssembly and the fonts while the action waits on docker. A failure there is
  * left for drawing the charts to report.
  */
 export function prepareCharts(): void {
@@ -45,7 +45,7 @@ async function drawCharts(report: BuildReport, dir: string, files: string[]): Pr
   const drawing = threads ?? startChartThreads();
   threads = null;
   try {
-    // Every SVG asked for at once; each PNG as soon as its SVG is drawn (on two threads in the bundle).
+    // Every SVG asked for at once; each PNG as soon as its SVG is drawn (on the worker thread in the bundle).
     const jobs = chartSpecs(report).map((c) => {
       const svg = drawing.svg(c.spec);
       const png = svg.then((text) => drawing.png(text));

@@ -104,7 +104,7 @@ await bundle(process.argv[1], { ...ENTRY_POINTS, probe: process.argv[2] });`;
   });
   const result = JSON.parse(stdout) as { ids: string[]; threaded: boolean; failed: boolean; ms: number };
   expect(result.ids).toEqual(['stage-time', 'cache', 'waterfall']);
-  // The bundle draws on its worker threads (dist/chart-worker.js), with the same bytes as here.
+  // The bundle rasterises on its worker thread (dist/chart-worker.js), with the same bytes as here.
   expect(result.threaded).toBe(true);
   expect(result.failed).toBe(true);
 

@@ -1,15 +1,17 @@
-// The charts drawn off the main thread when the bundle has its worker (dist/chart-worker.js): one thread draws the
-// SVGs, another rasterises each as soon as it is drawn. Running from src/ (tests, tsx) there is no such file, and
-// the same functions run in this thread. A thread that fails hands its jobs to this thread; the threads keep the
-// process alive only while they have work.
+// The charts drawn on two threads: the SVGs here (vega's modules load and warm up on this thread while it only waits
+// on docker for the sizes), the PNGs on a thread of their own (dist/chart-worker.js), each as soon as its SVG is
+// drawn. Drawing the SVGs on a second thread too measured slower: one more thread to start (about 100 ms of CPU
+// on a 2-core machine already busy with docker). Running from src/ (tests, tsx) there is no worker file, and the
+// PNGs are drawn here as well. A failed thread hands its jobs back to this one; the thread keeps the process alive
+// only while it has work.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
-import type { ChartJob, ChartReply, ChartRole } from './chart-worker.js';
+import type { ChartJob, ChartReply } from './chart-worker.js';
 
 export interface ChartThreads {
-  /** On worker threads (the bundle), not this one. */
+  /** The PNGs on a worker thread (the bundle), not this one. */
   readonly threaded: boolean;
   svg(spec: TopLevelSpec): Promise<string>;
   png(svg: string): Promise<Uint8Array>;
@@ -27,25 +29,21 @@ const svgHere = (spec: TopLevelSpec) => inThread(async () => (await import('./in
 const pngHere = (svg: string) => inThread(async () => (await import('./png.js')).svgToPng(svg));
 
 interface Thread {
-  call(job: ChartJob, here: () => Promise<string | Uint8Array>): Promise<ChartReply>;
+  call(job: ChartJob, here: () => Promise<Uint8Array>): Promise<ChartReply>;
   close(): Promise<void>;
 }
 
-function startThread(url: URL, role: ChartRole): Thread {
-  let worker: Worker | null = new Worker(url, { workerData: role });
+function startThread(url: URL): Thread {
+  let worker: Worker | null = new Worker(url);
   worker.unref();
   const pending = new Map<
     number,
-    { here: () => Promise<string | Uint8Array>; resolve: (r: ChartReply) => void; reject: (e: Error) => void }
+    { here: () => Promise<Uint8Array>; resolve: (r: ChartReply) => void; reject: (e: Error) => void }
   >();
   // The thread failed or stopped: what it was drawing is drawn here instead.
   const fail = () => {
     worker = null;
-    for (const [id, p] of pending)
-      p.here().then(
-        (value) => p.resolve(typeof value === 'string' ? { id, svg: value } : { id, png: value }),
-        p.reject,
-      );
+    for (const [id, p] of pending) p.here().then((png) => p.resolve({ id, png }), p.reject);
     pending.clear();
   };
   worker.on('message', (reply: ChartReply) => {
@@ -61,10 +59,7 @@ function startThread(url: URL, role: ChartRole): Thread {
   return {
     call(job, here) {
       const w = worker;
-      if (!w)
-        return here().then((value) =>
-          typeof value === 'string' ? { id: job.id, svg: value } : { id: job.id, png: value },
-        );
+      if (!w) return here().then((png) => ({ id: job.id, png }));
       return new Promise((resolve, reject) => {
         pending.set(job.id, { here, resolve, reject });
         w.ref();
@@ -80,29 +75,24 @@ function startThread(url: URL, role: ChartRole): Thread {
   };
 }
 
-/** Starts the chart threads; each loads and warms up what it draws with right away. */
+/** Starts the PNG thread, and loads and warms up vega in this one; both right away. */
 export function startChartThreads(): ChartThreads {
+  // Warming up: a failure shows again on the first chart.
+  void inThread(async () => (await import('./index.js')).warmUpSvg()).catch(() => {});
   const url = new URL('./chart-worker.js', import.meta.url);
   if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) {
     return { threaded: false, svg: svgHere, png: pngHere, close: async () => {} };
   }
-  const svgThread = startThread(url, 'svg');
-  const pngThread = startThread(url, 'png');
+  const pngThread = startThread(url);
   let next = 0;
   return {
     threaded: true,
-    async svg(spec) {
-      const reply = await svgThread.call({ id: next++, spec }, () => svgHere(spec));
-      if (!('svg' in reply)) throw new Error('the chart thread answered without an SVG');
-      return reply.svg;
-    },
+    svg: svgHere,
     async png(svg) {
       const reply = await pngThread.call({ id: next++, svg }, () => pngHere(svg));
       if (!('png' in reply)) throw new Error('the chart thread answered without a PNG');
       return reply.png;
     },
-    async close() {
-      await Promise.all([svgThread.close(), pngThread.close()]);
-    },
+    close: () => pngThread.close(),
   };
 }

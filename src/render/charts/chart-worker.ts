@@ -1,15 +1,16 @@
-// A chart-drawing thread (bundled as dist/chart-worker.js, started by chart-threads.ts). As 'svg' it draws
-// Vega-Lite specs: vega's modules load and its code warms up here, not on the main thread, which meanwhile only
-// waits on docker. As 'png' it rasterises SVGs: resvg's WebAssembly and the fonts load here. Both warm up as they
-// start (while docker measures the image) by drawing a small chart, and take their jobs one at a time, in order.
+// The chart thread (bundled as dist/chart-worker.js, started by chart-threads.ts): it rasterises the charts' SVGs
+// to PNG while the main thread draws the next SVG. resvg's WebAssembly and the fonts load here as it starts (while
+// docker measures the image), and a small chart is rendered once so that the first real one runs warm code. It
+// takes its jobs one at a time, in order.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
-import type { TopLevelSpec } from 'vega-lite';
+import { parentPort } from 'node:worker_threads';
 
-export type ChartRole = 'svg' | 'png';
-export type ChartJob = { id: number; spec: TopLevelSpec } | { id: number; svg: string };
-export type ChartReply = { id: number; svg: string } | { id: number; png: Uint8Array } | { id: number; error: string };
+export interface ChartJob {
+  id: number;
+  svg: string;
+}
+export type ChartReply = { id: number; png: Uint8Array } | { id: number; error: string };
 
 /**
  * This thread yields to the rest of the machine (Linux: a thread has a nice value of its own): it warms up while
@@ -26,20 +27,14 @@ function yieldToOthers(): void {
 
 const port = parentPort;
 if (port) {
-  const role = workerData as ChartRole;
   yieldToOthers();
   // Warming up: a failure shows again on the first job.
-  let queue: Promise<unknown> =
-    role === 'svg'
-      ? import('./index.js').then((m) => m.warmUpSvg()).catch(() => {})
-      : import('./png.js').then((m) => m.warmUpPng()).catch(() => {});
+  let queue: Promise<unknown> = import('./png.js').then((m) => m.warmUpPng()).catch(() => {});
   const run = async (job: ChartJob): Promise<ChartReply> => {
-    if ('spec' in job) return { id: job.id, svg: await (await import('./index.js')).specToSvg(job.spec) };
     const bytes = await (await import('./png.js')).svgToPng(job.svg);
     return { id: job.id, png: new Uint8Array(bytes) }; // its own buffer, handed over whole
   };
   port.on('message', (job: ChartJob) => {
-    // One after another: vega's SVG ids count up per thread, and each chart starts them afresh.
     queue = queue.then(() =>
       run(job).then(
         (reply) => port.postMessage(reply, 'png' in reply ? [reply.png.buffer as ArrayBuffer] : []),

@@ -58,7 +58,7 @@ export const WARM_UP_SPEC: TopLevelSpec = {
   },
 };
 
-/** Draws WARM_UP_SPEC: vega's modules loaded and its code run once before the real charts (the chart threads). */
+/** Draws WARM_UP_SPEC: vega's modules loaded and its code run once before the real charts (chart-threads.ts). */
 export async function warmUpSvg(): Promise<void> {
   await specToSvg(WARM_UP_SPEC);
 }
