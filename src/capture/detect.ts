@@ -26,7 +26,7 @@ export async function detectCaps(docker: string): Promise<DockerCaps> {
     throw new Error(`cannot reach the Docker daemon: ${lastLine(versions.stderr) || 'no answer'}`);
   }
   // Without buildx the CLI answers with its own usage (and exit status 0), not buildx build's.
-  const help = build.status === 0 && /docker buildx build\b/.test(build.stdout) ? build.stdout : '';
+  const help = build.status === 0 && /\bbuildx build\b/.test(build.stdout) ? build.stdout : '';
   const buildx = help !== '';
   if (!buildx && Number(client.split('.')[0]) >= 23) {
     // Docker 23+ runs BuildKit builds only through buildx: `docker build` would refuse.
