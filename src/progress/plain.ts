@@ -41,9 +41,8 @@ let prefixSeconds = 0;
  * For `12.34 text` / `8527.6` / `0.443 ` (a log line's seconds-since-start prefix) starting at
  * `from`: the index where the log text begins; 0 when it is no log line. Sets `prefixSeconds`.
  */
-function logPrefixLength(rest: string, from: number): number {
+function logPrefixLength(rest: string, from: number, n = rest.length): number {
   let i = from;
-  const n = rest.length;
   let whole = 0;
   let c = 0;
   while (i < n && (c = rest.charCodeAt(i)) >= 48 && c <= 57) {
@@ -76,7 +75,9 @@ function logPrefixLength(rest: string, from: number): number {
 export class PlainParser {
   private readonly store = new VertexStore();
   private readonly byNumber = new Map<number, VertexState>();
-  private readonly splitter = new LineSplitter((line, overlong) => this.line(line, overlong));
+  private readonly splitter = new LineSplitter({
+    ranges: (text, start, end, overlong, escapes) => this.range(text, start, end, overlong, escapes),
+  });
   private builder: ParsedBuild['builder'] = null;
   private readonly blockWarnings: BuildWarning[] = [];
   private readonly otherWarnings: BuildWarning[] = [];
@@ -130,6 +131,28 @@ export class PlainParser {
       endedAtMs: this.lastMs,
       lines: this.lines,
     };
+  }
+
+  /**
+   * The hot path: a `#N <secs> text` log line of plain text is read where it lies, its text cut out once; any
+   * other line is cut out and read by `line`.
+   */
+  private range(text: string, start: number, end: number, overlong: boolean, escapes: boolean): void {
+    if (!overlong && !escapes && text.charCodeAt(start) === 35 && !this.prevBlank) {
+      let i = start + 1;
+      let n = 0;
+      for (let c = text.charCodeAt(i); i < end && c >= 48 && c <= 57; c = text.charCodeAt(++i)) n = n * 10 + (c - 48);
+      if (i > start + 1 && i < end && text.charCodeAt(i) === 32) {
+        const logLen = logPrefixLength(text, i + 1, end);
+        if (logLen > 0) {
+          this.lines++;
+          this.logLine(n, text.slice(logLen, end), null, prefixSeconds);
+          this.prevBlank = false;
+          return;
+        }
+      }
+    }
+    this.line(start === 0 && end === text.length ? text : text.slice(start, end), overlong);
   }
 
   private line(raw: string, overlong: boolean): void {

@@ -8,6 +8,12 @@ const KEEP_OF_OVERLONG = 64 * 1024;
 export type LineHandler = (line: string, overlong: boolean) => void;
 
 /**
+ * A line as a range of `text` (`start` to `end`, the trailing CR already left out), for a hot path that reads
+ * most lines without cutting them out. `escapes` says whether `text` holds an ESC at all (asked once a chunk).
+ */
+export type RangeHandler = (text: string, start: number, end: number, overlong: boolean, escapes: boolean) => void;
+
+/**
  * Turns chunks (bytes or text, cut anywhere, even inside a UTF-8 character) into lines,
  * without ever holding more than one bounded line in memory. A trailing CR is dropped;
  * CRs inside a line (progress bars) are kept.
@@ -17,13 +23,23 @@ export class LineSplitter {
   private discarding = false;
   private readonly decoder = new StringDecoder('utf8');
 
+  private readonly onRange: RangeHandler;
+
+  /** `onLine` gets each line as a string; a RangeHandler (`{ ranges }`) gets it as a range of the text read. */
   constructor(
-    private readonly onLine: LineHandler,
+    onLine: LineHandler | { ranges: RangeHandler },
     private readonly maxLine = MAX_LINE,
-  ) {}
+  ) {
+    this.onRange =
+      typeof onLine === 'function'
+        ? (text, start, end, overlong) =>
+            onLine(start === 0 && end === text.length ? text : text.slice(start, end), overlong)
+        : onLine.ranges;
+  }
 
   push(chunk: string | Uint8Array): void {
     const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk as Buffer);
+    const escapes = text.includes('\u001b');
     let start = 0;
     let nl = text.indexOf('\n');
     while (nl !== -1) {
@@ -31,8 +47,10 @@ export class LineSplitter {
         this.discarding = false;
       } else if (this.pending.length + nl - start > this.maxLine) {
         this.emit((this.pending + text.slice(start, start + KEEP_OF_OVERLONG)).slice(0, KEEP_OF_OVERLONG), true);
+      } else if (this.pending.length) {
+        this.emit(this.pending + text.slice(start, nl), false);
       } else {
-        this.emit(this.pending.length ? this.pending + text.slice(start, nl) : text.slice(start, nl), false);
+        this.onRange(text, start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl, false, escapes);
       }
       this.pending = '';
       start = nl + 1;
@@ -61,6 +79,6 @@ export class LineSplitter {
 
   private emit(line: string, overlong: boolean): void {
     const n = line.length;
-    this.onLine(n > 0 && line.charCodeAt(n - 1) === 13 ? line.slice(0, n - 1) : line, overlong);
+    this.onRange(line, 0, n > 0 && line.charCodeAt(n - 1) === 13 ? n - 1 : n, overlong, line.includes('\u001b'));
   }
 }
