@@ -75,6 +75,8 @@ function logPrefixLength(rest: string, from: number, n = rest.length): number {
 export class PlainParser {
   private readonly store = new VertexStore();
   private readonly byNumber = new Map<number, VertexState>();
+  /** The vertex of the last log line: the next line is most often the same vertex's. */
+  private lastLog: { n: number; v: VertexState } | null = null;
   private readonly splitter = new LineSplitter({
     ranges: (text, start, end, overlong, escapes) => this.range(text, start, end, overlong, escapes),
   });
@@ -281,11 +283,13 @@ export class PlainParser {
 
   /** The hot path: `#N <secs> text` of a vertex already open. */
   private logLine(n: number, text: string, ms: number | null, elapsed: number): void {
-    let v = this.byNumber.get(n);
+    const last = this.lastLog;
+    let v = last !== null && last.n === n ? last.v : this.byNumber.get(n);
     if (!this.seenVertexLine) this.tail = true; // the log starts inside a vertex: it is a tail
     this.seenVertexLine = true;
     this.section = 'progress';
     if (!v) v = this.create(n);
+    if (last === null || last.v !== v) this.lastLog = { n, v };
     if (elapsed > v.maxElapsed) v.maxElapsed = elapsed;
     if (ms !== null) VertexStore.touch(v, ms);
     VertexStore.addLog(v, text);
@@ -295,12 +299,14 @@ export class PlainParser {
   private nextBuild(): void {
     this.generation++;
     this.byNumber.clear();
+    this.lastLog = null;
     this.current = null;
   }
 
   private create(n: number): VertexState {
     const v = this.store.getOrCreate(this.generation ? `#${n}@${this.generation + 1}` : `#${n}`, n);
     this.byNumber.set(n, v);
+    this.lastLog = null;
     return v;
   }
 

@@ -1,4 +1,4 @@
-import { StringDecoder } from 'node:string_decoder';
+import { Utf8Pieces } from './utf8.js';
 
 /** Longest line kept whole; past it the line is cut and the rest dropped up to the next newline. */
 export const MAX_LINE = 1 << 20;
@@ -21,7 +21,7 @@ export type RangeHandler = (text: string, start: number, end: number, overlong: 
 export class LineSplitter {
   private pending = '';
   private discarding = false;
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly decoder = new Utf8Pieces();
 
   private readonly onRange: RangeHandler;
 
@@ -38,7 +38,12 @@ export class LineSplitter {
   }
 
   push(chunk: string | Uint8Array): void {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk as Buffer);
+    const text =
+      typeof chunk === 'string'
+        ? chunk
+        : this.decoder.write(
+            Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+          );
     const escapes = text.includes('\u001b');
     let start = 0;
     let nl = text.indexOf('\n');

@@ -1,0 +1,64 @@
+// Decoding and splitting bytes cut anywhere: the same text and lines as the whole input read at once, whether a
+// piece is ASCII (copied as Latin-1), ends inside a character, or holds invalid UTF-8.
+import fc from 'fast-check';
+import { LineSplitter } from '../../src/util/lines.js';
+import { Utf8Pieces } from '../../src/util/utf8.js';
+
+/** Bytes made mostly of ASCII runs, with multi-byte characters, CRs, ESCs and invalid bytes among them. */
+const bytesArb = fc
+  .array(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.stringMatching(/^[ -~\n]{0,40}$/).map((s) => Buffer.from(s, 'latin1')) },
+      { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }).map((s) => Buffer.from(s, 'utf8')) },
+      { weight: 1, arbitrary: fc.constantFrom('\r\n', '\u001b[31m', '\n\n').map((s) => Buffer.from(s, 'latin1')) },
+      { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 4 }).map((b) => Buffer.from(b)) },
+    ),
+    { maxLength: 30 },
+  )
+  .map((parts) => Buffer.concat(parts));
+
+/** The input cut at these offsets. */
+function cut(bytes: Buffer, at: number[]): Buffer[] {
+  const points = [...new Set(at.map((a) => a % (bytes.length + 1)))].sort((a, b) => a - b);
+  const pieces: Buffer[] = [];
+  let from = 0;
+  for (const p of [...points, bytes.length]) {
+    pieces.push(bytes.subarray(from, p));
+    from = p;
+  }
+  return pieces;
+}
+
+test('Utf8Pieces: pieces cut anywhere decode to the whole input’s text', () => {
+  fc.assert(
+    fc.property(bytesArb, fc.array(fc.nat(), { maxLength: 8 }), (bytes, at) => {
+      const d = new Utf8Pieces();
+      const text = cut(bytes, at)
+        .map((p) => d.write(p))
+        .join('');
+      expect(text + d.end()).toBe(bytes.toString('utf8'));
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('LineSplitter: pieces cut anywhere give the lines of the whole input', () => {
+  const lines = (pieces: Uint8Array[]) => {
+    const out: string[] = [];
+    const s = new LineSplitter((line) => out.push(line));
+    for (const p of pieces) s.push(p);
+    s.end();
+    return out;
+  };
+  fc.assert(
+    fc.property(bytesArb, fc.array(fc.nat(), { maxLength: 8 }), (bytes, at) => {
+      const whole = bytes.toString('utf8');
+      const expected = whole.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+      if (expected[expected.length - 1] === '') expected.pop();
+      // As Buffers, and as bare Uint8Array views (what a web stream gives).
+      expect(lines(cut(bytes, at))).toEqual(expected);
+      expect(lines(cut(bytes, at).map((b) => new Uint8Array(b.buffer, b.byteOffset, b.length)))).toEqual(expected);
+    }),
+    { numRuns: 500 },
+  );
+});
