@@ -30,7 +30,9 @@ export interface VertexState {
   runs: Map<number, number>;
   firstMs: number | null;
   lastMs: number | null;
+  /** The last log lines, a ring once full: the oldest at `tailStart` (see `tailOf`). */
   tail: string[];
+  tailStart: number;
   logLines: number;
   progress: Map<string, VertexProgress>;
   progressOmitted: number;
@@ -62,6 +64,7 @@ export class VertexStore {
         firstMs: null,
         lastMs: null,
         tail: [],
+        tailStart: 0,
         logLines: 0,
         progress: new Map(),
         progressOmitted: 0,
@@ -83,18 +86,36 @@ export class VertexStore {
   /** Lines seen but not kept: they are older than anything that follows, so the tail restarts. */
   static countLogs(v: VertexState, lines: number): void {
     v.logLines += lines;
-    if (lines > 0) v.tail.length = 0;
+    if (lines > 0) {
+      v.tail.length = 0;
+      v.tailStart = 0;
+    }
   }
 
   static addLog(v: VertexState, line: string): void {
     v.logLines++;
-    if (v.tail.length >= LOG_TAIL_LINES) v.tail.shift();
     // Not detached here (most lines fall out of the tail at once): settle() detaches what stays.
-    v.tail.push(line.length > LOG_LINE_CHARS ? line.slice(0, LOG_LINE_CHARS) + '…' : line);
+    const kept = line.length > LOG_LINE_CHARS ? line.slice(0, LOG_LINE_CHARS) + '…' : line;
+    // Once full, the oldest line is overwritten in place (a shift per log line showed in the profiles).
+    if (v.tail.length < LOG_TAIL_LINES) v.tail.push(kept);
+    else {
+      v.tail[v.tailStart] = kept;
+      v.tailStart = (v.tailStart + 1) % v.tail.length;
+    }
+  }
+
+  /** The tail in order, oldest first (the ring unrolled). */
+  static tailOf(v: VertexState): string[] {
+    if (v.tailStart !== 0) {
+      v.tail = [...v.tail.slice(v.tailStart), ...v.tail.slice(0, v.tailStart)];
+      v.tailStart = 0;
+    }
+    return v.tail;
   }
 
   /** Called when a vertex ends: a step that ended well needs only the end of its output. */
   static settle(v: VertexState): void {
+    VertexStore.tailOf(v);
     if ((v.outcome === 'done' || v.outcome === 'cached') && v.tail.length > LOG_TAIL_LINES_DONE) {
       v.tail.splice(0, v.tail.length - LOG_TAIL_LINES_DONE);
     }
@@ -156,7 +177,7 @@ export class VertexStore {
             ? null
             : s.lastMs,
         error: s.error,
-        logTail: s.tail.map(detach),
+        logTail: VertexStore.tailOf(s).map(detach),
         logLines: s.logLines,
         progress: [...s.progress.values()],
         progressOmitted: s.progressOmitted,

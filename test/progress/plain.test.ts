@@ -127,6 +127,32 @@ describe('PlainParser', () => {
     expect(report(log).steps[0].logTail).toEqual(['(Reading 5%\r(Reading 100%', 'ok']);
   });
 
+  test('the log tail: the last 20 lines in order (a failed step), the last 5 of a step that ended well', () => {
+    const lines = (n: number, v: number, from = 1) =>
+      Array.from({ length: n }, (_, i) => `#${v} ${(i / 10).toFixed(1)} line ${from + i}`);
+    const log = [
+      '#1 [1/3] RUN make',
+      ...lines(47, 1),
+      '#1 ...',
+      '',
+      '#2 [2/3] RUN test',
+      ...lines(3, 2),
+      '#2 ERROR: exit code 1',
+      '',
+      '#1 [1/3] RUN make',
+      ...lines(6, 1, 48),
+      '#1 DONE 5.0s',
+      '',
+      '#3 [3/3] RUN lint',
+      ...lines(33, 3),
+      '#3 ERROR: exit code 2',
+      '',
+    ].join('\n');
+    const tails = Object.fromEntries(report(log).steps.map((s) => [s.index, s.logTail]));
+    const expected = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
+    expect(tails).toEqual({ 1: expected(49, 53), 2: expected(1, 3), 3: expected(14, 33) });
+  });
+
   test('the warnings block after the progress replaces the inline WARN lines', () => {
     const log = [
       '#1 [internal] load build definition from Dockerfile',
