@@ -84,9 +84,10 @@ async function readStage(opts: Opts, plan: MeasurePlan, stage: DockerfileStage):
 
 function applyStage(sizes: SizeCollector, stage: DockerfileStage, read: StageRead): void {
   if ('skip' in read) return sizes.skip(stage, read.skip);
+  // The image's own warnings, then its temporary tag's (in the order they happened).
+  if (typeof read.result !== 'string') for (const w of read.result.warnings) sizes.warn(w);
   if (read.cleanup) sizes.warn(read.cleanup);
   if (typeof read.result === 'string') return sizes.skip(stage, read.result);
-  for (const w of read.result.warnings) sizes.warn(w);
   sizes.apply(read.result.map, 'stage-build');
   if (!sizes.isMeasured(stage)) sizes.skip(stage, 'its history does not match the Dockerfile');
 }
