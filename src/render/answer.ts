@@ -321,7 +321,7 @@ export function headline(report: BuildReport): Headline {
     !top && report.dockerfile && report.analysis
       ? [
           [
-            `No Dockerfile change found that would save ${seconds(MIN_GAIN.seconds)} or ${bytes(MIN_GAIN.bytes)} per build here.`,
+            `No Dockerfile change to suggest: none found would save at least ${seconds(MIN_GAIN.seconds)} or ${bytes(MIN_GAIN.bytes)} per build.`,
           ],
         ]
       : [];

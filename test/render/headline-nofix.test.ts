@@ -8,7 +8,7 @@ const text = (r: BuildReport) =>
   headline(r)
     .lines.map((l) => toText(l))
     .join('\n');
-const NONE = 'No Dockerfile change found that would save 2.0s or 1.0 MB per build here.';
+const NONE = 'No Dockerfile change to suggest: none found would save at least 2.0s or 1.0 MB per build.';
 
 test('steps re-ran, the Dockerfile was read, no suggestion is worth its gain: the headline says so', async () => {
   const report = await analyzeRecorded('node-app-edit.plain.log');
