@@ -3,16 +3,42 @@ import { DockerfileParser, Instruction, JSONInstruction, type Heredoc } from 'do
 // dockerfile-ast scans an instruction's text again on every getArguments() (its JSONInstruction constructor
 // alone does so three times: two thirds of parsing a 10,000-line Dockerfile). Nothing here edits an instruction
 // after parsing, so each is scanned once; callers get a copy, as ModifiableInstruction shifts its flags off it.
+// The scan is kept on the instruction itself: a WeakMap of 100,000 keys made every collection slower.
 {
   type Scan = () => unknown[];
   const proto = Instruction.prototype as unknown as { getRawArguments: Scan };
   const scan = proto.getRawArguments;
-  const scanned = new WeakMap<object, unknown[]>();
-  proto.getRawArguments = function (this: object) {
-    let args = scanned.get(this);
-    if (!args) scanned.set(this, (args = scan.call(this)));
-    return args.slice();
+  const SCANNED = Symbol('scanned arguments');
+  proto.getRawArguments = function (this: { [SCANNED]?: unknown[] }) {
+    return (this[SCANNED] ??= scan.call(this)).slice();
   };
+}
+
+// Each argument's range is two positionAt() calls on the document, a binary search of the line offsets
+// each (a third of parsing). They come in file order, so the line of the last answer is tried first.
+{
+  interface Doc {
+    positionAt(offset: number): { line: number; character: number };
+    getText(): string;
+    getLineOffsets?(): number[];
+    ensureBeforeEOL?(offset: number, lineOffset: number): number;
+    [LAST]?: number;
+  }
+  const LAST = Symbol('last line');
+  const proto = Object.getPrototypeOf((DockerfileParser.parse('') as unknown as { document: Doc }).document) as Doc;
+  const search = proto.positionAt;
+  if (typeof proto.getLineOffsets === 'function' && typeof proto.ensureBeforeEOL === 'function') {
+    proto.positionAt = function (this: Doc, offset: number) {
+      const at = Math.max(Math.min(offset, this.getText().length), 0);
+      const starts = this.getLineOffsets!();
+      const line = this[LAST] ?? 0;
+      if (line < starts.length && starts[line] <= at && (line + 1 === starts.length || at < starts[line + 1]))
+        return { line, character: this.ensureBeforeEOL!(at, starts[line]) - starts[line] };
+      const found = search.call(this, offset);
+      this[LAST] = found.line;
+      return found;
+    };
+  }
 }
 
 /** Instructions that BuildKit numbers as steps (`[stage i/n]`); ENV, ARG, CMD and the like are not. */

@@ -64,6 +64,26 @@ describe('unifiedDiffOfEdit', () => {
       { numRuns: 500 },
     );
   });
+
+  test('the same diff when the replaced and the new lines have none in common (written without a diff)', () => {
+    const line = fc.oneof(
+      fc.constantFrom('RUN a', 'RUN b\r', ' ', '\\', '+x', '-y', '@@ z'),
+      fc.string({ maxLength: 4 }),
+    );
+    const file = fc.array(line, { minLength: 0, maxLength: 40 });
+    fc.assert(
+      fc.property(file, fc.nat(), fc.nat(), fc.array(line, { maxLength: 5 }), (lines, s, len, repl) => {
+        const original = lines.join('\n');
+        const l = new Lines(original);
+        const start = 1 + (s % (l.lines.length + 1));
+        const end = Math.min(l.lines.length, start - 1 + (len % 5));
+        const edit = { start, end, lines: repl };
+        const whole = unifiedDiff('Dockerfile', original, l.apply(edit));
+        expect(unifiedDiffOfEdit('Dockerfile', original, l.lines, edit)).toBe(whole);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 test('the terminal text of 60,000 suggestions: no stack overflow (a spread of their lines overflowed)', async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   findStage,
@@ -19,6 +19,11 @@ export class RuleContext {
   private readonly byLine = new Map<number, Step[]>();
   private readonly byId: Map<string, Step>;
   private readonly scripts = new Map<number, ShellScript>();
+  /** Shell parses by text: stages and platforms repeat the same RUNs and links. Read-only for every rule. */
+  private readonly parses = new Map<string, ShellScript>();
+  /** The context is read, not written, while the rules run: each file is looked at once. */
+  private readonly present = new Map<string, boolean>();
+  private readonly files = new Map<string, string | null>();
   private readonly causes = new Map<string, RootCause>();
   /** Something in this build was cached: what re-ran tells the steps apart (not so on a cold build). */
   readonly discriminating: boolean;
@@ -61,16 +66,18 @@ export class RuleContext {
     if (!script) {
       script =
         inst.keyword === 'RUN'
-          ? this.shell.parse(runScript(this.lines.slice(inst.lines)))
+          ? this.parse(runScript(this.lines.slice(inst.lines)))
           : { commands: [], chain: null, partial: false };
       this.scripts.set(inst.lines.start, script);
     }
     return script;
   }
 
-  /** Parses a piece of shell (a link of a chain). */
+  /** Parses a piece of shell (a link of a chain); the same text gives the same, shared, answer. */
   parse(text: string): ShellScript {
-    return this.shell.parse(text);
+    let script = this.parses.get(text);
+    if (!script) this.parses.set(text, (script = this.shell.parse(text)));
+    return script;
   }
 
   /**
@@ -90,12 +97,42 @@ export class RuleContext {
 
   /** True when the file exists in the build context; null when the context is unknown. */
   inContext(relative: string): boolean | null {
-    return this.contextDir ? existsSync(join(this.contextDir, relative)) : null;
+    if (!this.contextDir) return null;
+    let found = this.present.get(relative);
+    if (found === undefined) this.present.set(relative, (found = existsSync(join(this.contextDir, relative))));
+    return found;
+  }
+
+  /** A file of the build context as text; null when the context is unknown or the file cannot be read. */
+  readContext(relative: string): string | null {
+    if (!this.contextDir) return null;
+    let text = this.files.get(relative);
+    if (text === undefined) {
+      try {
+        text = readFileSync(join(this.contextDir, relative), 'utf8');
+      } catch {
+        text = null;
+      }
+      this.files.set(relative, text);
+    }
+    return text;
   }
 
   /** Steps of a stage between two instructions, exclusive, in order. */
   between(stage: DockerfileStage, a: DockerfileInstruction, b: DockerfileInstruction): DockerfileInstruction[] {
-    return stage.instructions.filter((i) => i.lines.start > a.lines.end && i.lines.end < b.lines.start);
+    // Instructions are in line order: the first after `a` is found by halving, not by a scan of the stage.
+    const all = stage.instructions;
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (all[mid].lines.start > a.lines.end) hi = mid;
+      else lo = mid + 1;
+    }
+    const out: DockerfileInstruction[] = [];
+    for (let i = lo; i < all.length && all[i].lines.start < b.lines.start; i++)
+      if (all[i].lines.end < b.lines.start) out.push(all[i]);
+    return out;
   }
 
   /** The stages a stage is built on (`FROM deps AS build`), nearest last. */

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import type { DockerfileInstruction, DockerfileStage } from '../../dockerfile/parse.js';
 import type { ShellCommand } from '../../dockerfile/shell.js';
 import type { Suggestion } from '../../model/report.js';
@@ -30,15 +29,6 @@ function manifestsFor(eco: Ecosystem, command: ShellCommand, ctx: RuleContext): 
   return present.map((m) => (m.endsWith('*') && ctx.inContext(m.slice(0, -1)) === true ? m.slice(0, -1) : m));
 }
 
-function read(ctx: RuleContext, file: string): string | null {
-  if (!ctx.contextDir) return null;
-  try {
-    return readFileSync(join(ctx.contextDir, file), 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Reasons the install needs more than its manifests, read from the context: npm/yarn/pnpm workspaces or
  * lifecycle scripts, a Gemfile that loads a gemspec, requirements that install the project itself.
@@ -46,7 +36,7 @@ function read(ctx: RuleContext, file: string): string | null {
 function needsSources(eco: Ecosystem, command: ShellCommand, manifests: string[], ctx: RuleContext): boolean {
   if (['npm', 'yarn', 'pnpm'].includes(eco.name)) {
     if (ctx.inContext('pnpm-workspace.yaml') || ctx.inContext('lerna.json')) return true;
-    const pkg = read(ctx, 'package.json');
+    const pkg = ctx.readContext('package.json');
     if (!pkg) return false;
     try {
       const json = JSON.parse(pkg) as { workspaces?: unknown; scripts?: Record<string, string> };
@@ -60,9 +50,10 @@ function needsSources(eco: Ecosystem, command: ShellCommand, manifests: string[]
   }
   if (eco.name === 'go-build' && (ctx.inContext('vendor') || command.args.some((a) => a.includes('-mod=vendor'))))
     return true;
-  if (eco.name === 'cargo' && /^\s*\[workspace\]/m.test(read(ctx, 'Cargo.toml') ?? '')) return true;
-  if (eco.name === 'bundler') return /^\s*gemspec\b/m.test(read(ctx, 'Gemfile') ?? '');
-  if (eco.name === 'pip') return manifests.some((m) => /^\s*(?:-e\s+)?\.(?:\[.*\])?\s*$/m.test(read(ctx, m) ?? ''));
+  if (eco.name === 'cargo' && /^\s*\[workspace\]/m.test(ctx.readContext('Cargo.toml') ?? '')) return true;
+  if (eco.name === 'bundler') return /^\s*gemspec\b/m.test(ctx.readContext('Gemfile') ?? '');
+  if (eco.name === 'pip')
+    return manifests.some((m) => /^\s*(?:-e\s+)?\.(?:\[.*\])?\s*$/m.test(ctx.readContext(m) ?? ''));
   return false;
 }
 
@@ -210,11 +201,12 @@ function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
         prefix = rel ? `${rel}/` : '';
         target = './';
       }
-      const moved = ctx.lines.apply(ctx.lines.moveDown(broad.lines, install.lines.end + 1)).split('\n');
+      // An edit of the lines from the sources to the install (a whole-file copy each was quadratic).
+      const moved = ctx.lines.moveDown(broad.lines, install.lines.end + 1);
       // The install now starts where it started, less the lines of the COPY that went below it.
-      const at = install.lines.start - 1 - (broad.lines.end - broad.lines.start + 1);
-      if (!protectedAlready) moved.splice(at, 0, ...copyLines(manifests, prefix, target));
-      after = moved.join('\n');
+      const at = install.lines.start - broad.lines.start - (broad.lines.end - broad.lines.start + 1);
+      if (!protectedAlready) moved.lines.splice(at, 0, ...copyLines(manifests, prefix, target));
+      after = moved;
     } else {
       if (protectedAlready || between.some((i) => i.keyword === 'WORKDIR')) continue;
       // The fetch runs where the install ran: the links of its chain before the install (`poetry config ...`),

@@ -1,8 +1,9 @@
+import type { DockerfileInstruction } from '../../dockerfile/parse.js';
 import type { Suggestion } from '../../model/report.js';
 import type { RuleContext } from './context.js';
 import { copiesOnlyManifests, isCostlySetup, mentionsCopy } from './copy-order.js';
 import { ecosystemOf, estimateSeconds } from './ecosystems.js';
-import { Lines, mounts } from './text.js';
+import { mounts, type LineEdit } from './text.js';
 
 /**
  * One RUN after a COPY of changing files that starts with costly system setup (stable: apt, apk, curl...)
@@ -13,7 +14,11 @@ import { Lines, mounts } from './text.js';
 export function splitRun(ctx: RuleContext): Suggestion[] {
   const out: Suggestion[] = [];
   for (const stage of ctx.dockerfile.stages) {
-    for (const run of stage.steps.filter((s) => s.keyword === 'RUN')) {
+    // The last COPY of context files before each RUN, found on the way (not by a scan of the stage per RUN).
+    let copy: DockerfileInstruction | undefined;
+    for (const run of stage.steps) {
+      if ((run.keyword === 'COPY' || run.keyword === 'ADD') && run.sources.length && !run.from.length) copy = run;
+      if (run.keyword !== 'RUN') continue;
       // Only plain `a && b && c` chains are split safely.
       const chain = ctx.script(run).chain;
       if (!chain || chain.length < 2) continue;
@@ -25,14 +30,6 @@ export function splitRun(ctx: RuleContext): Suggestion[] {
       const volatile = links.slice(k);
       if (!stable.length || !volatile.length) continue;
       const stableCommands = stable.flatMap((l) => l.commands);
-      const copies = stage.steps.filter(
-        (s) =>
-          (s.keyword === 'COPY' || s.keyword === 'ADD') &&
-          s.sources.length &&
-          !s.from.length &&
-          s.lines.end < run.lines.start,
-      );
-      const copy = copies[copies.length - 1];
       if (!copy || copiesOnlyManifests(copy) || mentionsCopy(stableCommands, copy) || ecosystemOf(stableCommands))
         continue;
       const between = ctx.between(stage, copy, run);
@@ -52,12 +49,16 @@ export function splitRun(ctx: RuleContext): Suggestion[] {
       // The stable part's share of the RUN's time is not in the log: its class estimate, bounded by the RUN's time.
       const estimate = estimateSeconds(stableCommands);
       const value = reran ? Math.min(estimate, runStep!.seconds ?? 0) : estimate;
-      const edited = ctx.lines.replace(run.lines, [`RUN ${flags}${volatile.map((l) => l.text).join(' \\\n    && ')}`]);
-      // The RUN is below the COPY, so inserting above the COPY leaves the replaced lines where they were.
-      const once = new Lines(ctx.lines.apply(edited));
-      const after = once.apply(
-        once.insert(copy.lines.start, [`RUN ${caches}${stable.map((l) => l.text).join(' \\\n    && ')}`]),
-      );
+      // One window from the COPY to the RUN: the stable part above the COPY, the rest where the RUN was.
+      const after: LineEdit = {
+        start: copy.lines.start,
+        end: run.lines.end,
+        lines: [
+          `RUN ${caches}${stable.map((l) => l.text).join(' \\\n    && ')}`,
+          ...ctx.lines.slice({ start: copy.lines.start, end: run.lines.start - 1 }),
+          `RUN ${flags}${volatile.map((l) => l.text).join(' \\\n    && ')}`,
+        ],
+      };
       out.push(
         ctx.suggestion({
           rule: 'split-run',

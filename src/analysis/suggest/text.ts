@@ -82,6 +82,21 @@ export class Lines {
 const CONTEXT = 3;
 
 /**
+ * True when the diff of a window is the edit itself: no removed line is kept or added, no added line was
+ * there before, so the context is the only thing both sides share (and it lines up one way only). A carriage
+ * return, which the diff library reads its own way, is left to it.
+ */
+function onlyAlignment(removed: string[], added: string[], kept: string[]): boolean {
+  const before = new Set([...removed, ...kept]);
+  const keptSet = new Set(kept);
+  return (
+    !added.some((l) => before.has(l)) &&
+    !removed.some((l) => keptSet.has(l)) &&
+    ![...removed, ...added, ...kept].some((l) => l.includes('\r'))
+  );
+}
+
+/**
  * A unified diff of one file, as `git apply` and `patch -p0` read it. Edits are local, so only the
  * changed window (plus context) is diffed: diffing whole files made thousands of suggestions on a
  * long Dockerfile quadratic.
@@ -135,6 +150,24 @@ export function unifiedDiffOfEdit(file: string, original: string, a: string[], e
     return out;
   };
   if (start === 0 && keepEnd === 0) return unifiedDiff(file, original, bLines(0, bLength).join('\n'));
+  const removed = a.slice(pre, a.length - suf);
+  const added = bLines(pre, bLength - suf);
+  const lead = a.slice(start, pre);
+  const trail = a.slice(a.length - suf, a.length - keepEnd);
+  if (keepEnd > 0 && onlyAlignment(removed, added, [...lead, ...trail])) {
+    // A diff would find nothing else to keep: the hunk is written as the diff library writes it.
+    const count = (changed: number) => lead.length + changed + trail.length;
+    return [
+      `--- ${file}\t`,
+      `+++ ${file}\t`,
+      `@@ -${start + 1},${count(removed.length)} +${start + 1},${count(added.length)} @@`,
+      ...lead.map((l) => ` ${l}`),
+      ...removed.map((l) => `-${l}`),
+      ...added.map((l) => `+${l}`),
+      ...trail.map((l) => ` ${l}`),
+      '',
+    ].join('\n');
+  }
   const tail = keepEnd > 0 ? '\n' : '';
   const before = a.slice(start, a.length - keepEnd).join('\n') + tail;
   const after = bLines(start, bLength - keepEnd).join('\n') + tail;
