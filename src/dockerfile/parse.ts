@@ -1,4 +1,5 @@
 import { DockerfileParser, Instruction, JSONInstruction, type Heredoc } from 'dockerfile-ast';
+import { scanInstructions } from './scan.js';
 
 // dockerfile-ast scans an instruction's text again on every getArguments() (its JSONInstruction constructor
 // alone does so three times: two thirds of parsing a 10,000-line Dockerfile). Nothing here edits an instruction
@@ -90,9 +91,13 @@ export interface Dockerfile {
   globalArgs: { name: string; value: string | null; line: number }[];
 }
 
+const continuations = new Map<string, RegExp>();
+
 function normalise(text: string, escape: string): string {
-  const continuation = new RegExp(`\\${escape}\\r?\\n`, 'g');
-  return text.replace(continuation, ' ').replace(/\s+/g, ' ').trim();
+  let continuation = continuations.get(escape);
+  if (!continuation) continuations.set(escape, (continuation = new RegExp(`\\${escape}\\r?\\n`, 'g')));
+  const joined = text.includes('\n') ? text.replace(continuation, ' ') : text;
+  return joined.replace(/\s+/g, ' ').trim();
 }
 
 function flagValues(inst: Instruction, name: string): string[] {
@@ -160,23 +165,79 @@ function copySources(inst: Instruction, lines: string[], escape: string): string
 export interface ParseDockerfileOpts {
   /** Build-arg values given on the command line, which override ARG defaults in FROM lines. */
   buildArgs?: Record<string, string>;
+  /** False: dockerfile-ast reads the whole file, as for files the scanner leaves to it (what tests compare). */
+  scan?: boolean;
+}
+
+/** An instruction where it stands, and dockerfile-ast's reading of its words (made when asked for). */
+interface Located {
+  keyword: string;
+  range: Range;
+  /** The instruction, and the lines its ranges index. */
+  read(): { inst: Instruction; lines: string[] };
+}
+
+/** Every instruction as dockerfile-ast reads the whole file. */
+function parsedWhole(content: string, lines: string[]): { escape: string; located: Located[] } {
+  const df = DockerfileParser.parse(content);
+  const located = df.getInstructions().map((inst) => ({
+    keyword: inst.getKeyword().toUpperCase(),
+    range: inst.getRange(),
+    read: () => ({ inst, lines }),
+  }));
+  return { escape: df.getEscapeCharacter(), located };
+}
+
+/**
+ * Every instruction as the scanner finds it (null for a file only dockerfile-ast reads): an instruction's words,
+ * where they are needed, are dockerfile-ast's reading of its own text, once per distinct text.
+ */
+function scannedWhole(content: string): { escape: string; located: Located[] } | null {
+  const scanned = scanInstructions(content);
+  if (!scanned) return null;
+  const read = new Map<string, { inst: Instruction; lines: string[] }>();
+  // Offsets become positions in one pass: the instructions come in file order.
+  let line = 0;
+  let lineStart = 0;
+  const position = (offset: number) => {
+    for (let nl = content.indexOf('\n', lineStart); nl !== -1 && nl < offset; nl = content.indexOf('\n', lineStart)) {
+      line++;
+      lineStart = nl + 1;
+    }
+    return { line, character: offset - lineStart };
+  };
+  const located = scanned.map(({ keyword, start, end }) => {
+    const range = { start: position(start), end: position(end) };
+    const own = () => {
+      const text = content.slice(start, end);
+      let found = read.get(text);
+      if (!found) {
+        found = { inst: DockerfileParser.parse(text).getInstructions()[0], lines: text.split('\n') };
+        read.set(text, found);
+      }
+      return found;
+    };
+    return { keyword: keyword.toUpperCase(), range, read: own };
+  });
+  return { escape: '\\', located };
 }
 
 /** Parses a Dockerfile into its stages and numbered steps, with line ranges and what each step reads. */
 export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {}): Dockerfile {
-  const df = DockerfileParser.parse(content);
-  const escape = df.getEscapeCharacter();
   // Line breaks as dockerfile-ast counts them (its ranges index these lines): CRLF, a lone CR, LF.
   const lines = content.split(/\r\n|\r|\n/);
+  const { escape, located } = (opts.scan !== false && scannedWhole(content)) || parsedWhole(content, lines);
   const stages: DockerfileStage[] = [];
   const globalArgs: Dockerfile['globalArgs'] = [];
   const globalValues = new Map<string, string | null>();
   const stageNames = new Set<string>();
-  for (const inst of df.getInstructions()) {
-    const keyword = inst.getKeyword().toUpperCase();
-    const range = inst.getRange();
+  for (const { keyword, range, read } of located) {
     // Read only where used: RUN is most of a Dockerfile, and its arguments are words nothing here needs.
-    const args = ['ARG', 'FROM', 'WORKDIR'].includes(keyword) ? inst.getArguments().map((a) => a.getValue()) : [];
+    const args = ['ARG', 'FROM', 'WORKDIR'].includes(keyword)
+      ? read()
+          .inst.getArguments()
+          .map((a) => a.getValue())
+      : [];
     const step: DockerfileInstruction = {
       keyword,
       text: normalise(textOf(lines, range), escape),
@@ -221,12 +282,14 @@ export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {})
     }
     if (!COUNTED.has(keyword) || !current) continue;
     if (keyword === 'COPY' || keyword === 'ADD') {
-      const from = flagValues(inst, 'from');
+      const own = read();
+      const from = flagValues(own.inst, 'from');
       step.from = from.map((f) => f.toLowerCase());
       // With --from the sources are paths in that stage or image, not in the context.
-      if (!from.length) step.sources = copySources(inst, lines, escape);
-    } else if (keyword === 'RUN') {
-      for (const mount of flagValues(inst, 'mount')) {
+      if (!from.length) step.sources = copySources(own.inst, own.lines, escape);
+    } else if (keyword === 'RUN' && step.text.includes('--')) {
+      // A RUN without `--` has no flags: its words are not read at all.
+      for (const mount of flagValues(read().inst, 'mount')) {
         const m = /(?:^|,)from=([^,]+)/.exec(mount);
         if (m) step.from.push(m[1].toLowerCase());
       }
