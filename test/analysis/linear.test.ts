@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { Lines, unifiedDiff, unifiedDiffOfEdit } from '../../src/analysis/suggest/text.js';
+import { dockerfileSource } from '../../src/dockerfile/source.js';
 import { analyze } from '../../src/pipeline/analyze.js';
 import { renderText } from '../../src/render/text.js';
 import type { Suggestion } from '../../src/model/report.js';
@@ -104,4 +105,50 @@ test('the terminal text of 60,000 suggestions: no stack overflow (a spread of th
   report.analysis!.suggestions = Array.from({ length: 60_000 }, () => one);
   const text = renderText(report);
   expect(text.split('\n').filter((l) => l.includes('[cache-mount]'))).toHaveLength(60_000);
+}, 60_000);
+
+test('a 30,000-line Dockerfile whose suggestions overlap in every stage: each merge edits a window, not the file', async () => {
+  const stages = 2_500;
+  const dockerfile: string[] = [];
+  const log: string[] = [];
+  let n = 1;
+  for (let s = 0; s < stages; s++) {
+    const stage = [
+      `FROM local/busybox:1 AS s${s}`,
+      'ARG VERSION=1',
+      'RUN apt-get update',
+      'RUN apt-get install -y curl',
+      'COPY . .',
+      'RUN npm ci',
+      'RUN echo "$VERSION" > /v',
+      'ENV X=1',
+      'RUN apk add git',
+      'WORKDIR /app',
+      `COPY src${s}/ ./src/`,
+      'RUN make',
+    ];
+    dockerfile.push(...stage);
+    stage
+      .filter((l) => /^(FROM|RUN|COPY|WORKDIR)\b/.test(l))
+      .forEach((inst, i, all) => {
+        log.push(`#${n} [s${s} ${i + 1}/${all.length}] ${i === 0 ? 'FROM docker.io/local/busybox:1' : inst}`);
+        log.push(i === 0 ? `#${n} DONE 0.0s` : n % 3 === 0 ? `#${n} CACHED` : `#${n} DONE ${10 + (n % 7)}.0s`, '');
+        n++;
+      });
+  }
+  const text = `${dockerfile.join('\n')}\n`;
+  const { report } = await analyze(
+    { log: Readable.from([log.join('\n')]), file: null },
+    { dockerfile: dockerfileSource('Dockerfile', text), contextDir: null },
+  );
+  const suggestions = report.analysis!.suggestions;
+  const merged = suggestions.filter((s) => s.also?.length);
+  expect(merged.length).toBeGreaterThanOrEqual(stages);
+  // A merged edit of the last stage reads as the same edit of the first, 12 lines a stage further down.
+  const first = merged.find((s) => s.lines.start <= 12)!;
+  const last = merged.filter((s) => s.rule === first.rule && s.lines.start > 12 * (stages - 1)).at(-1)!;
+  const shift = (diff: string, by: number) =>
+    diff.replace(/^@@ -(\d+),(\d+) \+(\d+),(\d+) @@/gm, (_m, a, b, c, d) => `@@ -${+a + by},${b} +${+c + by},${d} @@`);
+  const same = (d: string) => d.replace(/s\d+\b/g, 'sN').replace(/src\d+\//g, 'srcN/');
+  expect(same(last.diff)).toBe(same(shift(first.diff, 12 * (stages - 1))));
 }, 60_000);

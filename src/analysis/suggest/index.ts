@@ -1,4 +1,3 @@
-import { applyPatch } from 'diff';
 import type { Dockerfile } from '../../dockerfile/parse.js';
 import { loadShell, type Shell } from '../../dockerfile/shell.js';
 import type { History } from '../../model/history.js';
@@ -9,11 +8,11 @@ import { RuleContext } from './context.js';
 import { copyOrder } from './copy-order.js';
 import { dockerignore } from './dockerignore.js';
 import { manifestOrder } from './manifest-order.js';
+import { mergeOverlapping } from './merge.js';
 import { mergeRuns } from './merge-runs.js';
 import { multiStage } from './multi-stage.js';
 import { packageLayers } from './package-layers.js';
 import { splitRun } from './split-run.js';
-import { unifiedDiff } from './text.js';
 
 /** The rules in the order they are listed when nothing else tells them apart. */
 export const RULES = [
@@ -85,98 +84,6 @@ export const MIN_GAIN = { seconds: 2, bytes: 1_000_000, layers: 1 } as const;
 function worthIt(s: Suggestion): boolean {
   const { kind, value } = s.gain;
   return kind === 'correctness' || (value !== null && value >= MIN_GAIN[kind]);
-}
-
-/**
- * The lines a suggestion edits: its range, except for an ARG moved down, which edits only its own line and
- * the line it moves to (the RUNs in between stay as they are, and so may another rule's edit of them).
- */
-function edited(s: Suggestion): Set<number> {
-  if (s.rule === 'arg-placement') return new Set([s.lines.start, s.lines.end]);
-  const out = new Set<number>();
-  for (let l = s.lines.start; l <= s.lines.end; l++) out.add(l);
-  return out;
-}
-
-/**
- * The edit `before → own` redone on `base` (another edit of `before`): the block of lines it changed is
- * replaced where it now stands (the nearest to where it stood, when the other edit copied it).
- */
-function compose(before: string, own: string, base: string): string | false {
-  const a = before.split('\n');
-  const b = own.split('\n');
-  let pre = 0;
-  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
-  let suf = 0;
-  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
-  const old = a.slice(pre, a.length - suf);
-  const added = b.slice(pre, b.length - suf);
-  if (!old.length) return applyPatch(base, unifiedDiff('f', before, own), { fuzzFactor: 0 });
-  const lines = base.split('\n');
-  const at: number[] = [];
-  for (let i = 0; i + old.length <= lines.length; i++) if (old.every((l, k) => lines[i + k] === l)) at.push(i);
-  if (!at.length) return false;
-  // Where the lines stood, shifted by what the other edit added or removed (it may have copied them).
-  const expected = pre + (lines.length - a.length);
-  const best = at.reduce((x, y) => (Math.abs(y - expected) < Math.abs(x - expected) ? y : x));
-  lines.splice(best, old.length, ...added);
-  return lines.join('\n');
-}
-
-/**
- * Two suggestions editing the same lines of the same file become one: the second's diff applied on top of
- * the first's edit, both reasons kept. When the second does not apply on top, the better-ranked one stays.
- */
-function mergeOverlapping(list: Suggestion[], text: string): Suggestion[] {
-  const out: { s: Suggestion; after: string | null }[] = [];
-  // Per file, each edited line's first (best-ranked) owner in `out`: the overlap is found through the
-  // suggestion's own lines, not by comparing it with every earlier one.
-  const owners = new Map<string, Map<number, number>>();
-  const claim = (index: number) => {
-    const s = out[index].s;
-    let lines = owners.get(s.file);
-    if (!lines) owners.set(s.file, (lines = new Map()));
-    for (const l of edited(s)) if (!lines.has(l) || lines.get(l)! > index) lines.set(l, index);
-  };
-  for (const s of list) {
-    const lines = owners.get(s.file);
-    let first = -1;
-    if (lines) {
-      for (const l of edited(s)) {
-        const i = lines.get(l);
-        if (i !== undefined && (first === -1 || i < first)) first = i;
-      }
-    }
-    const overlap = first === -1 ? undefined : out[first];
-    if (!overlap) {
-      out.push({ s, after: null });
-      claim(out.length - 1);
-      continue;
-    }
-    const base = overlap.s.file === s.file && overlap.after === null ? applyPatch(text, overlap.s.diff) : overlap.after;
-    const own = applyPatch(text, s.diff);
-    // The same edit twice (merge-runs and apt-update-alone): one diff. Otherwise both edits, when they compose.
-    const both =
-      base === false || base === null || own === false ? false : own === base ? base : compose(text, own, base);
-    if (both === false) {
-      // Two moves of one rule that do not compose (two ARGs moved down) stay two suggestions; another
-      // rule's edit of the same lines waits for the better-ranked one to be applied.
-      if (overlap.s.rule === s.rule) {
-        out.push({ s, after: null });
-        claim(out.length - 1);
-      }
-      continue;
-    }
-    overlap.after = both;
-    const o = overlap.s;
-    o.also = [...(o.also ?? []), { rule: s.rule, title: s.title, why: s.why }];
-    o.why = `${o.why} Also (${s.rule}): ${s.why}`;
-    o.lines = { start: Math.min(o.lines.start, s.lines.start), end: Math.max(o.lines.end, s.lines.end) };
-    o.protects = [...new Set([...o.protects, ...s.protects])];
-    o.diff = unifiedDiff(o.file, text, both);
-    claim(first); // its range grew
-  }
-  return out.map((x) => x.s);
 }
 
 /**

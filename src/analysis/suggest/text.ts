@@ -119,7 +119,7 @@ export function unifiedDiff(file: string, before: string, after: string): string
 }
 
 /** Hunk headers of a diff of a window that starts `start` lines into the file, as line numbers of the file. */
-function shiftHunks(patch: string, start: number): string {
+export function shiftHunks(patch: string, start: number): string {
   return patch.replace(/^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@/gm, (_m, x, xs = '', y, ys = '') => {
     const shift = (n: string) => String(Number(n) === 0 ? start : Number(n) + start);
     return `@@ -${shift(x)}${xs} +${shift(y)}${ys} @@`;
