@@ -1,7 +1,7 @@
 import type { Dockerfile } from '../../dockerfile/parse.js';
 import { loadShell, type Shell } from '../../dockerfile/shell.js';
 import type { History } from '../../model/history.js';
-import type { BuildReport, Suggestion } from '../../model/report.js';
+import type { BuildReport, Step, Suggestion } from '../../model/report.js';
 import { argPlacement } from './arg-placement.js';
 import { cacheMount } from './cache-mount.js';
 import { RuleContext } from './context.js';
@@ -53,28 +53,58 @@ function reruns(builds: History['builds']): Map<string, number> {
   return counts;
 }
 
+/** Steps by their Dockerfile lines: the steps on a suggestion's lines found by halving, not by a scan of all. */
+class StepsOnLines {
+  private readonly steps: Step[];
+  /** The furthest line any step up to this one reaches (a query walks back while it can still overlap). */
+  private readonly reach: number[] = [];
+  readonly byId: Map<string, Step>;
+
+  constructor(report: BuildReport) {
+    this.byId = new Map(report.steps.map((x) => [x.id, x]));
+    this.steps = report.steps
+      .filter((x) => x.lines && x.status !== 'source')
+      .sort((a, b) => a.lines!.start - b.lines!.start);
+    let furthest = -Infinity;
+    for (const x of this.steps) this.reach.push((furthest = Math.max(furthest, x.lines!.end)));
+  }
+
+  /** Ids of the steps whose lines meet `start`..`end`. */
+  on(start: number, end: number): string[] {
+    let lo = 0;
+    let hi = this.steps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.steps[mid].lines!.start <= end) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo - 1; i >= 0 && this.reach[i] >= start; i--)
+      if (this.steps[i].lines!.end >= start) out.push(this.steps[i].id);
+    return out;
+  }
+}
+
 /** The steps a suggestion is about: those it keeps cached, and those on its lines (a cache mount's RUN). */
-function concerned(s: Suggestion, report: BuildReport): string[] {
-  const onLines = report.steps.filter(
-    (x) => x.lines && x.lines.start <= s.lines.end && x.lines.end >= s.lines.start && x.status !== 'source',
-  );
-  return [...new Set([...s.protects, ...onLines.map((x) => x.id)])];
+function concerned(s: Suggestion, index: StepsOnLines): string[] {
+  return [...new Set([...s.protects, ...index.on(s.lines.start, s.lines.end)])];
 }
 
 /** Notes how often the concerned steps re-ran, and returns the share of builds (this one included) they did. */
 function withHistory(
   s: Suggestion,
-  report: BuildReport,
+  index: StepsOnLines,
   history: History['builds'],
   counts: Map<string, number>,
 ): number {
-  const ids = concerned(s, report);
+  const ids = concerned(s, index);
   const builds = history.length;
-  const reran = Math.max(0, ...ids.map((id) => counts.get(id) ?? 0));
+  let reran = 0;
+  for (const id of ids) reran = Math.max(reran, counts.get(id) ?? 0);
   // The renderers say "re-ran in N of the last M builds of `main`" from this (the branch the store kept).
   const branch = history.at(-1)?.branch;
   s.history = branch ? { builds, reran, branch } : { builds, reran };
-  const now = ids.some((id) => report.steps.find((x) => x.id === id)?.status === 'ran');
+  const now = ids.some((id) => index.byId.get(id)?.status === 'ran');
   return (reran + Number(now)) / (builds + 1);
 }
 
@@ -108,13 +138,14 @@ export function suggestWith(shell: Shell, report: BuildReport, opts: SuggestOpts
   );
   const history = opts.history ? rankingBuilds(opts.history) : [];
   const counts = history.length ? reruns(history) : null;
+  const index = counts ? new StepsOnLines(report) : null;
   const all = RULES.flatMap((rule, order) =>
     rule(ctx)
       .filter(worthIt)
       .map((s) => ({
         s,
         order,
-        rate: counts ? withHistory(s, report, history, counts) : 1,
+        rate: counts && index ? withHistory(s, index, history, counts) : 1,
       })),
   );
   const estimate = (s: Suggestion) => (s.gain.kind === 'seconds' ? (s.gain.value ?? 0) : 0);
