@@ -310,8 +310,7 @@ function lastErrorLine(step: Step | undefined, report: BuildReport): string | nu
 }
 
 /** The answer, first lines of every output. */
-export function headline(report: BuildReport): Headline {
-  const byId = stepsById(report);
+export function headline(report: BuildReport, byId = stepsById(report)): Headline {
   const groups = causeGroups(report, byId);
   const none = noneCached(report);
   const top = report.analysis?.suggestions[0];

@@ -44,10 +44,15 @@ export function bytes(value: number | null): string {
   return i === 0 ? `${v} B` : `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]+/g;
+
 /** Cuts text to `max` characters on one line (control characters shown as spaces). */
 export function oneLine(text: string, max = 100): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  // Most text has none: it is then not copied.
+  const flat = (CONTROL.test(text) ? text.replace(CONTROLS, ' ') : text).trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

@@ -108,5 +108,10 @@ export function toHtml(parts: Inline[]): string {
 
 /** Joins inline lists with a separator (`, ` by default). */
 export function joinInline(items: Inline[][], sep: Inline = ', '): Inline[] {
-  return items.flatMap((item, i) => (i === 0 ? item : [sep, ...item]));
+  const out: Inline[] = [];
+  items.forEach((item, i) => {
+    if (i > 0) out.push(sep);
+    for (const part of item) out.push(part);
+  });
+  return out;
 }

@@ -43,9 +43,9 @@ export interface Section {
   lines: string[];
 }
 
-function headlineSection(report: BuildReport): Section {
+function headlineSection(report: BuildReport, byId: Map<string, Step>): Section {
   const lines = ['## BuildKit cache analysis'];
-  for (const l of headline(report).lines) lines.push('', md(l));
+  for (const l of headline(report, byId).lines) lines.push('', md(l));
   lines.push('', `<sub>${md(statusLine(report))}</sub>`);
   for (const reason of report.incompleteReasons.slice(1)) lines.push('', `> ${md(['Also: ', code(reason, 200)])}`);
   return { name: 'headline', importance: 0, lines };
@@ -404,7 +404,7 @@ function footerSection(report: BuildReport): Section {
 export function markdownSections(report: BuildReport): Section[] {
   const byId = stepsById(report);
   return [
-    headlineSection(report),
+    headlineSection(report, byId),
     errorsSection(report),
     regressionsSection(report, byId),
     { name: 'remote cache', importance: 1, lines: remoteCacheMarkdown(report) },

@@ -120,7 +120,7 @@ export function renderText(report: BuildReport): string {
   const byId = stepsById(report);
   const file = report.source.file ?? 'stdin';
   out.push(`BuildKit cache analysis of ${file} (${report.source.format}, ${report.source.lines} lines)`);
-  for (const l of headline(report).lines) out.push(toText(l));
+  for (const l of headline(report, byId).lines) out.push(toText(l));
   out.push(toText(statusLine(report)));
   for (const reason of report.incompleteReasons) out.push(`  ! ${oneLine(reason, 160)}`);
 
@@ -153,7 +153,7 @@ export function renderText(report: BuildReport): string {
     out.push(`Image: ${img ? `${bytes(img.sizeBytes)} (${img.ref})` : 'not measured'}`);
     for (const n of report.sizes.notMeasured) out.push(`  size of ${n.stage} not measured: ${oneLine(n.reason, 140)}`);
   }
-  out.push(...stageBlocks(report));
+  for (const line of stageBlocks(report)) out.push(line);
   const slow = report.slowestRan.map((id) => byId.get(id)!).filter((s) => s && (s.seconds ?? 0) >= 0.05);
   if (slow.length) {
     out.push('', 'Slowest re-run steps:');

@@ -53,12 +53,22 @@ test('LineSplitter: pieces cut anywhere give the lines of the whole input', () =
   fc.assert(
     fc.property(bytesArb, fc.array(fc.nat(), { maxLength: 8 }), (bytes, at) => {
       const whole = bytes.toString('utf8');
-      const expected = whole.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-      if (expected[expected.length - 1] === '') expected.pop();
+      // A last line is one when anything follows the last line break (a lone CR too: an empty line).
+      const raw = whole.split('\n');
+      if (raw[raw.length - 1] === '') raw.pop();
+      const expected = raw.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
       // As Buffers, and as bare Uint8Array views (what a web stream gives).
       expect(lines(cut(bytes, at))).toEqual(expected);
       expect(lines(cut(bytes, at).map((b) => new Uint8Array(b.buffer, b.byteOffset, b.length)))).toEqual(expected);
     }),
     { numRuns: 500 },
   );
+});
+
+test('LineSplitter: a CR alone after the last line break is an empty last line', () => {
+  const out: string[] = [];
+  const s = new LineSplitter((line) => out.push(line));
+  s.push(Buffer.from('a\n\r'));
+  s.end();
+  expect(out).toEqual(['a', '']);
 });

@@ -24,6 +24,8 @@ export class RuleContext {
   /** The context is read, not written, while the rules run: each file is looked at once. */
   private readonly present = new Map<string, boolean>();
   private readonly files = new Map<string, string | null>();
+  /** Suggestions made and the diff each will have (see `withDiff`). */
+  private readonly pending = new Map<Suggestion, () => string>();
   private readonly causes = new Map<string, RootCause>();
   /** Something in this build was cached: what re-ran tells the steps apart (not so on a cold build). */
   readonly discriminating: boolean;
@@ -186,20 +188,33 @@ export class RuleContext {
   }
 
   /**
-   * A suggestion with its diff: `after` is an edit of this Dockerfile (a window of its lines, diffed alone), or
+   * A suggestion and its edit: `after` is an edit of this Dockerfile (a window of its lines, diffed alone), or
    * the whole new text of `file`. Its evidence follows its gain: `data` ("seen in this build") exactly when the
    * gain was measured here (the protected step re-ran, or its layer was measured), so no text contradicts it.
+   * The diff is written by `withDiff`, once the suggestion is known to be worth showing (many are not).
    */
   suggestion(
     s: Omit<Suggestion, 'file' | 'diff' | 'evidence'> & { after: string | LineEdit; file?: string; before?: string },
   ): Suggestion {
     const file = s.file ?? this.file;
     const { after, before, ...rest } = s;
-    const diff =
+    const made: Suggestion = { ...rest, file, evidence: s.gain.basis === 'measured' ? 'data' : 'static', diff: '' };
+    this.pending.set(made, () =>
       typeof after === 'string'
         ? unifiedDiff(file, before ?? this.text, after)
-        : unifiedDiffOfEdit(file, this.text, this.lines.lines, after);
-    return { ...rest, file, evidence: s.gain.basis === 'measured' ? 'data' : 'static', diff };
+        : unifiedDiffOfEdit(file, this.text, this.lines.lines, after),
+    );
+    return made;
+  }
+
+  /** The suggestion with its diff written (a suggestion made elsewhere already has its own). */
+  withDiff(s: Suggestion): Suggestion {
+    const diff = this.pending.get(s);
+    if (diff) {
+      s.diff = diff();
+      this.pending.delete(s);
+    }
+    return s;
   }
 }
 

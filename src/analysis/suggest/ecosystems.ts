@@ -224,10 +224,21 @@ export const ECOSYSTEMS: Ecosystem[] = [
 /** The ecosystem of the first dependency install among the commands, if any. */
 export function ecosystemOf(commands: ShellCommand[]): { eco: Ecosystem; command: ShellCommand } | null {
   for (const command of commands) {
-    const eco = ECOSYSTEMS.find((e) => e.install(command));
+    const eco = installOf(command);
     if (eco) return { eco, command };
   }
   return null;
+}
+
+// Every rule asks what a command is, often of the same command (parses are shared by text): each is read once.
+const installs = new WeakMap<ShellCommand, Ecosystem | null>();
+const classes = new WeakMap<ShellCommand, CommandClass>();
+
+/** The ecosystem whose install the command is, if any. */
+function installOf(c: ShellCommand): Ecosystem | null {
+  let eco = installs.get(c);
+  if (eco === undefined) installs.set(c, (eco = ECOSYSTEMS.find((e) => e.install(c)) ?? null));
+  return eco;
 }
 
 /** The requirements files a pip install names (`-r requirements/prod.txt`), to copy them exactly. */
@@ -330,7 +341,13 @@ const DOWNLOADS = new Set(['curl', 'wget', 'aria2c']);
 const COMPILES = new Set(['make', 'cmake', 'ninja', 'gcc', 'g++', 'cc', 'clang', 'rustc', 'javac', 'tsc', 'msbuild']);
 
 export function classify(c: ShellCommand): CommandClass {
-  if (ECOSYSTEMS.some((e) => e.install(c)) || fetchesDependencies(c)) return 'dependencies';
+  let k = classes.get(c);
+  if (k === undefined) classes.set(c, (k = classOf(c)));
+  return k;
+}
+
+function classOf(c: ShellCommand): CommandClass {
+  if (installOf(c) || fetchesDependencies(c)) return 'dependencies';
   if (isSystemInstall(c) || isToolInstall(c)) return 'system';
   if (DOWNLOADS.has(c.name) || (c.name === 'git' && sub(c, 'clone', 'fetch', 'submodule'))) return 'download';
   if (COMPILES.has(c.name)) return 'compile';

@@ -143,7 +143,7 @@ export function suggestWith(shell: Shell, report: BuildReport, opts: SuggestOpts
     rule(ctx)
       .filter(worthIt)
       .map((s) => ({
-        s,
+        s: ctx.withDiff(s),
         order,
         rate: counts && index ? withHistory(s, index, history, counts) : 1,
       })),
