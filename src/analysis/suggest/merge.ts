@@ -2,7 +2,7 @@
 // edits, never on the whole text: a copy of a 100,000-line file per merge made thousands of merges quadratic.
 import { applyPatch } from 'diff';
 import type { Suggestion } from '../../model/report.js';
-import { shiftHunks, unifiedDiff } from './text.js';
+import { commonEnds, shiftHunks, unifiedDiff } from './text.js';
 
 /**
  * Lines kept around two edits when they are merged: where an edit's lines now stand is searched this far
@@ -75,10 +75,7 @@ function edited(s: Suggestion): Set<number> {
 function compose(before: string, own: string, base: string): string | false {
   const a = before.split('\n');
   const b = own.split('\n');
-  let pre = 0;
-  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
-  let suf = 0;
-  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  const { pre, suf } = commonEnds(a, b);
   const old = a.slice(pre, a.length - suf);
   const added = b.slice(pre, b.length - suf);
   if (!old.length) return applyPatch(base, unifiedDiff('f', before, own), { fuzzFactor: 0 });

@@ -81,6 +81,15 @@ export class Lines {
 
 const CONTEXT = 3;
 
+/** How many lines two texts share at their start (`pre`), and at their end after that (`suf`). */
+export function commonEnds(a: string[], b: string[]): { pre: number; suf: number } {
+  let pre = 0;
+  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
+  let suf = 0;
+  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  return { pre, suf };
+}
+
 /**
  * True when the diff of a window is the edit itself: no removed line is kept or added, no added line was
  * there before, so the context is the only thing both sides share (and it lines up one way only). A carriage
@@ -104,10 +113,7 @@ function onlyAlignment(removed: string[], added: string[], kept: string[]): bool
 export function unifiedDiff(file: string, before: string, after: string): string {
   const a = before.split('\n');
   const b = after.split('\n');
-  let pre = 0;
-  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
-  let suf = 0;
-  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  const { pre, suf } = commonEnds(a, b);
   const start = Math.max(0, pre - CONTEXT);
   const keepEnd = Math.max(0, suf - CONTEXT);
   if (start === 0 && keepEnd === 0)
