@@ -97,7 +97,8 @@ function normalise(text: string, escape: string): string {
   let continuation = continuations.get(escape);
   if (!continuation) continuations.set(escape, (continuation = new RegExp(`\\${escape}\\r?\\n`, 'g')));
   const joined = text.includes('\n') ? text.replace(continuation, ' ') : text;
-  return joined.replace(/\s+/g, ' ').trim();
+  // Most instructions are one line of single spaces: nothing to collapse, so nothing is copied.
+  return (/\s\s|[^\S ]/.test(joined) ? joined.replace(/\s+/g, ' ') : joined).trim();
 }
 
 function flagValues(inst: Instruction, name: string): string[] {
