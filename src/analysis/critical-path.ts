@@ -9,29 +9,32 @@ export function criticalPath(report: BuildReport, graph: StepGraph): CriticalPat
   const seconds = new Map(
     report.steps.map((s) => [s.id, s.status === 'cached' || s.status === 'source' ? 0 : (s.seconds ?? 0)]),
   );
-  const best = new Map<string, { total: number; via: string | null }>();
-  for (const id of graph.order) {
-    let via: string | null = null;
-    let total = 0;
+  // By position in the graph's order (parents first): two arrays, not an object per step.
+  const order = graph.order;
+  const position = new Map(order.map((id, i) => [id, i]));
+  const total = new Float64Array(order.length);
+  const via = new Int32Array(order.length).fill(-1);
+  order.forEach((id, i) => {
+    let best = 0;
     for (const p of graph.parents.get(id) ?? []) {
-      const b = best.get(p);
-      if (b && b.total > total) {
-        total = b.total;
-        via = p;
+      const at = position.get(p);
+      if (at !== undefined && at < i && total[at] > best) {
+        best = total[at];
+        via[i] = at;
       }
     }
-    best.set(id, { total: total + (seconds.get(id) ?? 0), via });
-  }
-  let end: string | null = null;
-  for (const [id, b] of best) if (end === null || b.total > best.get(end)!.total) end = id;
+    total[i] = best + (seconds.get(id) ?? 0);
+  });
+  let end = -1;
+  for (let i = 0; i < order.length; i++) if (end === -1 || total[i] > total[end]) end = i;
   const path: string[] = [];
-  for (let id = end; id !== null; id = best.get(id)!.via) path.push(id);
+  for (let i = end; i !== -1; i = via[i]) path.push(order[i]);
   path.reverse();
-  const total = end ? best.get(end)!.total : 0;
+  const sum = end === -1 ? 0 : total[end];
   return {
-    seconds: Math.round(total * 1000) / 1000,
+    seconds: Math.round(sum * 1000) / 1000,
     steps: path
       .filter((id) => (seconds.get(id) ?? 0) > 0)
-      .map((id) => ({ id, seconds: seconds.get(id)!, share: total > 0 ? seconds.get(id)! / total : 0 })),
+      .map((id) => ({ id, seconds: seconds.get(id)!, share: sum > 0 ? seconds.get(id)! / sum : 0 })),
   };
 }

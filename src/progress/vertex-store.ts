@@ -145,13 +145,15 @@ export class VertexStore {
   finish(keep: (s: VertexState) => boolean = () => true): Vertex[] {
     const states = [...this.byKey.values()].filter(keep).sort((a, b) => a.order - b.order);
     const targets = new Set<string>();
-    for (const s of states) {
-      const t = s.name ? targetOf(parseLabel(s.name), s.name) : null;
+    const first = states.map((s) => (s.name ? parseLabel(s.name) : null));
+    states.forEach((s, i) => {
+      const t = first[i] ? targetOf(first[i], s.name!) : null;
       if (t) targets.add(t);
-    }
-    return states.map((s) => {
+    });
+    return states.map((s, i) => {
       const name = s.name ?? '';
-      const label = parseLabel(name, targets);
+      // Targets change a label only when the log revealed some: otherwise the first reading is the label.
+      const label = (targets.size === 0 && first[i]) || parseLabel(name, targets);
       const role = vertexRole(name, label);
       const intervals = mergeIntervals(s.runs);
       const seconds = intervals.length
