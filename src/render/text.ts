@@ -33,6 +33,11 @@ import { remoteCacheText } from './remote-cache.js';
 const TAIL_LINES = 10;
 /** Steps named under a root cause (the JSON report has them all). */
 const CASCADE_NAMED = 10;
+/** Root causes listed, costliest first: past a screenful the rest is a count (the JSON report has them all). */
+const CAUSES_SHOWN = 20;
+/** Suggestions shown with their diff, then named one per line, then counted (`--format json` or `--out` has all). */
+const SUGGESTIONS_WITH_DIFF = 10;
+const SUGGESTIONS_NAMED = 30;
 
 function stepLine(step: Step, all = 0): string {
   const idx = step.index === null ? '' : `${step.index}/${step.count}`;
@@ -198,7 +203,7 @@ function causeSections(report: BuildReport, byId: Map<string, Step>): string[] {
   if (!c) {
     if (all.length && !none) {
       out.push('', 'Why steps re-ran (root causes, costliest first):');
-      for (const g of all) out.push(...causeLines(g, report, byId, none));
+      listCauses(out, all, report, byId, none);
     }
     return out;
   }
@@ -209,8 +214,8 @@ function causeSections(report: BuildReport, byId: Map<string, Step>): string[] {
   );
   if (!c.regressions && baselineCold(c))
     out.push('  That baseline was a cold build (nothing cached), so no step can show as having lost its cache.');
-  for (const g of groups) out.push(...causeLines(g, report, byId, none));
-  for (const s of loose) {
+  listCauses(out, groups, report, byId, none);
+  for (const s of loose.slice(0, CAUSES_SHOWN)) {
     const step = byId.get(s.id);
     const what = s.regressions.map((r) => {
       if (r === 'lost-cache') return `lost its cache (${s.status.from} -> ${s.status.to})`;
@@ -220,6 +225,8 @@ function causeSections(report: BuildReport, byId: Map<string, Step>): string[] {
     });
     out.push(`  ${step ? toText(stepName(step, report)) : oneLine(s.text, 60)}: ${what.join('; ')}`);
   }
+  if (loose.length > CAUSES_SHOWN)
+    out.push(`  … and ${loose.length - CAUSES_SHOWN} more regressed steps${LISTED_IN_JSON}`);
   for (const s of c.stages.filter((st) => st.regressions.length)) {
     out.push(
       `  stage ${s.key}: ${s.regressions.includes('slower') ? `${seconds(s.seconds.from)} -> ${seconds(s.seconds.to)} ` : ''}${s.regressions.includes('bigger') ? `${bytes(s.sizeBytes.from)} -> ${bytes(s.sizeBytes.to)}` : ''}`.trimEnd(),
@@ -237,23 +244,45 @@ function causeSections(report: BuildReport, byId: Map<string, Step>): string[] {
   const rest = all.filter((g) => !shown.has(g.cause));
   if (rest.length) {
     out.push('', 'Other steps that re-ran:');
-    for (const g of rest) out.push(...causeLines(g, report, byId, none));
+    listCauses(out, rest, report, byId, none);
   }
   return out;
+}
+
+const LISTED_IN_JSON = ' (--format json lists them all)';
+
+/** The first CAUSES_SHOWN groups, then one line counting the rest and the time they cost. */
+function listCauses(out: string[], groups: CauseGroup[], report: BuildReport, byId: Map<string, Step>, none: boolean) {
+  const shown = Math.min(groups.length, CAUSES_SHOWN);
+  for (let i = 0; i < shown; i++) for (const line of causeLines(groups[i], report, byId, none)) out.push(line);
+  if (groups.length > shown) {
+    let rest = 0;
+    for (let i = shown; i < groups.length; i++) rest += groups[i].cause.seconds;
+    const n = groups.length - shown;
+    out.push(`  … and ${n} more cause${n === 1 ? '' : 's'}, ${seconds(rest)} in all${LISTED_IN_JSON}`);
+  }
 }
 
 function suggestionLines(report: BuildReport): string[] {
   const a = report.analysis;
   if (!a?.suggestions.length) return [];
   const out = ['', `Suggestions (${a.suggestions.length}, the top one first):`];
-  a.suggestions.forEach((sug, i) => {
+  const texts = stepTextOf(report);
+  const named = Math.min(a.suggestions.length, SUGGESTIONS_WITH_DIFF + SUGGESTIONS_NAMED);
+  for (let i = 0; i < named; i++) {
+    const sug = a.suggestions[i];
     const history = historyText(sug);
     const h = history.length ? `; the step it protects ${toText(history)}` : '';
-    out.push(
-      `  ${i + 1}. ${sug.title} (${linesLabel(sug.lines)}; ${gainText(sug, stepTextOf(report))}${h}) [${sug.rule}]`,
-    );
+    if (i === SUGGESTIONS_WITH_DIFF) out.push('  More, without their diffs:');
+    out.push(`  ${i + 1}. ${sug.title} (${linesLabel(sug.lines)}; ${gainText(sug, texts)}${h}) [${sug.rule}]`);
+    if (i >= SUGGESTIONS_WITH_DIFF) continue;
     out.push(`     ${oneLine(sug.why, 200)}`);
     for (const line of sug.diff.trimEnd().split('\n')) out.push(`     ${line}`);
-  });
+  }
+  const n = a.suggestions.length - named;
+  if (n > 0)
+    out.push(
+      `  … and ${n} more suggestion${n === 1 ? '' : 's'}${LISTED_IN_JSON.replace('all', 'all, with their diffs')}`,
+    );
   return out;
 }

@@ -87,7 +87,7 @@ describe('unifiedDiffOfEdit', () => {
   });
 });
 
-test('the terminal text of 60,000 suggestions: no stack overflow (a spread of their lines overflowed)', async () => {
+test('the terminal text of 60,000 suggestions: the first 10 with diffs, 30 more named, the rest counted', async () => {
   const { report } = await analyze({ log: Readable.from([rawjsonChain(3)]), file: null });
   const one: Suggestion = {
     rule: 'cache-mount',
@@ -104,7 +104,28 @@ test('the terminal text of 60,000 suggestions: no stack overflow (a spread of th
   };
   report.analysis!.suggestions = Array.from({ length: 60_000 }, () => one);
   const text = renderText(report);
-  expect(text.split('\n').filter((l) => l.includes('[cache-mount]'))).toHaveLength(60_000);
+  expect(text.split('\n').filter((l) => l.includes('[cache-mount]'))).toHaveLength(40);
+  expect(text.split('\n').filter((l) => l === '     +RUN b')).toHaveLength(10);
+  expect(text).toContain('  40. Cache the package manager download folder');
+  expect(text).toContain('  … and 59960 more suggestions (--format json lists them all, with their diffs)');
+}, 60_000);
+
+test('the terminal text of 5,000 root causes: the costliest 20, then one line for the rest and their time', async () => {
+  const log = [
+    '#1 [1/3] FROM docker.io/library/alpine',
+    '#1 DONE 0.0s',
+    '#2 [2/3] RUN echo a',
+    '#2 CACHED',
+    '#3 [3/3] RUN echo b',
+    '#3 DONE 2.0s',
+    '',
+  ].join('\n');
+  const { report } = await analyze({ log: Readable.from([log]), file: null });
+  const [cause] = report.analysis!.rootCauses;
+  report.analysis!.rootCauses = Array.from({ length: 5_000 }, () => ({ ...cause, seconds: 2 }));
+  const text = renderText(report);
+  expect(text.split('\n').filter((l) => l.startsWith('           why: '))).toHaveLength(20);
+  expect(text).toContain('  … and 4980 more causes, 2h46m in all (--format json lists them all)');
 }, 60_000);
 
 test('a 30,000-line Dockerfile whose suggestions overlap in every stage: each merge edits a window, not the file', async () => {
