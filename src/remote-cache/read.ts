@@ -33,11 +33,13 @@ function bareName(v: Vertex): string {
 }
 
 export function isImportVertex(v: Vertex): boolean {
-  return IMPORT.test(bareName(v));
+  const name = bareName(v);
+  return name.startsWith('importing ') && IMPORT.test(name);
 }
 
 export function exportBackend(v: Vertex): CacheBackend | null {
   const name = bareName(v);
+  if (!name.startsWith('exporting ')) return null; // every step's name is asked: the regexes only for these
   for (const [re, backend] of EXPORTS) if (re.test(name)) return backend;
   return null;
 }
@@ -136,8 +138,10 @@ export function readCacheVertices(vertices: Vertex[], inputs: CacheInputs | null
   const usedFrom = new Set<CacheSpec>();
   const exportSpecs = [...(inputs?.to ?? [])];
   const exportAt: number[] = [];
-  for (const [at, v] of vertices.entries()) {
-    const m = IMPORT.exec(bareName(v));
+  for (let at = 0; at < vertices.length; at++) {
+    const v = vertices[at];
+    const name = bareName(v);
+    const m = name.startsWith('importing ') ? IMPORT.exec(name) : null;
     if (m) {
       imports.push(readImport(v, m[1], inputs, usedFrom));
       continue;

@@ -139,11 +139,19 @@ function costliestOf(ids: string[], byId: Map<string, Step>): Step | undefined {
 
 /** Root causes, costliest first, each with its costliest step. */
 export function causeGroups(report: BuildReport, byId = stepsById(report)): CauseGroup[] {
-  return (report.analysis?.rootCauses ?? []).map((cause) => {
+  const causes = report.analysis?.rootCauses ?? [];
+  const known = groupsOf.get(causes);
+  if (known && known.byId === byId) return known.groups;
+  const groups = causes.map((cause) => {
     const ids = [cause.stepId, ...cause.cascade];
     return { cause, root: byId.get(cause.stepId), costliest: costliestOf(ids, byId), steps: ids };
   });
+  groupsOf.set(causes, { byId, groups });
+  return groups;
 }
+
+/** The groups of one rendering (one steps index): the headline and the sections after it ask for the same. */
+const groupsOf = new WeakMap<RootCause[], { byId: Map<string, Step>; groups: CauseGroup[] }>();
 
 export function stepsById(report: BuildReport): Map<string, Step> {
   return new Map(report.steps.map((s) => [s.id, s]));

@@ -38,6 +38,8 @@ const CAUSES_SHOWN = 20;
 /** Suggestions shown with their diff, then named one per line, then counted (`--format json` or `--out` has all). */
 const SUGGESTIONS_WITH_DIFF = 10;
 const SUGGESTIONS_NAMED = 30;
+/** Steps named on the critical path, as in the markdown. */
+const PATH_NAMED = 30;
 
 function stepLine(step: Step, all = 0): string {
   const idx = step.index === null ? '' : `${step.index}/${step.count}`;
@@ -170,10 +172,12 @@ export function renderText(report: BuildReport): string {
   }
   const a = report.analysis;
   if (a?.criticalPath.steps.length) {
-    const path = a.criticalPath.steps.map((p) => {
+    const all = a.criticalPath.steps;
+    const path = all.slice(0, PATH_NAMED).map((p) => {
       const s = byId.get(p.id);
       return `${s ? `${toText([code(s.text, 40)])}${s.lines ? ` (${linesLabel(s.lines)})` : ''}` : p.id} ${seconds(p.seconds)}`;
     });
+    if (all.length > PATH_NAMED) path.push(`… ${all.length - PATH_NAMED} more steps`);
     out.push('', `Critical path ${seconds(a.criticalPath.seconds)} (graph from ${a.graph}): ${path.join(' -> ')}`);
   }
   if (report.warnings.length) {
