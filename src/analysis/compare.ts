@@ -42,7 +42,9 @@ export function matchSteps(base: Step[], now: Step[]): Map<Step, Step> {
  */
 function rerunCost(step: Step, causeCost: Map<string, number>): number {
   const roots = step.miss ? (step.miss.role === 'root' ? [step.id] : step.miss.roots) : [];
-  return Math.max(step.seconds ?? 0, ...roots.map((r) => causeCost.get(r) ?? 0));
+  let cost = step.seconds ?? 0;
+  for (const r of roots) cost = Math.max(cost, causeCost.get(r) ?? 0); // a loop: a merge of many stages has many roots
+  return cost;
 }
 
 function stepChange(now: Step, then: Step, t: Thresholds, causeCost: Map<string, number>): StepChange {

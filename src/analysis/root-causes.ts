@@ -178,16 +178,35 @@ function explain(step: Step, opts: RootCauseOpts, lookup: Lookup, state: CacheSt
  * Marks each re-run step's `miss` in the report.
  */
 export function findRootCauses(report: BuildReport, opts: RootCauseOpts): RootCause[] {
-  const byId = new Map(report.steps.map((s) => [s.id, s]));
+  const byId = new Map<string, Step>();
+  for (const s of report.steps) byId.set(s.id, s);
+  // Each re-run step's roots, in graph order. A step under one re-run parent shares that parent's array
+  // (a chain of 100,000 steps makes no copies); several parents' roots are merged in their order.
   const roots = new Map<string, string[]>();
-  for (const id of opts.graph.order) {
+  const rerun: string[] = [];
+  const order = opts.graph.order;
+  for (let o = 0; o < order.length; o++) {
+    const id = order[o];
     const step = byId.get(id);
     if (!step || !RERUN.has(step.status)) continue;
-    const upstream = new Set<string>();
-    for (const p of opts.graph.parents.get(id) ?? []) for (const r of roots.get(p) ?? []) upstream.add(r);
-    const mine = upstream.size ? [...upstream] : [id];
-    roots.set(id, mine);
-    step.miss = { role: upstream.size ? 'cascade' : 'root', roots: upstream.size ? mine : [] };
+    const parents = opts.graph.parents.get(id);
+    let upstream: string[] | null = null;
+    let merged: Set<string> | null = null;
+    if (parents)
+      for (let i = 0; i < parents.length; i++) {
+        const rs = roots.get(parents[i]);
+        if (rs === undefined || rs === upstream) continue;
+        if (upstream === null) {
+          upstream = rs;
+          continue;
+        }
+        merged ??= new Set(upstream);
+        for (let j = 0; j < rs.length; j++) merged.add(rs[j]);
+      }
+    if (merged !== null && merged.size > upstream!.length) upstream = [...merged];
+    roots.set(id, upstream ?? [id]);
+    rerun.push(id);
+    step.miss = upstream ? { role: 'cascade', roots: upstream } : { role: 'root', roots: [] };
   }
   // BuildKit 0.8 reports WORKDIR as cached even under --no-cache: it does not count as a cache hit here.
   const state = cacheState(report);
@@ -198,13 +217,17 @@ export function findRootCauses(report: BuildReport, opts: RootCauseOpts): RootCa
   };
   // Each root's cascade in one pass over the re-run steps (in graph order), not one pass per root.
   const cascades = new Map<string, string[]>();
-  for (const [id, r] of roots) if (r[0] === id && r.length === 1) cascades.set(id, []);
-  for (const [other, rs] of roots) for (const root of rs) if (root !== other) cascades.get(root)?.push(other);
+  for (const id of rerun) if (byId.get(id)!.miss!.role === 'root') cascades.set(id, []);
+  for (const other of rerun) {
+    const rs = roots.get(other)!;
+    if (rs.length === 1 && rs[0] === other) continue;
+    for (let j = 0; j < rs.length; j++) cascades.get(rs[j])!.push(other);
+  }
   const causes: RootCause[] = [];
   for (const [id, cascade] of cascades) {
     const step = byId.get(id)!;
     let seconds = step.seconds ?? 0;
-    for (const s of cascade) seconds += byId.get(s)?.seconds ?? 0;
+    for (let i = 0; i < cascade.length; i++) seconds += byId.get(cascade[i])!.seconds ?? 0;
     causes.push({
       stepId: id,
       ...explain(step, opts, lookup, state),

@@ -59,7 +59,7 @@ class UniqueIds {
   }
 }
 
-function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, string> } {
+function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, string>; listed: Vertex[] } {
   const ids = new UniqueIds();
   const idByKey = new Map<string, string>();
   const listed = vertices.filter((v) => v.kind !== 'internal');
@@ -93,7 +93,7 @@ function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, stri
       warnings: v.warnings,
     };
   });
-  return { steps, idByKey };
+  return { steps, idByKey, listed };
 }
 
 /**
@@ -270,14 +270,18 @@ function incompleteReasons(parsed: ParsedBuild, failed: boolean, errors: string[
 
 /** Turns a parsed build into the versioned report: steps, stage rollups, totals, completeness. */
 export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): BuildReport {
-  const { steps, idByKey } = toSteps(parsed.vertices);
+  const { steps, idByKey, listed } = toSteps(parsed.vertices);
   const mapping = opts.dockerfile ? mapSteps(steps, opts.dockerfile.parsed) : null;
   if (mapping) {
-    // Relabelled shared steps changed ids: follow them in inputs and warnings.
-    const byVertex = new Map(parsed.vertices.filter((v) => v.kind !== 'internal').map((v, i) => [v.key, steps[i].id]));
-    const renamed = new Map([...idByKey].map(([key, id]) => [id, byVertex.get(key) ?? id]));
-    for (const [key, id] of byVertex) idByKey.set(key, id);
-    for (const step of steps) step.inputs = step.inputs.map((id) => renamed.get(id) ?? id);
+    // Relabelled shared steps changed ids: follow them in inputs and warnings (when any did).
+    const renamed = new Map<string, string>();
+    for (let i = 0; i < listed.length; i++) {
+      const before = idByKey.get(listed[i].key)!;
+      if (before === steps[i].id) continue;
+      renamed.set(before, steps[i].id);
+      idByKey.set(listed[i].key, steps[i].id);
+    }
+    if (renamed.size) for (const step of steps) step.inputs = step.inputs.map((id) => renamed.get(id) ?? id);
   }
   // Every target the build served, those with no step of their own too (`[bot] exporting to image` only).
   const targetNames = [...new Set(parsed.vertices.map((v) => v.label.target).filter((t): t is string => t !== null))];

@@ -197,14 +197,20 @@ export class RuleContext {
     s: Omit<Suggestion, 'file' | 'diff' | 'evidence'> & { after: string | LineEdit; file?: string; before?: string },
   ): Suggestion {
     const file = s.file ?? this.file;
-    const { after, before, ...rest } = s;
-    const made: Suggestion = { ...rest, file, evidence: s.gain.basis === 'measured' ? 'data' : 'static', diff: '' };
-    this.pending.set(made, () =>
+    const { after, before } = s;
+    // Copied key by key (what `{ ...rest }` of `{ after, before, ...rest }` does, in its order): the object rest
+    // is a slow runtime call, made once per candidate and 100,000 times on a big Dockerfile.
+    const made = {} as Record<string, unknown>;
+    for (const key in s) if (key !== 'after' && key !== 'before') made[key] = s[key as keyof typeof s];
+    made.file = file;
+    made.evidence = s.gain.basis === 'measured' ? 'data' : 'static';
+    made.diff = '';
+    this.pending.set(made as unknown as Suggestion, () =>
       typeof after === 'string'
         ? unifiedDiff(file, before ?? this.text, after)
         : unifiedDiffOfEdit(file, this.text, this.lines.lines, after),
     );
-    return made;
+    return made as unknown as Suggestion;
   }
 
   /** The suggestion with its diff written (a suggestion made elsewhere already has its own). */
