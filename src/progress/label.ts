@@ -60,11 +60,28 @@ export function parseLabel(name: string, targets: ReadonlySet<string> = new Set(
     if (close > 0) {
       label.raw = name.slice(1, close);
       label.text = name.slice(close + 1).trimStart();
-      assignTokens(label, label.raw.split(/\s+/).filter(Boolean), targets);
+      assignTokens(label, tokensOf(label.raw), targets);
     }
   }
   label.instruction = firstWord(label.text);
   return label;
+}
+
+/** `raw.split(/\s+/).filter(Boolean)`, read char by char when only spaces separate (BuildKit's labels): once per vertex. */
+export function tokensOf(raw: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 32) {
+      if (i > start) out.push(raw.slice(start, i));
+      start = i + 1;
+    } else if (c < 32 || c === 0x85 || c === 0xa0 || c >= 0x1680) {
+      return raw.split(/\s+/).filter(Boolean); // another kind of space, maybe: the regex knows them all
+    }
+  }
+  if (raw.length > start) out.push(raw.slice(start));
+  return out;
 }
 
 function assignTokens(label: VertexLabel, tokens: string[], targets: ReadonlySet<string>): void {

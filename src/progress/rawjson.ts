@@ -105,7 +105,7 @@ export class RawJsonParser {
       builder: null,
       // rawjson sends the whole graph up front; a vertex that never started was never reached
       // (a failed build stops first). Plain logs never print those, so neither does the report.
-      vertices: this.store.finish((v) => v.runs.size > 0 || v.outcome !== 'unfinished'),
+      vertices: this.store.finish((v) => (v.runs !== null && v.runs.size > 0) || v.outcome !== 'unfinished'),
       warnings: this.warnings,
       errors: this.errors,
       problems: this.problems,
@@ -174,8 +174,9 @@ export class RawJsonParser {
     this.seen(completed);
     if (started !== null) {
       // One interval per distinct start; a re-sent vertex with the same start updates its end.
-      const end = v.runs.get(started);
-      v.runs.set(started, completed ?? (end !== undefined && Number.isFinite(end) ? end : NaN));
+      const runs = (v.runs ??= new Map());
+      const end = runs.get(started);
+      runs.set(started, completed ?? (end !== undefined && Number.isFinite(end) ? end : NaN));
     }
     const error = typeof w.error === 'string' ? w.error : '';
     v.error = error || null;

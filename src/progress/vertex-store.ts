@@ -26,15 +26,16 @@ export interface VertexState {
   doneSeconds: number | null;
   /** Plain: the largest elapsed time of a log line (`#10 40.15 ...`): the vertex ran at least this long. */
   maxElapsed: number;
-  /** rawjson / timestamped logs: start -> end (ms); end NaN while running. */
-  runs: Map<number, number>;
+  /** rawjson / timestamped logs: start -> end (ms); end NaN while running. Null until one (a plain log has none). */
+  runs: Map<number, number> | null;
   firstMs: number | null;
   lastMs: number | null;
   /** The last log lines, a ring once full: the oldest at `tailStart` (see `tailOf`). */
   tail: string[];
   tailStart: number;
   logLines: number;
-  progress: Map<string, VertexProgress>;
+  /** Null until a status line: most vertices have none, and a Map each cost 30 MB on 100,000 steps. */
+  progress: Map<string, VertexProgress> | null;
   progressOmitted: number;
   warnings: string[];
 }
@@ -60,13 +61,13 @@ export class VertexStore {
         error: null,
         doneSeconds: null,
         maxElapsed: 0,
-        runs: new Map(),
+        runs: null,
         firstMs: null,
         lastMs: null,
         tail: [],
         tailStart: 0,
         logLines: 0,
-        progress: new Map(),
+        progress: null,
         progressOmitted: 0,
         warnings: [],
       };
@@ -129,12 +130,13 @@ export class VertexStore {
   }
 
   static setProgress(v: VertexState, p: VertexProgress): void {
-    if (!v.progress.has(p.id) && v.progress.size >= MAX_PROGRESS_IDS) {
+    const progress = (v.progress ??= new Map());
+    if (!progress.has(p.id) && progress.size >= MAX_PROGRESS_IDS) {
       if (p.done) v.progressOmitted++;
       return;
     }
     const id = detach(p.id); // the map's key too: a slice would pin the chunk it came from
-    v.progress.set(id, { ...p, id });
+    progress.set(id, { ...p, id });
   }
 
   static addWarning(v: VertexState, message: string): void {
@@ -155,7 +157,7 @@ export class VertexStore {
       // Targets change a label only when the log revealed some: otherwise the first reading is the label.
       const label = (targets.size === 0 && first[i]) || parseLabel(name, targets);
       const role = vertexRole(name, label);
-      const intervals = mergeIntervals(s.runs);
+      const intervals = s.runs ? mergeIntervals(s.runs) : [];
       const seconds = intervals.length
         ? intervals.reduce((sum, i) => sum + (i.end - i.start), 0) / 1000
         : s.doneSeconds;
@@ -181,7 +183,7 @@ export class VertexStore {
         error: s.error,
         logTail: VertexStore.tailOf(s).map(detach),
         logLines: s.logLines,
-        progress: [...s.progress.values()],
+        progress: s.progress ? [...s.progress.values()] : [],
         progressOmitted: s.progressOmitted,
         warnings: s.warnings,
         order: s.order,

@@ -21,10 +21,21 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'@`]/g, entity);
 }
 
+/** The longest run of `char` in `text` (0 without one): a loop, as a diff can hold any number of runs. */
+export function longestRun(text: string, char: string): number {
+  let longest = 0;
+  for (let at = text.indexOf(char); at !== -1; at = text.indexOf(char, at)) {
+    let end = at + 1;
+    while (text.startsWith(char, end)) end++;
+    if (end - at > longest) longest = end - at;
+    at = end;
+  }
+  return longest;
+}
+
 /** A fenced code block that its content cannot close: the fence is longer than any backtick run inside. */
 export function fence(content: string, lang = ''): string {
-  const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
-  const marks = '`'.repeat(Math.max(3, longest + 1));
+  const marks = '`'.repeat(Math.max(3, longestRun(content, '`') + 1));
   // eslint-disable-next-line no-control-regex
   const clean = content.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
   return `${marks}${lang}\n${clean.replace(/\n$/, '')}\n${marks}`;

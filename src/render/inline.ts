@@ -3,7 +3,7 @@
 // rendered once per output. Markdown puts code in a code span whose backtick fence is longer than
 // any backtick run inside: GitHub renders no mention, link, image, heading or HTML in a code span,
 // so the text needs no entity and reads the same in the raw file.
-import { escapeHtml } from './escape.js';
+import { escapeHtml, longestRun } from './escape.js';
 import { oneLine } from './format.js';
 
 /**
@@ -34,9 +34,8 @@ export function strong(...parts: Inline[]): Inline {
  */
 export function codeSpan(text: string, inTable = false): string {
   const line = oneLine(text, Infinity);
-  const longest = Math.max(0, ...[...line.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  const body = inTable ? line.replace(/\|/g, '\\|') : line;
+  const fence = '`'.repeat(longestRun(line, '`') + 1);
+  const body = inTable && line.includes('|') ? line.replace(/\|/g, '\\|') : line;
   const pad = /^[`\s]|[`\s]$/.test(body) || body === '' ? ' ' : '';
   return `${fence}${pad}${body}${pad}${fence}`;
 }
