@@ -30,6 +30,8 @@ interface Pending {
  */
 export class ProgressRedactor {
   private readonly pending = new Map<string, Pending>();
+  /** The pending keys of each vertex (one per stream): a vertex's end looks up its own, not every vertex's. */
+  private readonly keysOf = new Map<string, string[]>();
 
   constructor(private readonly redactor: Redactor) {}
 
@@ -52,7 +54,7 @@ export class ProgressRedactor {
     // A vertex that completes here: what it held back is out before its end.
     if (Array.isArray(msg.vertexes)) {
       for (const v of msg.vertexes as { digest?: unknown; completed?: unknown }[]) {
-        if (v && typeof v.digest === 'string' && v.completed) before.push(...this.flush(v.digest));
+        if (v && typeof v.digest === 'string' && v.completed) for (const l of this.flush(v.digest)) before.push(l);
       }
     }
     if (Array.isArray(msg.logs)) {
@@ -70,6 +72,7 @@ export class ProgressRedactor {
 
   /** Whatever is still held back, as log records of their vertices (the stream has ended). */
   end(): string[] {
+    this.keysOf.clear();
     return [...this.pending.keys()].flatMap((key) => this.flushKey(key));
   }
 
@@ -84,6 +87,9 @@ export class ProgressRedactor {
     if (!p) {
       p = { vertex, stream: l.stream, timestamp: l.timestamp, decoder: new Utf8Pieces(), text: '' };
       this.pending.set(key, p);
+      const keys = this.keysOf.get(vertex);
+      if (keys) keys.push(key);
+      else this.keysOf.set(vertex, [key]);
     }
     p.timestamp = l.timestamp;
     const text = this.redactor.text(p.text + p.decoder.write(Buffer.from(l.data as string, 'base64')));
@@ -93,7 +99,10 @@ export class ProgressRedactor {
   }
 
   private flush(vertex: string): string[] {
-    return [...this.pending.keys()].filter((k) => k.startsWith(`${vertex}\u0000`)).flatMap((k) => this.flushKey(k));
+    const keys = this.keysOf.get(vertex);
+    if (!keys) return [];
+    this.keysOf.delete(vertex);
+    return keys.flatMap((k) => this.flushKey(k));
   }
 
   private flushKey(key: string): string[] {
@@ -145,7 +154,8 @@ export function redactProgressText(text: string, redactor: Redactor): string {
   const lines = text.split('\n');
   const last = lines.pop();
   const out = lines.flatMap((l) => progress.line(l));
-  if (last) out.push(...progress.line(last));
-  out.push(...progress.end());
+  // Line by line: the held-back output of 100,000 unfinished vertices is no argument list.
+  for (const l of last ? progress.line(last) : []) out.push(l);
+  for (const l of progress.end()) out.push(l);
   return out.join('\n') + (text.endsWith('\n') || out.length ? '\n' : '');
 }

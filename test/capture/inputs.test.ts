@@ -1,6 +1,6 @@
 import { items, sensitiveValues } from '../../src/capture/inputs.js';
 import { extraArgSecrets, publicArgs } from '../../src/capture/extra-args.js';
-import { ProgressRedactor } from '../../src/capture/redact-progress.js';
+import { ProgressRedactor, redactProgressText } from '../../src/capture/redact-progress.js';
 import { Redactor } from '../../src/model/redact.js';
 
 describe('items', () => {
@@ -92,6 +92,22 @@ describe('ProgressRedactor', () => {
       out.findIndex((l) => decoded([l]).some((x) => x.vertex === 'v1' && x.data !== '')),
     );
   });
+
+  test('100,000 vertices that end with a value held back: each flushed at its end or the stream end, none lost', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 100_000; i++) lines.push(record(`out ${i} SEC`, `v${i}`));
+    for (let i = 0; i < 100_000; i += 2)
+      lines.push(JSON.stringify({ vertexes: [{ digest: `v${i}`, completed: '2026-01-01T00:00:00Z' }] }));
+    const out = redactProgressText(`${lines.join('\n')}\n`, new Redactor(['SECRET-VALUE']))
+      .trimEnd()
+      .split('\n');
+    const held = decoded(out).filter((l) => Buffer.from(l.data, 'base64').toString() === 'SEC');
+    expect(held).toHaveLength(100_000);
+    // An ended vertex's held-back text comes out before its completion record; the others' at the end.
+    expect(out.indexOf(JSON.stringify({ vertexes: [{ digest: 'v0', completed: '2026-01-01T00:00:00Z' }] }))).toBe(
+      100_001,
+    );
+  }, 30_000);
 
   test('a cut UTF-8 character survives', () => {
     const r = new ProgressRedactor(new Redactor(['zzz-secret']));
