@@ -35,27 +35,68 @@ function places(report: BuildReport): Map<string, string> {
 }
 
 function fromDockerfile(report: BuildReport, dockerfile: Dockerfile): Map<string, string[]> {
-  const at = places(report);
+  const placed = places(report);
   const parents = new Map<string, string[]>();
   const stageName = (position: number) => {
     const s = dockerfile.stages[position];
     return s.name ?? `stage-${position}`;
   };
-  /** The report step standing for the last step of a stage at or before `index`, following FROM <stage>. */
-  const lastOf = (prefix: string, position: number, index: number, seen = 0): string | null => {
-    const stage = dockerfile.stages[position];
-    const names = [stageName(position), ...(dockerfile.stages.length === 1 ? [''] : [])];
-    for (let i = index; i >= 1; i--) {
-      for (const n of names) {
-        const id = at.get(placeKey(prefix, n, i));
-        if (id) return id;
+  // Per (prefix, stage): the step standing for each index — its own, or the last printed before it — built
+  // once, and what stands before the stage's first (its FROM <stage>'s last, down the chain). Walking back
+  // index by index from every step was quadratic in a stage whose steps the log did not print.
+  interface Table {
+    at: (string | null)[];
+    before?: string | null;
+  }
+  const tables = new Map<string, Table>();
+  const tableOf = (prefix: string, position: number): Table => {
+    const key = `${prefix}|${position}`;
+    let t = tables.get(key);
+    if (!t) {
+      const names = [stageName(position), ...(dockerfile.stages.length === 1 ? [''] : [])];
+      const n = dockerfile.stages[position].steps.length;
+      const at: (string | null)[] = [null];
+      for (let i = 1; i <= n; i++) {
+        let id: string | null = null;
+        for (const name of names) {
+          id = placed.get(placeKey(prefix, name, i)) ?? null;
+          if (id) break;
+        }
+        at.push(id ?? at[i - 1]);
       }
+      t = { at };
+      tables.set(key, t);
     }
-    if (stage.baseIsStage && seen < dockerfile.stages.length) {
-      const base = findStage(dockerfile, stage.base);
-      if (base) return lastOf(prefix, base.position, base.steps.length, seen + 1);
+    return t;
+  };
+  const beforeOf = (prefix: string, position: number): string | null => {
+    const chain: Table[] = [];
+    let result: string | null = null;
+    let pos = position;
+    for (let hops = 0; hops <= dockerfile.stages.length; hops++) {
+      const t = tableOf(prefix, pos);
+      if (t.before !== undefined) {
+        result = t.before;
+        break;
+      }
+      chain.push(t);
+      const stage = dockerfile.stages[pos];
+      const base = stage.baseIsStage ? findStage(dockerfile, stage.base) : null;
+      if (!base) break;
+      const last = tableOf(prefix, base.position).at.at(-1)!;
+      if (last !== null) {
+        result = last;
+        break;
+      }
+      pos = base.position;
     }
-    return null;
+    for (const t of chain) t.before = result;
+    return result;
+  };
+  /** The report step standing for the last step of a stage at or before `index`, following FROM <stage>. */
+  const lastOf = (prefix: string, position: number, index: number): string | null => {
+    const { at } = tableOf(prefix, position);
+    return at[Math.min(index, at.length - 1)] ?? beforeOf(prefix, position);
   };
   for (const step of report.steps) {
     const found = instructionOf(step, dockerfile);

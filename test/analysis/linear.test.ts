@@ -178,3 +178,26 @@ test('a 30,000-line Dockerfile whose suggestions overlap in every stage: each me
   const same = (d: string) => d.replace(/s\d+\b/g, 'sN').replace(/src\d+\//g, 'srcN/');
   expect(same(last.diff)).toBe(same(shift(first.diff, 12 * (stages - 1))));
 }, 60_000);
+
+test('20,000 COPY --from a stage whose log printed one step: each finds that step at once (it walked back per COPY)', async () => {
+  const copies = 20_000;
+  const dockerfile = ['FROM local/busybox:1 AS big', 'RUN make'];
+  for (let i = 0; i < copies; i++) dockerfile.push('RUN true');
+  dockerfile.push('FROM local/busybox:1 AS final');
+  for (let i = 0; i < copies; i++) dockerfile.push(`COPY --from=big /out/${i} /app/${i}`);
+  // A cut log: of `big` only `RUN make` was printed; `final` whole.
+  const log = [`#1 [big 2/${copies + 2}] RUN make`, '#1 DONE 3.0s', ''];
+  for (let i = 0; i < copies; i++) {
+    log.push(`#${i + 2} [final ${i + 2}/${copies + 1}] COPY --from=big /out/${i} /app/${i}`, `#${i + 2} DONE 0.1s`, '');
+  }
+  const { report } = await analyze(
+    { log: Readable.from([log.join('\n')]), file: null },
+    { dockerfile: dockerfileSource('Dockerfile', `${dockerfile.join('\n')}\n`), contextDir: null },
+  );
+  expect(report.analysis!.graph).toBe('dockerfile');
+  const make = report.steps.find((s) => s.text === 'RUN make')!;
+  const last = report.steps.find((s) => s.text === `COPY --from=big /out/${copies - 1} /app/${copies - 1}`)!;
+  expect(last.miss).toMatchObject({ role: 'cascade', roots: [make.id] });
+  expect(report.analysis!.rootCauses).toHaveLength(1);
+  expect(report.analysis!.rootCauses[0].cascade).toHaveLength(copies);
+}, 60_000);
