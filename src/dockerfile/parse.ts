@@ -125,6 +125,30 @@ export function readsVariable(text: string, name: string): boolean {
   return new RegExp(`\\$\\{?${literal}(?!\\w)`).test(text);
 }
 
+/** A word character as `\w` reads it (no `u` flag): A-Z, a-z, 0-9 and `_`. */
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/**
+ * The word names `text` reads (`$NAME`, `${NAME...`): for a name of word characters, `readsVariable(text, name)`
+ * is `variablesRead(text).includes(name)`. Read once per instruction, then looked up per ARG.
+ */
+export function variablesRead(text: string): string[] {
+  const out: string[] = [];
+  for (let at = text.indexOf('$'); at !== -1; at = text.indexOf('$', at + 1)) {
+    let start = at + 1;
+    if (text.charCodeAt(start) === 123) start++;
+    let end = start;
+    while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+    if (end > start) {
+      const name = text.slice(start, end);
+      if (!out.includes(name)) out.push(name);
+    }
+  }
+  return out;
+}
+
 type Range = ReturnType<Instruction['getRange']>;
 
 /** The text of a range, over the file's lines. */

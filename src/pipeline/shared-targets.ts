@@ -36,11 +36,24 @@ function chains(steps: Step[]): Map<string, Map<string, Chain>> {
   return out;
 }
 
-/** Two chains can share their step `index` only if they never both printed one of the steps before it themselves. */
+/**
+ * Two chains can share their step `index` only if they never both printed one of the steps before it themselves:
+ * `index` is at most the first index both printed (found once per pair, not per index).
+ */
 function samePrefix(a: Chain, b: Chain, index: number): boolean {
-  for (let j = 1; j < index; j++) if (a.printed.has(j) && b.printed.has(j)) return false;
-  return true;
+  let firsts = firstBoth.get(a);
+  if (!firsts) firstBoth.set(a, (firsts = new Map()));
+  let first = firsts.get(b);
+  if (first === undefined) {
+    first = Infinity;
+    const [fewer, more] = a.printed.size <= b.printed.size ? [a, b] : [b, a];
+    for (const j of fewer.printed.keys()) if (j >= 1 && j < first && more.printed.has(j)) first = j;
+    firsts.set(b, first);
+  }
+  return index <= first;
 }
+
+const firstBoth = new WeakMap<Chain, Map<Chain, number>>();
 
 /**
  * Sets `targets` on each step that also served other targets: a target's chain with a hole at an index (its label

@@ -2,11 +2,15 @@
 // minutes or overflowed the stack before (issue 13). Each must finish, and give the same answer as
 // the small case does.
 import fc from 'fast-check';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Lines, unifiedDiff, unifiedDiffOfEdit } from '../../src/analysis/suggest/text.js';
 import { dockerfileSource } from '../../src/dockerfile/source.js';
 import { analyze } from '../../src/pipeline/analyze.js';
 import { renderText } from '../../src/render/text.js';
+import { suggestFile } from '../../src/suggest-file.js';
 import type { Suggestion } from '../../src/model/report.js';
 
 const digest = (i: number) => `sha256:${i.toString(16).padStart(64, '0')}`;
@@ -201,3 +205,34 @@ test('20,000 COPY --from a stage whose log printed one step: each finds that ste
   expect(report.analysis!.rootCauses).toHaveLength(1);
   expect(report.analysis!.rootCauses[0].cascade).toHaveLength(copies);
 }, 60_000);
+
+describe('rules over a long stage: one pass, not a scan of the stage per instruction', () => {
+  const shapes: [string, (i: number) => string, string[]][] = [
+    // 30,000 installs after one `COPY . .`: each asked for the installs between it and the COPY (was 118 s at 40k).
+    [
+      'installs after COPY . .',
+      (i) => [`RUN npm install x${i}`, `RUN pip install -r req${i}.txt`, `RUN echo ${i}`][i % 3],
+      ['WORKDIR /app', 'COPY . .'],
+    ],
+    // A COPY . . before every install: each scanned the stage before it (was 198 s at 40k).
+    [
+      'a COPY . . before every install',
+      (i) => [`COPY package${i}.json ./`, 'RUN npm ci', 'COPY . .'][i % 3],
+      ['WORKDIR /app'],
+    ],
+    // 10,000 ARGs: each looked for its first use by a regex over every later instruction (was 58 s at 40k).
+    ['10,000 ARGs', (i) => [`ARG A${i}=1`, `RUN echo $A${i - 1}`, `ENV E${i}=$A${i - 2}`][i % 3], []],
+  ];
+  test.each(shapes)(
+    '%s',
+    async (_name, line, head) => {
+      const dir = mkdtempSync(join(tmpdir(), 'bca-linear-'));
+      const file = join(dir, 'Dockerfile');
+      writeFileSync(file, ['FROM node:20', ...head, ...Array.from({ length: 30_000 }, (_, i) => line(i))].join('\n'));
+      const { suggestions } = await suggestFile(file);
+      expect(suggestions.length).toBeLessThan(10);
+      rmSync(dir, { recursive: true });
+    },
+    60_000,
+  );
+});

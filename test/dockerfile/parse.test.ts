@@ -1,5 +1,6 @@
 import { DockerfileParser } from 'dockerfile-ast';
-import { parseDockerfile } from '../../src/dockerfile/parse.js';
+import fc from 'fast-check';
+import { parseDockerfile, readsVariable, variablesRead } from '../../src/dockerfile/parse.js';
 
 /** Line and character of an offset, read off the text the slow way (what the shortcut must agree with). */
 function reference(text: string, offset: number): { line: number; character: number } {
@@ -40,4 +41,16 @@ describe('parseDockerfile on dockerfile-ast with its shortcuts', () => {
     a.pop();
     expect(inst.getArguments().map((x) => x.getValue())).toEqual(['x', 'y']);
   });
+});
+
+test('variablesRead names what readsVariable finds, for names of word characters', () => {
+  const piece = fc.constantFrom('$', '{', '}', 'A', 'AB', '_1', ':-x', ' ', '$$', '-', 'é');
+  const names = ['A', 'AB', 'B', '_1', 'A_1', 'x'];
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+      const text = parts.join('');
+      for (const name of names) expect(variablesRead(text).includes(name)).toBe(readsVariable(text, name));
+    }),
+    { numRuns: 3000 },
+  );
 });

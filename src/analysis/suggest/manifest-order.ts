@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { DockerfileInstruction, DockerfileStage } from '../../dockerfile/parse.js';
+import { findStage, type DockerfileInstruction, type DockerfileStage } from '../../dockerfile/parse.js';
 import type { ShellCommand } from '../../dockerfile/shell.js';
 import type { Suggestion } from '../../model/report.js';
 import type { RuleContext } from './context.js';
@@ -100,6 +100,59 @@ function workdirAt(ctx: RuleContext, stage: DockerfileStage, line: number): stri
   return dir;
 }
 
+/** The family of an ecosystem: its first manifest (npm, yarn and pnpm share `package.json`). */
+const family = (name: string | null | undefined) => ECOSYSTEMS.find((e) => e.name === name)?.manifests[0];
+
+/** The families a RUN installs or fetches. */
+function familiesOf(ctx: RuleContext, run: DockerfileInstruction): string[] {
+  const out: string[] = [];
+  for (const c of ctx.script(run).commands)
+    for (const f of [family(ecosystemOf([c])?.eco.name), family(fetchesDependencies(c))])
+      if (f !== undefined && !out.includes(f)) out.push(f);
+  return out;
+}
+
+/**
+ * The families installed before each instruction, as `ctx.runsBefore` finds the RUNs: earlier in its stage, in
+ * the stages it is built on, and in the stages it copies or mounts from (each whole, with theirs). Built once per
+ * Dockerfile in one pass, stages in order (a stage reads only earlier ones): asking per RUN walked the file.
+ */
+function installedIndex(ctx: RuleContext): Map<DockerfileInstruction, ReadonlySet<string>> {
+  const known = installed.get(ctx);
+  if (known) return known;
+  const before = new Map<DockerfileInstruction, ReadonlySet<string>>();
+  const whole = new Map<DockerfileStage, ReadonlySet<string>>();
+  const earlier = (stage: DockerfileStage, ref: string) => {
+    const source = findStage(ctx.dockerfile, ref);
+    return source && source.position < stage.position ? whole.get(source) : undefined;
+  };
+  for (const stage of ctx.dockerfile.stages) {
+    // A set is copied only when it grows: a stage holds a few, however long it is.
+    let set: Set<string> = new Set();
+    let shared = false;
+    const add = (families: Iterable<string>) => {
+      for (const f of families) {
+        if (set.has(f)) continue;
+        if (shared) [set, shared] = [new Set(set), false];
+        set.add(f);
+      }
+    };
+    for (const base of ctx.chain(stage)) add(whole.get(base) ?? []);
+    for (const inst of stage.steps) {
+      shared = true;
+      before.set(inst, set);
+      if (inst.keyword === 'RUN') add(familiesOf(ctx, inst));
+      for (const ref of inst.from) add(earlier(stage, ref) ?? []);
+    }
+    whole.set(stage, set);
+    shared = true;
+  }
+  installed.set(ctx, before);
+  return before;
+}
+
+const installed = new WeakMap<RuleContext, Map<DockerfileInstruction, ReadonlySet<string>>>();
+
 /** Dependencies of the family installed or fetched before `inst` (cargo-chef's cook, a first `npm ci`, ...). */
 export function installedBefore(
   ctx: RuleContext,
@@ -107,18 +160,10 @@ export function installedBefore(
   inst: DockerfileInstruction,
   eco: Ecosystem,
 ): boolean {
-  const family = (name: string | null | undefined) => ECOSYSTEMS.find((e) => e.name === name)?.manifests[0];
-  return ctx
-    .runsBefore(stage, inst)
-    .some((s) =>
-      ctx
-        .script(s)
-        .commands.some(
-          (c) =>
-            family(ecosystemOf([c])?.eco.name) === eco.manifests[0] ||
-            family(fetchesDependencies(c)) === eco.manifests[0],
-        ),
-    );
+  const families = installedIndex(ctx).get(inst);
+  if (families) return families.has(eco.manifests[0]);
+  // Not a step of a stage (never asked so): the RUNs before it, read as they are.
+  return ctx.runsBefore(stage, inst).some((s) => familiesOf(ctx, s).includes(eco.manifests[0]));
 }
 
 /** `COPY` lines for the manifests: one per folder, so `requirements/prod.txt` lands where the install reads it. */
@@ -135,122 +180,139 @@ function copyLines(manifests: string[], prefix: string, dest: string): string[] 
 
 function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
   const out: Suggestion[] = [];
-  for (const install of stage.steps.filter((s) => s.keyword === 'RUN')) {
-    const script = ctx.script(install);
-    const found = ecosystemOf(script.commands);
-    if (!found) continue;
-    const { eco, command } = found;
-    const before = stage.steps.filter((s) => s.lines.end < install.lines.start);
-    const broad = before.filter(isBroadCopy).pop();
-    if (!broad) continue; // the sources come after the install: fine
-    // Dependencies already installed or fetched before the sources: protected already.
-    if (installedBefore(ctx, stage, broad, eco)) continue;
-    const manifests = manifestsFor(eco, command, ctx);
-    if (!manifests.length || manifests.some((m) => m.startsWith('/') || m.startsWith('..'))) continue;
-    if (needsSources(eco, command, manifests, ctx)) continue;
-    // A manifest the context does not have: the edit would not build.
-    if (manifests.some((m) => !m.includes('*') && ctx.inContext(m) === false)) continue;
-    const between = ctx.between(stage, broad, install);
-    // An earlier install of the same family after the sources (`go mod download` before `go build`) is the one
-    // to move: this one is then protected with it.
-    const family = (name: string | null | undefined) => ECOSYSTEMS.find((e) => e.name === name)?.manifests[0];
-    if (
-      between.some(
-        (i) =>
-          i.keyword === 'RUN' &&
-          ctx
-            .script(i)
-            .commands.some(
-              (c) =>
-                family(ecosystemOf([c])?.eco.name) === eco.manifests[0] ||
-                family(fetchesDependencies(c)) === eco.manifests[0],
-            ),
-      )
-    )
+  // One pass over the stage in line order, keeping what each install asks of the steps before it: the last broad
+  // COPY, the families installed since, and (per set of manifests) whether one was copied before that COPY.
+  // Asking the whole stage per install was quadratic in a long stage.
+  let broad: DockerfileInstruction | null = null;
+  let broadAt = 0;
+  let sinceBroad = new Set<string>();
+  const copied = new Map<string, { next: number; found: boolean }>();
+  const copiedBefore = (manifests: string[]) => {
+    const key = manifests.join('\u0000');
+    let scan = copied.get(key);
+    if (!scan) copied.set(key, (scan = { next: 0, found: false }));
+    for (; scan.next < broadAt && !scan.found; scan.next++)
+      scan.found = copiesManifests(stage.steps[scan.next], manifests);
+    return scan.found;
+  };
+  for (let at = 0; at < stage.steps.length; at++) {
+    const install = stage.steps[at];
+    if (isBroadCopy(install)) {
+      [broad, broadAt, sinceBroad] = [install, at, new Set()];
       continue;
-    const protectedAlready = before.some((s) => s.lines.end < broad.lines.start && copiesManifests(s, manifests));
-    const installStep = ctx.step(install);
-    const root = ctx.rootOf(installStep);
-    // Saved here: the install re-ran only because the broad COPY's files changed, and not for a manifest.
-    const cause = ctx.causeAt(root);
-    const manifestChanged = cause?.files.some((f) => manifests.some((m) => f === m.replace(/\*$/, '')));
-    const savedHere =
-      ctx.discriminating &&
-      root !== null &&
-      ctx.step(broad)?.id === root.id &&
-      cause?.kind === 'content-changed' &&
-      !manifestChanged;
-    // Where the sources land, and where the install runs.
-    const dest = copyDest(broad).replace(/\/?$/, '/');
-    const cwdAtCopy = workdirAt(ctx, stage, broad.lines.start);
-    const absDest = posix.isAbsolute(dest) ? posix.normalize(dest) : cwdAtCopy ? posix.join(cwdAtCopy, dest) : null;
-    let after: string | LineEdit;
-    if (eco.kind === 'move') {
-      // The install moves above the sources, past instructions that do not read them; the sources follow it. A
-      // WORKDIR into the copied tree (`COPY . /src` then `WORKDIR /src/ui`) moves up too: its manifests are then
-      // copied from that folder.
-      const workdirs = between.filter((i) => i.keyword === 'WORKDIR');
-      if (between.some((i) => i.keyword !== 'WORKDIR' && !movable(ctx, i))) continue;
-      let prefix = '';
-      let target = dest;
-      if (workdirs.length) {
-        const cwd = workdirAt(ctx, stage, install.lines.start);
-        if (!cwd || !absDest) continue;
-        const rel = posix.relative(absDest, cwd);
-        if (rel.startsWith('..') || posix.isAbsolute(rel)) continue;
-        prefix = rel ? `${rel}/` : '';
-        target = './';
-      }
-      // An edit of the lines from the sources to the install (a whole-file copy each was quadratic).
-      const moved = ctx.lines.moveDown(broad.lines, install.lines.end + 1);
-      // The install now starts where it started, less the lines of the COPY that went below it.
-      const at = install.lines.start - broad.lines.start - (broad.lines.end - broad.lines.start + 1);
-      if (!protectedAlready) moved.lines.splice(at, 0, ...copyLines(manifests, prefix, target));
-      after = moved;
-    } else {
-      if (protectedAlready || between.some((i) => i.keyword === 'WORKDIR')) continue;
-      // The fetch runs where the install ran: the links of its chain before the install (`poetry config ...`),
-      // then the fetch; in the sources' folder when the working directory is another.
-      const links = script.chain;
-      const index = links
-        ? links.findIndex((l) => ctx.parse(l).commands.some((c) => c === command || c.text === command.text))
-        : -1;
-      if (!links && script.commands.length > 1) continue;
-      const setup = links && index > 0 ? links.slice(0, index) : [];
-      const link = links && index >= 0 ? links[index] : command.text;
-      const cd = absDest && posix.isAbsolute(dest) && absDest !== cwdAtCopy ? [`cd ${absDest}`] : [];
-      const flags = (
-        ctx.lines
-          .slice(install.lines)[0]
-          .replace(/^\s*RUN\s+/i, '')
-          .match(/^(?:--\S+\s+)*/)![0]
-          .match(/--\S+/g) ?? []
-      )
-        .filter((f) => !/type=bind/.test(f))
-        .map((f) => `${f} `)
-        .join('');
-      const fetch = [...cd, ...setup, eco.fetch!(command, link)].join(' \\\n    && ');
-      after = ctx.lines.insert(broad.lines.start, [...copyLines(manifests, '', dest), `RUN ${flags}${fetch}`]);
     }
-    const gain = ctx.timeGain([install]);
-    out.push(
-      ctx.suggestion({
-        rule: 'manifest-order',
-        title: `Copy the ${eco.name.replace(/-(?:build|project)$/, '')} manifests and install before copying the sources`,
-        lines: { start: broad.lines.start, end: install.lines.end },
-        why:
-          eco.kind === 'move'
-            ? `\`${broad.text}\` comes before \`${command.text.slice(0, 60)}\`, so any source change re-runs the install; with the manifests copied first it re-runs only when they change.`
-            : `\`${command.text.slice(0, 60)}\` downloads dependencies after \`${broad.text}\`, so any source change downloads them again; fetching them after copying only the manifests keeps that step cached.`,
-        savedSeconds: savedHere ? gain.value : null,
-        protects: installStep ? [installStep.id] : [],
-        gain: { kind: 'seconds', value: gain.value, basis: gain.basis },
-        confidence: savedHere ? 'high' : 'medium',
-        after,
-      }),
-    );
+    if (install.keyword !== 'RUN') continue;
+    const families = familiesOf(ctx, install);
+    const suggestion = broad ? forInstall(stage, ctx, install, broad, sinceBroad, copiedBefore) : null;
+    if (suggestion) out.push(suggestion);
+    for (const f of families) sinceBroad.add(f);
   }
   return out;
+}
+
+/** The edit for one install after the broad COPY `broad`, or null. */
+function forInstall(
+  stage: DockerfileStage,
+  ctx: RuleContext,
+  install: DockerfileInstruction,
+  broad: DockerfileInstruction,
+  sinceBroad: ReadonlySet<string>,
+  copiedBefore: (manifests: string[]) => boolean,
+): Suggestion | null {
+  const script = ctx.script(install);
+  const found = ecosystemOf(script.commands);
+  if (!found) return null;
+  const { eco, command } = found;
+  // An earlier install of the same family after the sources (`go mod download` before `go build`) is the one
+  // to move: this one is then protected with it.
+  if (sinceBroad.has(eco.manifests[0])) return null;
+  // Dependencies already installed or fetched before the sources: protected already.
+  if (installedBefore(ctx, stage, broad, eco)) return null;
+  const manifests = manifestsFor(eco, command, ctx);
+  if (!manifests.length || manifests.some((m) => m.startsWith('/') || m.startsWith('..'))) return null;
+  if (needsSources(eco, command, manifests, ctx)) return null;
+  // A manifest the context does not have: the edit would not build.
+  if (manifests.some((m) => !m.includes('*') && ctx.inContext(m) === false)) return null;
+  const between = ctx.between(stage, broad, install);
+  const protectedAlready = copiedBefore(manifests);
+  const installStep = ctx.step(install);
+  const root = ctx.rootOf(installStep);
+  // Saved here: the install re-ran only because the broad COPY's files changed, and not for a manifest.
+  const cause = ctx.causeAt(root);
+  const manifestChanged = cause?.files.some((f) => manifests.some((m) => f === m.replace(/\*$/, '')));
+  const savedHere =
+    ctx.discriminating &&
+    root !== null &&
+    ctx.step(broad)?.id === root.id &&
+    cause?.kind === 'content-changed' &&
+    !manifestChanged;
+  // Where the sources land, and where the install runs.
+  const dest = copyDest(broad).replace(/\/?$/, '/');
+  const cwdAtCopy = workdirAt(ctx, stage, broad.lines.start);
+  const absDest = posix.isAbsolute(dest) ? posix.normalize(dest) : cwdAtCopy ? posix.join(cwdAtCopy, dest) : null;
+  let after: string | LineEdit;
+  if (eco.kind === 'move') {
+    // The install moves above the sources, past instructions that do not read them; the sources follow it. A
+    // WORKDIR into the copied tree (`COPY . /src` then `WORKDIR /src/ui`) moves up too: its manifests are then
+    // copied from that folder.
+    const workdirs = between.filter((i) => i.keyword === 'WORKDIR');
+    if (between.some((i) => i.keyword !== 'WORKDIR' && !movable(ctx, i))) return null;
+    let prefix = '';
+    let target = dest;
+    if (workdirs.length) {
+      const cwd = workdirAt(ctx, stage, install.lines.start);
+      if (!cwd || !absDest) return null;
+      const rel = posix.relative(absDest, cwd);
+      if (rel.startsWith('..') || posix.isAbsolute(rel)) return null;
+      prefix = rel ? `${rel}/` : '';
+      target = './';
+    }
+    // An edit of the lines from the sources to the install (a whole-file copy each was quadratic).
+    const moved = ctx.lines.moveDown(broad.lines, install.lines.end + 1);
+    // The install now starts where it started, less the lines of the COPY that went below it.
+    const at = install.lines.start - broad.lines.start - (broad.lines.end - broad.lines.start + 1);
+    if (!protectedAlready) moved.lines.splice(at, 0, ...copyLines(manifests, prefix, target));
+    after = moved;
+  } else {
+    if (protectedAlready || between.some((i) => i.keyword === 'WORKDIR')) return null;
+    // The fetch runs where the install ran: the links of its chain before the install (`poetry config ...`),
+    // then the fetch; in the sources' folder when the working directory is another.
+    const links = script.chain;
+    const index = links
+      ? links.findIndex((l) => ctx.parse(l).commands.some((c) => c === command || c.text === command.text))
+      : -1;
+    if (!links && script.commands.length > 1) return null;
+    const setup = links && index > 0 ? links.slice(0, index) : [];
+    const link = links && index >= 0 ? links[index] : command.text;
+    const cd = absDest && posix.isAbsolute(dest) && absDest !== cwdAtCopy ? [`cd ${absDest}`] : [];
+    const flags = (
+      ctx.lines
+        .slice(install.lines)[0]
+        .replace(/^\s*RUN\s+/i, '')
+        .match(/^(?:--\S+\s+)*/)![0]
+        .match(/--\S+/g) ?? []
+    )
+      .filter((f) => !/type=bind/.test(f))
+      .map((f) => `${f} `)
+      .join('');
+    const fetch = [...cd, ...setup, eco.fetch!(command, link)].join(' \\\n    && ');
+    after = ctx.lines.insert(broad.lines.start, [...copyLines(manifests, '', dest), `RUN ${flags}${fetch}`]);
+  }
+  const gain = ctx.timeGain([install]);
+  return ctx.suggestion({
+    rule: 'manifest-order',
+    title: `Copy the ${eco.name.replace(/-(?:build|project)$/, '')} manifests and install before copying the sources`,
+    lines: { start: broad.lines.start, end: install.lines.end },
+    why:
+      eco.kind === 'move'
+        ? `\`${broad.text}\` comes before \`${command.text.slice(0, 60)}\`, so any source change re-runs the install; with the manifests copied first it re-runs only when they change.`
+        : `\`${command.text.slice(0, 60)}\` downloads dependencies after \`${broad.text}\`, so any source change downloads them again; fetching them after copying only the manifests keeps that step cached.`,
+    savedSeconds: savedHere ? gain.value : null,
+    protects: installStep ? [installStep.id] : [],
+    gain: { kind: 'seconds', value: gain.value, basis: gain.basis },
+    confidence: savedHere ? 'high' : 'medium',
+    after,
+  });
 }
 
 /** Dependency manifests copied together with the sources before the install. */
