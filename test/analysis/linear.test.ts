@@ -206,7 +206,7 @@ test('20,000 COPY --from a stage whose log printed one step: each finds that ste
   expect(report.analysis!.rootCauses[0].cascade).toHaveLength(copies);
 }, 60_000);
 
-describe('rules over a long stage: one pass, not a scan of the stage per instruction', () => {
+describe('rules over a long stage or a long chain of stages: one pass, not a walk per instruction', () => {
   const shapes: [string, (i: number) => string, string[]][] = [
     // 30,000 installs after one `COPY . .`: each asked for the installs between it and the COPY (was 118 s at 40k).
     [
@@ -222,13 +222,21 @@ describe('rules over a long stage: one pass, not a scan of the stage per instruc
     ],
     // 10,000 ARGs: each looked for its first use by a regex over every later instruction (was 58 s at 40k).
     ['10,000 ARGs', (i) => [`ARG A${i}=1`, `RUN echo $A${i - 1}`, `ENV E${i}=$A${i - 2}`][i % 3], []],
+    // 15,000 stages, each FROM the one before: the installs before a RUN walked every base with its own bases
+    // again (50 such stages ran past 5 minutes).
+    [
+      '15,000 stages built one on another',
+      (i) => [`FROM debian:12 AS s${i}`, `FROM s${i - 1} AS s${i}`][Math.min(i, 1)] + `\nRUN pip install x${i}`,
+      [],
+    ],
   ];
   test.each(shapes)(
     '%s',
-    async (_name, line, head) => {
+    async (name, line, head) => {
       const dir = mkdtempSync(join(tmpdir(), 'bca-linear-'));
       const file = join(dir, 'Dockerfile');
-      writeFileSync(file, ['FROM node:20', ...head, ...Array.from({ length: 30_000 }, (_, i) => line(i))].join('\n'));
+      const body = Array.from({ length: name.startsWith('15,000') ? 15_000 : 30_000 }, (_, i) => line(i));
+      writeFileSync(file, ['FROM node:20', ...head, ...body].join('\n'));
       const { suggestions } = await suggestFile(file);
       expect(suggestions.length).toBeLessThan(10);
       rmSync(dir, { recursive: true });

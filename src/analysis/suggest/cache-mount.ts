@@ -54,7 +54,7 @@ export function cacheMount(ctx: RuleContext): Suggestion[] {
       )
         continue;
       // The dependencies are already there (installed in an earlier step or stage): this install adds little.
-      if (installedBefore(ctx, stage, run, eco)) continue;
+      if (installedBefore(ctx, run, eco)) continue;
       const target = cacheDir(eco, stage.base);
       // The cache paths are root's: a USER before the RUN moves them.
       const user = stage.instructions.filter((i) => i.keyword === 'USER' && i.lines.start < run.lines.start).pop();

@@ -27,6 +27,7 @@ export class RuleContext {
   /** Suggestions made and the diff each will have (see `withDiff`). */
   private readonly pending = new Map<Suggestion, () => string>();
   private readonly causes = new Map<string, RootCause>();
+  private readonly folds = new Map<string, Map<DockerfileStage, unknown>>();
   /** Something in this build was cached: what re-ran tells the steps apart (not so on a cold build). */
   readonly discriminating: boolean;
 
@@ -137,47 +138,45 @@ export class RuleContext {
     return out;
   }
 
+  /** The stage a stage is built on (`FROM deps AS build`): an earlier one, or null. */
+  baseOf(stage: DockerfileStage): DockerfileStage | null {
+    if (!stage.baseIsStage) return null;
+    const named = findStage(this.dockerfile, stage.base);
+    return named && named.position < stage.position ? named : null;
+  }
+
   /** The stages a stage is built on (`FROM deps AS build`), nearest last. */
   chain(stage: DockerfileStage): DockerfileStage[] {
     const chain: DockerfileStage[] = [];
-    let current = stage;
-    while (current.baseIsStage) {
-      const named = findStage(this.dockerfile, current.base);
-      const base = named && named.position < current.position ? named : undefined;
-      if (!base || chain.includes(base)) break;
-      chain.unshift(base);
-      current = base;
+    for (let base = this.baseOf(stage); base; base = this.baseOf(base)) chain.push(base);
+    return chain.reverse();
+  }
+
+  /**
+   * `step` folded over a stage's chain, its first base first (`acc` undefined there): each stage's value is kept,
+   * so asking for every stage of a chain of thousands costs one step each, not the chain each time.
+   */
+  foldChain<T>(key: string, stage: DockerfileStage, step: (acc: T | undefined, s: DockerfileStage) => T): T {
+    let known = this.folds.get(key) as Map<DockerfileStage, T> | undefined;
+    if (!known) this.folds.set(key, (known = new Map()));
+    const path: DockerfileStage[] = [];
+    let s: DockerfileStage | null = stage;
+    while (s && !known.has(s)) {
+      path.push(s);
+      s = this.baseOf(s);
     }
-    return chain;
+    let acc = s ? known.get(s) : undefined;
+    for (let i = path.length - 1; i >= 0; i--) {
+      acc = step(acc, path[i]);
+      known.set(path[i], acc);
+    }
+    return acc!;
   }
 
   /** The stages whose layers end up in the image: the last one and those it is built on. */
   imageStages(): DockerfileStage[] {
     const last = this.dockerfile.stages[this.dockerfile.stages.length - 1];
     return last ? [...this.chain(last), last] : [];
-  }
-
-  /**
-   * The RUNs that ran before `inst` for what `inst` builds on: earlier in its stage, in the stages it is built
-   * on, and in the stages it copies from (`COPY --from=deps`, with theirs).
-   */
-  runsBefore(stage: DockerfileStage, inst: DockerfileInstruction): DockerfileInstruction[] {
-    const seen = new Set<DockerfileStage>();
-    const out: DockerfileInstruction[] = [];
-    const visit = (s: DockerfileStage, until: number) => {
-      for (const base of this.chain(s)) visit(base, Infinity);
-      if (seen.has(s)) return;
-      seen.add(s);
-      for (const step of s.steps.filter((x) => x.lines.start < until)) {
-        if (step.keyword === 'RUN') out.push(step);
-        for (const from of step.from) {
-          const source = findStage(this.dockerfile, from);
-          if (source && source.position < s.position) visit(source, Infinity);
-        }
-      }
-    };
-    visit(stage, inst.lines.start);
-    return out;
   }
 
   /** The root cause that made a step re-run, when it did. */

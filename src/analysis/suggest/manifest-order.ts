@@ -89,15 +89,19 @@ function movable(ctx: RuleContext, i: DockerfileInstruction): boolean {
   );
 }
 
-/** The working directory at a line of a stage (WORKDIRs of the stage and those it is built on), or null. */
-function workdirAt(ctx: RuleContext, stage: DockerfileStage, line: number): string | null {
-  let dir: string | null = null;
-  for (const s of [...ctx.chain(stage), stage])
-    for (const i of s.instructions.filter((x) => x.keyword === 'WORKDIR' && (s !== stage || x.lines.start < line))) {
-      const value = i.text.replace(/^WORKDIR\s+/i, '').trim();
-      dir = posix.isAbsolute(value) ? posix.normalize(value) : dir ? posix.join(dir, value) : null;
-    }
-  return dir;
+/** The working directory after a WORKDIR, from `dir` (null: not known). */
+function cd(dir: string | null, workdir: DockerfileInstruction): string | null {
+  const value = workdir.text.replace(/^WORKDIR\s+/i, '').trim();
+  return posix.isAbsolute(value) ? posix.normalize(value) : dir ? posix.join(dir, value) : null;
+}
+
+/** The working directory at the end of a stage: its WORKDIRs after those of the stages it is built on. */
+function workdirAfter(ctx: RuleContext, stage: DockerfileStage): string | null {
+  return ctx.foldChain<string | null>('workdir', stage, (dir, s) => {
+    let out = dir ?? null;
+    for (const i of s.instructions) if (i.keyword === 'WORKDIR') out = cd(out, i);
+    return out;
+  });
 }
 
 /** The family of an ecosystem: its first manifest (npm, yarn and pnpm share `package.json`). */
@@ -113,9 +117,10 @@ function familiesOf(ctx: RuleContext, run: DockerfileInstruction): string[] {
 }
 
 /**
- * The families installed before each instruction, as `ctx.runsBefore` finds the RUNs: earlier in its stage, in
- * the stages it is built on, and in the stages it copies or mounts from (each whole, with theirs). Built once per
- * Dockerfile in one pass, stages in order (a stage reads only earlier ones): asking per RUN walked the file.
+ * The families installed before each instruction by the RUNs that ran for what it builds on: earlier in its stage,
+ * in the stages it is built on, and in the stages it copies or mounts from (each whole, with theirs). Built once
+ * per Dockerfile in one pass, stages in order (a stage reads only earlier ones): walking the stages a RUN builds
+ * on per RUN, each base with its own bases again, took minutes on 50 stages built one on another.
  */
 function installedIndex(ctx: RuleContext): Map<DockerfileInstruction, ReadonlySet<string>> {
   const known = installed.get(ctx);
@@ -137,8 +142,9 @@ function installedIndex(ctx: RuleContext): Map<DockerfileInstruction, ReadonlySe
         set.add(f);
       }
     };
-    for (const base of ctx.chain(stage)) add(whole.get(base) ?? []);
-    for (const inst of stage.steps) {
+    const base = ctx.baseOf(stage);
+    if (base) add(whole.get(base) ?? []); // it holds the stages it is built on
+    for (const inst of stage.steps[0] === stage.from ? [stage.from, ...stage.instructions] : stage.instructions) {
       shared = true;
       before.set(inst, set);
       if (inst.keyword === 'RUN') add(familiesOf(ctx, inst));
@@ -154,16 +160,8 @@ function installedIndex(ctx: RuleContext): Map<DockerfileInstruction, ReadonlySe
 const installed = new WeakMap<RuleContext, Map<DockerfileInstruction, ReadonlySet<string>>>();
 
 /** Dependencies of the family installed or fetched before `inst` (cargo-chef's cook, a first `npm ci`, ...). */
-export function installedBefore(
-  ctx: RuleContext,
-  stage: DockerfileStage,
-  inst: DockerfileInstruction,
-  eco: Ecosystem,
-): boolean {
-  const families = installedIndex(ctx).get(inst);
-  if (families) return families.has(eco.manifests[0]);
-  // Not a step of a stage (never asked so): the RUNs before it, read as they are.
-  return ctx.runsBefore(stage, inst).some((s) => familiesOf(ctx, s).includes(eco.manifests[0]));
+export function installedBefore(ctx: RuleContext, inst: DockerfileInstruction, eco: Ecosystem): boolean {
+  return installedIndex(ctx).get(inst)?.has(eco.manifests[0]) ?? false; // every instruction of a stage is indexed
 }
 
 /** `COPY` lines for the manifests: one per folder, so `requirements/prod.txt` lands where the install reads it. */
@@ -195,19 +193,41 @@ function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
       scan.found = copiesManifests(stage.steps[scan.next], manifests);
     return scan.found;
   };
+  // The working directory at a line, read forward (every WORKDIR counts, `WORKDIR /` too, which is no step).
+  const base = ctx.baseOf(stage);
+  let cwd = base ? workdirAfter(ctx, base) : null;
+  let read = 0;
+  const cwdAt = (line: number) => {
+    for (; read < stage.instructions.length && stage.instructions[read].lines.start < line; read++)
+      if (stage.instructions[read].keyword === 'WORKDIR') cwd = cd(cwd, stage.instructions[read]);
+    return cwd;
+  };
+  let cwdAtCopy: string | null = null;
   for (let at = 0; at < stage.steps.length; at++) {
     const install = stage.steps[at];
     if (isBroadCopy(install)) {
-      [broad, broadAt, sinceBroad] = [install, at, new Set()];
+      [broad, broadAt, sinceBroad, cwdAtCopy] = [install, at, new Set(), cwdAt(install.lines.start)];
       continue;
     }
     if (install.keyword !== 'RUN') continue;
     const families = familiesOf(ctx, install);
-    const suggestion = broad ? forInstall(stage, ctx, install, broad, sinceBroad, copiedBefore) : null;
+    const before = { sinceBroad, copiedBefore, cwdAtCopy, cwd: cwdAt(install.lines.start) };
+    const suggestion = broad ? forInstall(stage, ctx, install, broad, before) : null;
     if (suggestion) out.push(suggestion);
     for (const f of families) sinceBroad.add(f);
   }
   return out;
+}
+
+/** What an install asks of the steps before it (see `forStage`). */
+interface Before {
+  /** Families installed since the broad COPY. */
+  sinceBroad: ReadonlySet<string>;
+  /** Whether these manifests were copied before the broad COPY. */
+  copiedBefore: (manifests: string[]) => boolean;
+  /** The working directory at the broad COPY, and at the install. */
+  cwdAtCopy: string | null;
+  cwd: string | null;
 }
 
 /** The edit for one install after the broad COPY `broad`, or null. */
@@ -216,8 +236,7 @@ function forInstall(
   ctx: RuleContext,
   install: DockerfileInstruction,
   broad: DockerfileInstruction,
-  sinceBroad: ReadonlySet<string>,
-  copiedBefore: (manifests: string[]) => boolean,
+  { sinceBroad, copiedBefore, cwdAtCopy, cwd }: Before,
 ): Suggestion | null {
   const script = ctx.script(install);
   const found = ecosystemOf(script.commands);
@@ -227,7 +246,7 @@ function forInstall(
   // to move: this one is then protected with it.
   if (sinceBroad.has(eco.manifests[0])) return null;
   // Dependencies already installed or fetched before the sources: protected already.
-  if (installedBefore(ctx, stage, broad, eco)) return null;
+  if (installedBefore(ctx, broad, eco)) return null;
   const manifests = manifestsFor(eco, command, ctx);
   if (!manifests.length || manifests.some((m) => m.startsWith('/') || m.startsWith('..'))) return null;
   if (needsSources(eco, command, manifests, ctx)) return null;
@@ -248,7 +267,6 @@ function forInstall(
     !manifestChanged;
   // Where the sources land, and where the install runs.
   const dest = copyDest(broad).replace(/\/?$/, '/');
-  const cwdAtCopy = workdirAt(ctx, stage, broad.lines.start);
   const absDest = posix.isAbsolute(dest) ? posix.normalize(dest) : cwdAtCopy ? posix.join(cwdAtCopy, dest) : null;
   let after: string | LineEdit;
   if (eco.kind === 'move') {
@@ -260,7 +278,6 @@ function forInstall(
     let prefix = '';
     let target = dest;
     if (workdirs.length) {
-      const cwd = workdirAt(ctx, stage, install.lines.start);
       if (!cwd || !absDest) return null;
       const rel = posix.relative(absDest, cwd);
       if (rel.startsWith('..') || posix.isAbsolute(rel)) return null;

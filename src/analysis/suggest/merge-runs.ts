@@ -9,10 +9,11 @@ import { mergedRun } from './text.js';
  * before an instruction was cached, and the build discriminates, when that line comes first.
  */
 function firstCachedLine(ctx: RuleContext, stage: DockerfileStage): number {
-  let first = Infinity;
-  for (const s of [...ctx.chain(stage), stage])
+  return ctx.foldChain<number>('first cached line', stage, (before, s) => {
+    let first = before ?? Infinity;
     for (const step of s.steps) if (ctx.step(step)?.status === 'cached') first = Math.min(first, step.lines.start);
-  return first;
+    return first;
+  });
 }
 
 /**
