@@ -244,3 +244,21 @@ describe('rules over a long stage or a long chain of stages: one pass, not a wal
     60_000,
   );
 });
+
+test('10,000 ARGs and a log of their RUNs: each of 5,000 root causes names the ARG it reads (no regex per ARG in scope)', async () => {
+  const n = 10_000;
+  const dockerfile = ['FROM local/busybox:1 AS s'];
+  for (let i = 0; i < n; i++) dockerfile.push(`ARG A${i}=1`, `RUN echo $A${i}`);
+  const log = ['#1 [s 1/10001] FROM docker.io/local/busybox:1', '#1 CACHED', ''];
+  // Every other RUN cached: 5,000 root causes, each with up to 10,000 ARGs in scope.
+  for (let i = 0; i < n; i++)
+    log.push(`#${i + 2} [s ${i + 2}/${n + 1}] RUN echo $A${i}`, i % 2 ? `#${i + 2} DONE 1.0s` : `#${i + 2} CACHED`, '');
+  const { report } = await analyze(
+    { log: Readable.from([log.join('\n')]), file: null },
+    { dockerfile: dockerfileSource('Dockerfile', `${dockerfile.join('\n')}\n`), contextDir: null },
+  );
+  const causes = report.analysis!.rootCauses;
+  expect(causes).toHaveLength(n / 2);
+  const last = causes.find((c) => c.stepId === report.steps.at(-1)!.id)!;
+  expect(last).toMatchObject({ kind: 'build-arg-changed', args: [`A${n - 1}`], cascade: [] });
+}, 60_000);
