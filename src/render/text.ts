@@ -88,6 +88,15 @@ function stageBlocks(report: BuildReport): string[] {
   const byStage = stepsByStage(report.steps);
   const stageByKey = new Map(report.stages.map((s) => [s.key, s]));
   const listed = new Set<string>();
+  // The steps each target counts but that are listed under another's label, found in one pass over the steps.
+  const elsewhereOf = new Map<string, Step[]>();
+  for (const step of report.targets?.length ? report.steps : [])
+    for (const name of step.targets ?? [])
+      if (step.target !== name) {
+        const list = elsewhereOf.get(name);
+        if (list) list.push(step);
+        else elsewhereOf.set(name, [step]);
+      }
   for (const t of report.targets ?? []) {
     const facts = [`${t.steps} steps`, `cache hits ${percent(t.cachedRatio)}`, stageSeconds(t)];
     if (t.contextBytes !== null) facts.push(`context ${bytes(t.contextBytes)}`);
@@ -103,7 +112,7 @@ function stageBlocks(report: BuildReport): string[] {
       if (sub !== null || t.stages.length > 1) out.push(stageHead(stage, `  Stage ${sub ?? '(default)'}`));
       for (const step of byStage.get(key) ?? []) out.push(stepLine(step, report.targets?.length));
     }
-    const elsewhere = report.steps.filter((step) => step.targets?.includes(t.name) && step.target !== t.name);
+    const elsewhere = elsewhereOf.get(t.name) ?? [];
     if (elsewhere.length) {
       const under = [...new Set(elsewhere.map((step) => step.target))].join(', ');
       const named = elsewhere.length <= 2 ? `: ${elsewhere.map((step) => oneLine(step.text, 50)).join('; ')}` : '';

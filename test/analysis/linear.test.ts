@@ -262,3 +262,18 @@ test('10,000 ARGs and a log of their RUNs: each of 5,000 root causes names the A
   const last = causes.find((c) => c.stepId === report.steps.at(-1)!.id)!;
   expect(last).toMatchObject({ kind: 'build-arg-changed', args: [`A${n - 1}`], cascade: [] });
 }, 60_000);
+
+test('2,000 bake targets of one Dockerfile: each hole asks the targets that printed its step, not every target', async () => {
+  const targets = 2_000;
+  const log: string[] = [];
+  let n = 1;
+  for (let t = 0; t < targets; t++)
+    log.push(`#${n} [t${t} internal] load build definition from Dockerfile`, `#${n++} DONE 0.0s`, '');
+  // Steps 1–24 ran once, printed under t0; every target printed its own 25–50.
+  for (let t = 0; t < targets; t++)
+    for (let i = t ? 25 : 1; i <= 50; i++) log.push(`#${n} [t${t} ${i}/50] RUN echo ${i}`, `#${n++} DONE 0.5s`, '');
+  const { report } = await analyze({ log: Readable.from([log.join('\n')]), file: null });
+  const shared = report.steps.filter((s) => s.targets);
+  expect(shared).toHaveLength(24);
+  expect(shared[0].targets).toHaveLength(targets);
+}, 60_000);
