@@ -38,6 +38,8 @@ const CAUSES_SHOWN = 20;
 /** Suggestions shown with their diff, then named one per line, then counted (`--format json` or `--out` has all). */
 const SUGGESTIONS_WITH_DIFF = 10;
 const SUGGESTIONS_NAMED = 30;
+/** Where the rest of a capped list is. */
+const LISTED_IN_JSON = ' (--format json lists them all)';
 /** Steps named on the critical path, as in the markdown. */
 const PATH_NAMED = 30;
 
@@ -262,8 +264,6 @@ function causeSections(report: BuildReport, byId: Map<string, Step>): string[] {
   return out;
 }
 
-const LISTED_IN_JSON = ' (--format json lists them all)';
-
 /** The first CAUSES_SHOWN groups, then one line counting the rest and the time they cost. */
 function listCauses(out: string[], groups: CauseGroup[], report: BuildReport, byId: Map<string, Step>, none: boolean) {
   const shown = Math.min(groups.length, CAUSES_SHOWN);
@@ -294,8 +294,6 @@ function suggestionLines(report: BuildReport): string[] {
   }
   const n = a.suggestions.length - named;
   if (n > 0)
-    out.push(
-      `  … and ${n} more suggestion${n === 1 ? '' : 's'}${LISTED_IN_JSON.replace('all', 'all, with their diffs')}`,
-    );
+    out.push(`  … and ${n} more suggestion${n === 1 ? '' : 's'}${LISTED_IN_JSON.slice(0, -1)}, with their diffs)`);
   return out;
 }

@@ -11,12 +11,12 @@ const TOOL_ENV =
   /^(?:NODE_|NPM_|YARN_|PNPM_|PIP_|PYTHON|POETRY_|UV_|PIPENV_|GO|CGO_|CARGO_|RUST|MAVEN_|GRADLE_|JAVA_|JDK_|DEBIAN_|APT_|BUNDLE_|GEM_|RAILS_|RACK_|COMPOSER_|PHP_|DOTNET_|NUGET_|MSBUILD|CC$|CXX$|CFLAGS|CXXFLAGS|LDFLAGS|PKG_CONFIG|TZ$|LANG$|LC_)/i;
 
 /** The first index of `sorted` whose value is at least `min` (its length when none is). */
-function firstAtLeast(sorted: number[], min: number, key: (i: number) => number = (i) => sorted[i]): number {
+function firstAtLeast(sorted: number[], min: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (key(mid) < min) lo = mid + 1;
+    if (sorted[mid] < min) lo = mid + 1;
     else hi = mid;
   }
   return lo;
