@@ -1,6 +1,7 @@
 import { readsVariable, variablesRead, type Dockerfile, type DockerfileStage } from '../dockerfile/parse.js';
 import { instructionOf } from '../dockerfile/map-steps.js';
 import type { BuildReport, RootCause, Step } from '../model/report.js';
+import { stepsById } from '../model/steps-by-id.js';
 import type { ChangeSet } from './changes.js';
 import type { CopySourceMatcher } from './copy-sources.js';
 import type { StepGraph } from './graph.js';
@@ -211,8 +212,7 @@ function explain(step: Step, opts: RootCauseOpts, lookup: Lookup, state: CacheSt
  * Marks each re-run step's `miss` in the report.
  */
 export function findRootCauses(report: BuildReport, opts: RootCauseOpts): RootCause[] {
-  const byId = new Map<string, Step>();
-  for (const s of report.steps) byId.set(s.id, s);
+  const byId = stepsById(report);
   // Each re-run step's roots, in graph order. A step under one re-run parent shares that parent's array
   // (a chain of 100,000 steps makes no copies); several parents' roots are merged in their order.
   const roots = new Map<string, string[]>();

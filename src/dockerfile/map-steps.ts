@@ -134,7 +134,7 @@ export function mapSteps(steps: Step[], dockerfile: Dockerfile): MapResult {
       });
       continue;
     }
-    step.lines = { ...inst.lines };
+    step.lines = { start: inst.lines.start, end: inst.lines.end };
     places.set(step, { stage, index: step.index });
     if (!printed.has(stage)) printed.set(stage, new Set());
     printed.get(stage)!.add(step.index);

@@ -67,7 +67,7 @@ function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, stri
   const steps = listed.map((v): Step => {
     const status = stepStatus(v);
     const time = stepTime(v, status);
-    return {
+    const step: Step = {
       id: idByKey.get(v.key)!,
       name: v.name,
       stageKey: stageKey(v.label),
@@ -80,7 +80,6 @@ function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, stri
       text: v.label.text,
       status,
       seconds: time.seconds,
-      ...(time.atLeast ? { secondsAtLeast: true } : {}),
       share: null,
       started: v.started,
       completed: v.completed,
@@ -92,8 +91,20 @@ function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, stri
       logTail: v.logTail,
       warnings: v.warnings,
     };
+    // A spread in the literal made every step a slow copy; the rare lower bound goes after `seconds`, as before.
+    return time.atLeast ? withKeyAfter(step, 'seconds', 'secondsAtLeast', true) : step;
   });
   return { steps, idByKey, listed };
+}
+
+/** `obj` with `key` added just after `after`, in key order (the report's JSON keeps its order). */
+function withKeyAfter<T extends object>(obj: T, after: keyof T, key: string, value: unknown): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    out[k] = v;
+    if (k === after) out[key] = value;
+  }
+  return out as T;
 }
 
 /**

@@ -1,11 +1,11 @@
 import type { BuildReport } from '../model/report.js';
+import { stepsById } from '../model/steps-by-id.js';
 import {
   gainText,
   noneCached,
   stepTextOf,
   regressionGroups,
   stepName,
-  stepsById,
   whyPhrase,
 } from '../render/answer.js';
 import { bytes, seconds } from '../render/format.js';

@@ -2,6 +2,7 @@
 // time, why it re-ran, what it cost, and the fix — the headline — and the regressions grouped by
 // the root cause that set them off. The renderers only lay these out (markdown, text, HTML).
 import type { BuildReport, Comparison, RootCause, Step, StepChange, Suggestion } from '../model/report.js';
+import { stepsById } from '../model/steps-by-id.js';
 import { code, joinInline, strong, type Inline } from './inline.js';
 import { MIN_GAIN } from '../analysis/suggest/index.js';
 import { bytes, lastFrame, oneLine, percent, seconds, servesAll, stepSeconds } from './format.js';
@@ -47,7 +48,7 @@ export function stepName(step: Step, report: BuildReport, max = TEXT_MAX): Inlin
 }
 
 /** A step id as text for people, falling back to the id when the step is not in the report. */
-export function stepNameById(id: string, report: BuildReport, byId: Map<string, Step>): Inline[] {
+export function stepNameById(id: string, report: BuildReport, byId: ReadonlyMap<string, Step>): Inline[] {
   const step = byId.get(id);
   return step ? stepName(step, report) : [code(id, 60)];
 }
@@ -120,15 +121,15 @@ export interface CauseGroup {
 
 /** True when nothing in the build was cached (WORKDIR apart: BuildKit 0.8 reports it cached even then). */
 export function noneCached(report: BuildReport): boolean {
-  const cacheable = report.steps.filter((s) => s.status !== 'source');
-  return (
-    cacheable.length > 0 &&
-    !cacheable.some((s) => s.status === 'cached' && s.instruction !== 'WORKDIR') &&
-    cacheable.some((s) => s.status === 'ran' || s.status === 'error')
-  );
+  let ran = false;
+  for (const s of report.steps) {
+    if (s.status === 'cached' && s.instruction !== 'WORKDIR') return false;
+    if (s.status === 'ran' || s.status === 'error') ran = true;
+  }
+  return ran;
 }
 
-function costliestOf(ids: string[], byId: Map<string, Step>): Step | undefined {
+function costliestOf(ids: string[], byId: ReadonlyMap<string, Step>): Step | undefined {
   let best: Step | undefined;
   for (const id of ids) {
     const s = byId.get(id);
@@ -150,12 +151,8 @@ export function causeGroups(report: BuildReport, byId = stepsById(report)): Caus
   return groups;
 }
 
-/** The groups of one rendering (one steps index): the headline and the sections after it ask for the same. */
-const groupsOf = new WeakMap<RootCause[], { byId: Map<string, Step>; groups: CauseGroup[] }>();
-
-export function stepsById(report: BuildReport): Map<string, Step> {
-  return new Map(report.steps.map((s) => [s.id, s]));
-}
+/** The groups of one steps index: the headline and the sections of every rendering ask for the same. */
+const groupsOf = new WeakMap<RootCause[], { byId: ReadonlyMap<string, Step>; groups: CauseGroup[] }>();
 
 export interface RegressionGroups {
   /** Regressed steps by the root cause that set them off, costliest cause first. */
@@ -238,8 +235,8 @@ export function gainText(s: Suggestion, stepText: (id: string) => string | null 
 export function stepTextOf(report: BuildReport): (id: string) => string | null {
   let lookup = stepTexts.get(report);
   if (!lookup) {
-    const byId = new Map(report.steps.map((s) => [s.id, s.text]));
-    lookup = (id) => byId.get(id) ?? null;
+    const byId = stepsById(report);
+    lookup = (id) => byId.get(id)?.text ?? null;
     stepTexts.set(report, lookup);
   }
   return lookup;

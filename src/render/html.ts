@@ -4,6 +4,7 @@
 // Every string from the log, the Dockerfile or the baseline goes through `text()`: it is shown,
 // never parsed as HTML.
 import type { BuildReport, Step, StepStatus, Suggestion } from '../model/report.js';
+import { stepsById } from '../model/steps-by-id.js';
 import type { Chart } from './charts/types.js';
 import { escapeHtml } from './escape.js';
 import { gainText, headline, stepTextOf, historyText, linesLabel, stepName } from './answer.js';
@@ -172,7 +173,7 @@ function targetsSection(report: BuildReport): string {
   return `<section id="targets"><h2>Targets</h2><table><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></section>`;
 }
 
-function regressionsSection(report: BuildReport, byId: Map<string, Step>): string {
+function regressionsSection(report: BuildReport, byId: ReadonlyMap<string, Step>): string {
   const c = report.comparison;
   if (!c) return '';
   const where = c.baseline.file ? ` (${text(c.baseline.file, 200)})` : '';
@@ -222,7 +223,7 @@ function regressionsSection(report: BuildReport, byId: Map<string, Step>): strin
 }
 
 /** Steps by instruction text and line (ids stay in the JSON report and the step table). */
-function names(ids: string[], report: BuildReport, byId: Map<string, Step>): string {
+function names(ids: string[], report: BuildReport, byId: ReadonlyMap<string, Step>): string {
   return ids
     .map((id) => {
       const s = byId.get(id);
@@ -231,7 +232,7 @@ function names(ids: string[], report: BuildReport, byId: Map<string, Step>): str
     .join(', ');
 }
 
-function rootCausesSection(report: BuildReport, byId: Map<string, Step>): string {
+function rootCausesSection(report: BuildReport, byId: ReadonlyMap<string, Step>): string {
   const causes = report.analysis?.rootCauses ?? [];
   if (!causes.length) return '';
   const rows = causes.map((c) => {
@@ -289,7 +290,7 @@ function suggestionsSection(report: BuildReport): string {
   return `<section id="suggestions"><h2>Suggestions</h2>${all.map((s) => suggestion(s, report)).join('\n')}</section>`;
 }
 
-function criticalPathSection(report: BuildReport, byId: Map<string, Step>): string {
+function criticalPathSection(report: BuildReport, byId: ReadonlyMap<string, Step>): string {
   const path = report.analysis?.criticalPath;
   if (!path?.steps.length) return '';
   const items = path.steps.map(
@@ -318,7 +319,7 @@ function errorsSection(report: BuildReport): string {
   return out.join('\n');
 }
 
-function warningsSection(report: BuildReport, byId: Map<string, Step>): string {
+function warningsSection(report: BuildReport, byId: ReadonlyMap<string, Step>): string {
   const items = [
     ...report.warnings.map(
       (w) => `<li>${w.stepId ? `${names([w.stepId], report, byId)}: ` : ''}${text(w.message, 1000)}</li>`,
@@ -338,14 +339,14 @@ function orderedSteps(report: BuildReport): Step[] {
   return [...[...groups.values()].flatMap((g) => g.sort(byIndex)), ...strays];
 }
 
-function missNote(step: Step, report: BuildReport, byId: Map<string, Step>): string {
+function missNote(step: Step, report: BuildReport, byId: ReadonlyMap<string, Step>): string {
   if (!step.miss) return '';
   return step.miss.role === 'root'
     ? ' <span class="miss">root cause</span>'
     : ` <span class="miss">set off by ${names(step.miss.roots, report, byId)}</span>`;
 }
 
-function stepsSection(report: BuildReport, byId: Map<string, Step>): string {
+function stepsSection(report: BuildReport, byId: ReadonlyMap<string, Step>): string {
   const rows = orderedSteps(report).map((s) => {
     const shared = s.sharedWith.length
       ? ` <span class="note">(ran once, also for ${text(s.sharedWith.join(', '), 300)})</span>`
@@ -415,7 +416,7 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-
 
 /** The report as one self-contained HTML page (no script, nothing fetched); charts are inlined SVG. */
 export function renderHtml(report: BuildReport, charts: Chart[]): string {
-  const byId = new Map(report.steps.map((s) => [s.id, s]));
+  const byId = stepsById(report);
   const title = `BuildKit cache analysis${report.source.file ? ` – ${text(report.source.file, 100)}` : ''}`;
   const nav = [
     ['errors', report.errors.length > 0 || report.steps.some((s) => s.status === 'error')],

@@ -2,6 +2,7 @@ import type { Dockerfile } from '../../dockerfile/parse.js';
 import { loadShell, type Shell } from '../../dockerfile/shell.js';
 import type { History } from '../../model/history.js';
 import type { BuildReport, Step, Suggestion } from '../../model/report.js';
+import { stepsById } from '../../model/steps-by-id.js';
 import { argPlacement } from './arg-placement.js';
 import { cacheMount } from './cache-mount.js';
 import { RuleContext } from './context.js';
@@ -58,10 +59,10 @@ class StepsOnLines {
   private readonly steps: Step[];
   /** The furthest line any step up to this one reaches (a query walks back while it can still overlap). */
   private readonly reach: number[] = [];
-  readonly byId: Map<string, Step>;
+  readonly byId: ReadonlyMap<string, Step>;
 
   constructor(report: BuildReport) {
-    this.byId = new Map(report.steps.map((x) => [x.id, x]));
+    this.byId = stepsById(report);
     this.steps = report.steps
       .filter((x) => x.lines && x.status !== 'source')
       .sort((a, b) => a.lines!.start - b.lines!.start);

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { findStage, type DockerfileInstruction, type DockerfileStage } from '../../dockerfile/parse.js';
-import type { ShellCommand } from '../../dockerfile/shell.js';
+import type { ShellCommand, ShellScript } from '../../dockerfile/shell.js';
 import type { Suggestion } from '../../model/report.js';
 import type { RuleContext } from './context.js';
 import {
@@ -109,12 +109,20 @@ const family = (name: string | null | undefined) => ECOSYSTEMS.find((e) => e.nam
 
 /** The families a RUN installs or fetches. */
 function familiesOf(ctx: RuleContext, run: DockerfileInstruction): string[] {
-  const out: string[] = [];
-  for (const c of ctx.script(run).commands)
+  const script = ctx.script(run);
+  let out = familiesOfScript.get(script);
+  if (out) return out;
+  out = [];
+  for (const c of script.commands)
     for (const f of [family(ecosystemOf([c])?.eco.name), family(fetchesDependencies(c))])
       if (f !== undefined && !out.includes(f)) out.push(f);
+  familiesOfScript.set(script, out);
   return out;
 }
+
+// Per parsed script: RUNs of the same text share one parse (`RuleContext.parse`), so a RUN repeated in every stage
+// is read once, by the index and by each stage's pass alike.
+const familiesOfScript = new WeakMap<ShellScript, string[]>();
 
 /**
  * The families installed before each instruction by the RUNs that ran for what it builds on: earlier in its stage,
@@ -209,10 +217,11 @@ function forStage(stage: DockerfileStage, ctx: RuleContext): Suggestion[] {
       [broad, broadAt, sinceBroad, cwdAtCopy] = [install, at, new Set(), cwdAt(install.lines.start)];
       continue;
     }
-    if (install.keyword !== 'RUN') continue;
+    // Before a broad COPY nothing can be moved above one: the families installed count only after it.
+    if (install.keyword !== 'RUN' || !broad) continue;
     const families = familiesOf(ctx, install);
     const before = { sinceBroad, copiedBefore, cwdAtCopy, cwd: cwdAt(install.lines.start) };
-    const suggestion = broad ? forInstall(stage, ctx, install, broad, before) : null;
+    const suggestion = forInstall(stage, ctx, install, broad, before);
     if (suggestion) out.push(suggestion);
     for (const f of families) sinceBroad.add(f);
   }
