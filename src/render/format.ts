@@ -7,6 +7,12 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
  * A duration: `12.3s`, `23m60s`-free `24m00s` (the whole is rounded before it is split, so 1439.7 s is
  * `24m00s` and 3599.7 s `1h00m`), `1h05m`. `atLeast`: a lower bound, `≥ 40.1s` (rounded down, never up).
  */
+/**
+ * Steps listed one by one (the terminal's lines, the markdown's table): past that they are counted, and the JSON
+ * report lists them all. 100,000 steps were 100,000 lines, and a table no job summary could hold.
+ */
+export const STEPS_LISTED = 1_000;
+
 export function seconds(value: number | null, atLeast = false): string {
   if (value === null) return '–';
   if (atLeast) return `≥ ${seconds(value >= 59.95 ? Math.floor(value) : Math.floor(value * 10) / 10)}`;

@@ -3,6 +3,7 @@
 // top fix with its diff, the other causes and suggestions; the tables, the chart and every step
 // come last, folded. Untrusted text (step names, files, log lines) goes into code spans (inline.ts).
 import type { BuildReport, Step, StepChange, Suggestion } from '../model/report.js';
+import { stepsById } from '../model/steps-by-id.js';
 import {
   baselineCold,
   baselineName,
@@ -16,12 +17,21 @@ import {
   regressionGroups,
   statusLine,
   stepName,
-  stepsById,
   whyPhrase,
   type CauseGroup,
 } from './answer.js';
 import { fence } from './escape.js';
-import { bytes, lastFrame, oneLine, percent, seconds, stageSeconds, stepSeconds, stepsByStage } from './format.js';
+import {
+  bytes,
+  lastFrame,
+  oneLine,
+  percent,
+  seconds,
+  stageSeconds,
+  stepSeconds,
+  stepsByStage,
+  STEPS_LISTED,
+} from './format.js';
 import { code, codeSpan, joinInline, proseWithCode, toMarkdown, type Inline } from './inline.js';
 import { remoteCacheMarkdown } from './remote-cache.js';
 
@@ -43,7 +53,7 @@ export interface Section {
   lines: string[];
 }
 
-function headlineSection(report: BuildReport, byId: Map<string, Step>): Section {
+function headlineSection(report: BuildReport, byId: ReadonlyMap<string, Step>): Section {
   const lines = ['## BuildKit cache analysis'];
   for (const l of headline(report, byId).lines) lines.push('', md(l));
   lines.push('', `<sub>${md(statusLine(report))}</sub>`);
@@ -65,7 +75,7 @@ function errorsSection(report: BuildReport): Section {
 }
 
 /** The steps a cause re-ran besides its root, folded into one cell: a count, the names inside. */
-function cascadeCell(ids: string[], report: BuildReport, byId: Map<string, Step>): string {
+function cascadeCell(ids: string[], report: BuildReport, byId: ReadonlyMap<string, Step>): string {
   if (!ids.length) return '–';
   const named = ids.slice(0, CASCADE_NAMED).map((id) => {
     const s = byId.get(id);
@@ -76,7 +86,7 @@ function cascadeCell(ids: string[], report: BuildReport, byId: Map<string, Step>
   return `<details><summary>${label}</summary>${cellMd([...joinInline(named), ...more])}</details>`;
 }
 
-function causeRow(g: CauseGroup, report: BuildReport, byId: Map<string, Step>, none: boolean): string {
+function causeRow(g: CauseGroup, report: BuildReport, byId: ReadonlyMap<string, Step>, none: boolean): string {
   const name = g.root ? stepName(g.root, report) : [code(g.cause.stepId, 60)];
   const others = g.cause.cascade;
   return `| ${cellMd(name)} | ${cellMd(whyPhrase(g.cause, none))} | ${cascadeCell(others, report, byId)} | ${seconds(g.cause.seconds)} |`;
@@ -84,7 +94,7 @@ function causeRow(g: CauseGroup, report: BuildReport, byId: Map<string, Step>, n
 
 const CAUSE_HEAD = ['| Step | Why it re-ran | Re-ran after it | Cost |', '|---|---|---|---:|'];
 
-function causesTable(groups: CauseGroup[], report: BuildReport, byId: Map<string, Step>): string[] {
+function causesTable(groups: CauseGroup[], report: BuildReport, byId: ReadonlyMap<string, Step>): string[] {
   const none = noneCached(report);
   const out = [...CAUSE_HEAD, ...groups.slice(0, MAX_ROWS).map((g) => causeRow(g, report, byId, none))];
   if (groups.length > MAX_ROWS) out.push('', `${groups.length - MAX_ROWS} more root causes in the JSON report.`);
@@ -102,7 +112,7 @@ function changeText(s: StepChange): string {
 }
 
 /** Regressions against the baseline, one row per root cause; without a baseline, why steps re-ran. */
-function regressionsSection(report: BuildReport, byId: Map<string, Step>): Section {
+function regressionsSection(report: BuildReport, byId: ReadonlyMap<string, Step>): Section {
   const c = report.comparison;
   const out: string[] = [];
   if (!c) {
@@ -144,7 +154,7 @@ function regressionsSection(report: BuildReport, byId: Map<string, Step>): Secti
   return { name: 'regressions', importance: 0, lines: out };
 }
 
-function namesOf(ids: string[], report: BuildReport, byId: Map<string, Step>): Inline[] {
+function namesOf(ids: string[], report: BuildReport, byId: ReadonlyMap<string, Step>): Inline[] {
   const shown = ids.slice(0, 10).map((id) => {
     const s = byId.get(id);
     return s ? stepName(s, report, 40) : [code(id, 40)];
@@ -182,7 +192,7 @@ function topFixSection(report: BuildReport): Section {
 }
 
 /** With a baseline, the root causes that are not regressions (their steps re-ran on the baseline too). */
-function otherCausesSection(report: BuildReport, byId: Map<string, Step>): Section {
+function otherCausesSection(report: BuildReport, byId: ReadonlyMap<string, Step>): Section {
   if (!report.comparison) return { name: 'other causes', importance: 2, lines: [] };
   const shown = new Set(regressionGroups(report, byId).groups.map((g) => g.cause));
   const rest = causeGroups(report, byId).filter((g) => !shown.has(g.cause));
@@ -321,7 +331,7 @@ function targetRows(report: BuildReport): string[] {
   return rows;
 }
 
-function slowestSection(report: BuildReport, byId: Map<string, Step>): Section {
+function slowestSection(report: BuildReport, byId: ReadonlyMap<string, Step>): Section {
   // A 0.0 s step is no answer to "what was slow".
   const rows = report.slowestRan.map((id) => byId.get(id)!).filter((s) => s && (s.seconds ?? 0) >= 0.05);
   if (!rows.length) return { name: 'slowest steps', importance: 4, lines: [] };
@@ -337,7 +347,7 @@ function slowestSection(report: BuildReport, byId: Map<string, Step>): Section {
   return { name: 'slowest steps', importance: 4, lines };
 }
 
-function criticalPathSection(report: BuildReport, byId: Map<string, Step>): Section {
+function criticalPathSection(report: BuildReport, byId: ReadonlyMap<string, Step>): Section {
   const a = report.analysis;
   if (!a?.criticalPath.steps.length) return { name: 'critical path', importance: 4, lines: [] };
   const path = a.criticalPath.steps.slice(0, 30).map((p) => {
@@ -373,16 +383,36 @@ function allStepsSection(report: BuildReport): Section {
   const lines = ['', '<details><summary>All steps</summary>', ''];
   const sizes = report.steps.some((s) => s.sizeBytes !== null);
   const byStage = stepsByStage(report.steps);
+  let shown = 0;
+  let more = 0;
+  let moreStages = 0;
   for (const s of report.stages) {
+    const steps = byStage.get(s.key) ?? [];
+    const room = STEPS_LISTED - shown;
+    if (room <= 0) {
+      more += steps.length;
+      moreStages += steps.length ? 1 : 0;
+      continue;
+    }
     lines.push(
       `#### ${md([code(s.key, 60)])}`,
       '',
       `| Step | Status | Time | Share | Line |${sizes ? ' Size |' : ''} Instruction |`,
       `|---|---|---:|---:|---:|${sizes ? '---:|' : ''}---|`,
     );
-    for (const step of byStage.get(s.key) ?? []) lines.push(stepRow(step, sizes));
+    for (let i = 0; i < steps.length && i < room; i++) lines.push(stepRow(steps[i], sizes));
+    shown += Math.min(room, steps.length);
+    if (steps.length > room) {
+      more += steps.length - room;
+      moreStages++;
+    }
     lines.push('');
   }
+  if (more)
+    lines.push(
+      `${more} more step${more === 1 ? '' : 's'} in ${moreStages} stage${moreStages === 1 ? '' : 's'} in the JSON report.`,
+      '',
+    );
   lines.push('</details>');
   return { name: 'all steps', importance: 8, lines };
 }
@@ -422,8 +452,9 @@ export function markdownSections(report: BuildReport): Section[] {
 
 /** The markdown report (job summary, `--format md`): every section, joined once. */
 export function renderMarkdown(report: BuildReport): string {
+  // Each section joined, then the sections: one array of every line of 100,000 steps was a copy for nothing.
   return `${markdownSections(report)
-    .flatMap((s) => s.lines)
+    .map((s) => s.lines.join('\n'))
     .join('\n')}\n`;
 }
 

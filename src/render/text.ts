@@ -1,4 +1,5 @@
 import type { BuildReport, StageSummary, Step } from '../model/report.js';
+import { stepsById } from '../model/steps-by-id.js';
 import {
   baselineCold,
   baselineName,
@@ -12,7 +13,6 @@ import {
   regressionGroups,
   statusLine,
   stepName,
-  stepsById,
   whyPhrase,
   type CauseGroup,
 } from './answer.js';
@@ -26,6 +26,7 @@ import {
   stageSeconds,
   stepSeconds,
   stepsByStage,
+  STEPS_LISTED,
 } from './format.js';
 import { code, joinInline, toText } from './inline.js';
 import { remoteCacheText } from './remote-cache.js';
@@ -55,7 +56,7 @@ function stepLine(step: Step, all = 0): string {
   return `  ${idx.padStart(6)}  ${step.status.padEnd(10)} ${time.padStart(7)} ${share.padStart(4)}  ${where.padEnd(5)}${oneLine(step.text, 90)}${size}${shared}${targets}${miss}`;
 }
 
-function causeLines(g: CauseGroup, report: BuildReport, byId: Map<string, Step>, none: boolean): string[] {
+function causeLines(g: CauseGroup, report: BuildReport, byId: ReadonlyMap<string, Step>, none: boolean): string[] {
   const name = g.root ? stepName(g.root, report) : [code(g.cause.stepId, 60)];
   const out = [
     `  ${seconds(g.cause.seconds).padStart(7)}  ${toText(name)}`,
@@ -99,11 +100,27 @@ function stageBlocks(report: BuildReport): string[] {
         if (list) list.push(step);
         else elsewhereOf.set(name, [step]);
       }
+  // Past STEPS_LISTED lines the steps (and the headings they would come under) are counted, not printed.
+  let shown = 0;
+  let more = 0;
+  const moreStages = new Set<string>();
+  const full = () => shown >= STEPS_LISTED;
+  const list = (key: string, all?: number) => {
+    const steps = byStage.get(key) ?? [];
+    let i = 0;
+    for (; i < steps.length && !full(); i++, shown++) out.push(stepLine(steps[i], all));
+    if (i < steps.length) {
+      more += steps.length - i;
+      moreStages.add(key);
+    }
+  };
   for (const t of report.targets ?? []) {
-    const facts = [`${t.steps} steps`, `cache hits ${percent(t.cachedRatio)}`, stageSeconds(t)];
-    if (t.contextBytes !== null) facts.push(`context ${bytes(t.contextBytes)}`);
-    if (t.sharedSteps) facts.push(`${t.sharedSteps} ran once with other targets`);
-    out.push('', `Target ${t.name}: ${facts.join(', ')}`);
+    if (!full()) {
+      const facts = [`${t.steps} steps`, `cache hits ${percent(t.cachedRatio)}`, stageSeconds(t)];
+      if (t.contextBytes !== null) facts.push(`context ${bytes(t.contextBytes)}`);
+      if (t.sharedSteps) facts.push(`${t.sharedSteps} ran once with other targets`);
+      out.push('', `Target ${t.name}: ${facts.join(', ')}`);
+    }
     for (const key of t.stages) {
       const stage = stageByKey.get(key);
       if (!stage) continue;
@@ -111,11 +128,11 @@ function stageBlocks(report: BuildReport): string[] {
       // A target's unnamed single stage is the target itself: no second heading.
       // Platform and stage both: two platforms' `builder` stages must not read alike.
       const sub = [stage.platform, stage.stage].filter((p): p is string => p !== null).join('/') || null;
-      if (sub !== null || t.stages.length > 1) out.push(stageHead(stage, `  Stage ${sub ?? '(default)'}`));
-      for (const step of byStage.get(key) ?? []) out.push(stepLine(step, report.targets?.length));
+      if (!full() && (sub !== null || t.stages.length > 1)) out.push(stageHead(stage, `  Stage ${sub ?? '(default)'}`));
+      list(key, report.targets?.length);
     }
     const elsewhere = elsewhereOf.get(t.name) ?? [];
-    if (elsewhere.length) {
+    if (elsewhere.length && !full()) {
       const under = [...new Set(elsewhere.map((step) => step.target))].join(', ');
       const named = elsewhere.length <= 2 ? `: ${elsewhere.map((step) => oneLine(step.text, 50)).join('; ')}` : '';
       out.push(
@@ -125,9 +142,14 @@ function stageBlocks(report: BuildReport): string[] {
   }
   for (const stage of report.stages) {
     if (listed.has(stage.key)) continue;
-    out.push('', stageHead(stage, `Stage ${stage.key}`));
-    for (const step of byStage.get(stage.key) ?? []) out.push(stepLine(step));
+    if (!full()) out.push('', stageHead(stage, `Stage ${stage.key}`));
+    list(stage.key);
   }
+  if (more)
+    out.push(
+      '',
+      `… and ${more} more step${more === 1 ? '' : 's'} in ${moreStages.size} stage${moreStages.size === 1 ? '' : 's'}${LISTED_IN_JSON}`,
+    );
   return out;
 }
 
@@ -210,7 +232,7 @@ export function renderText(report: BuildReport): string {
 }
 
 /** Regressions grouped by root cause (with a baseline), else why steps re-ran; then the other causes. */
-function causeSections(report: BuildReport, byId: Map<string, Step>): string[] {
+function causeSections(report: BuildReport, byId: ReadonlyMap<string, Step>): string[] {
   const out: string[] = [];
   const none = noneCached(report);
   const all = causeGroups(report, byId);
@@ -265,7 +287,13 @@ function causeSections(report: BuildReport, byId: Map<string, Step>): string[] {
 }
 
 /** The first CAUSES_SHOWN groups, then one line counting the rest and the time they cost. */
-function listCauses(out: string[], groups: CauseGroup[], report: BuildReport, byId: Map<string, Step>, none: boolean) {
+function listCauses(
+  out: string[],
+  groups: CauseGroup[],
+  report: BuildReport,
+  byId: ReadonlyMap<string, Step>,
+  none: boolean,
+) {
   const shown = Math.min(groups.length, CAUSES_SHOWN);
   for (let i = 0; i < shown; i++) for (const line of causeLines(groups[i], report, byId, none)) out.push(line);
   if (groups.length > shown) {

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { Lines, unifiedDiff, unifiedDiffOfEdit } from '../../src/analysis/suggest/text.js';
 import { dockerfileSource } from '../../src/dockerfile/source.js';
 import { analyze } from '../../src/pipeline/analyze.js';
+import { renderMarkdown, renderSummary } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
 import { suggestFile } from '../../src/suggest-file.js';
 import type { Suggestion } from '../../src/model/report.js';
@@ -276,4 +277,43 @@ test('2,000 bake targets of one Dockerfile: each hole asks the targets that prin
   const shared = report.steps.filter((s) => s.targets);
   expect(shared).toHaveLength(24);
   expect(shared[0].targets).toHaveLength(targets);
+}, 60_000);
+
+test('a build of 3,000 steps in 30 stages: the terminal and the markdown list 1,000 steps and count the rest', async () => {
+  const log: string[] = [];
+  let n = 1;
+  for (let s = 0; s < 30; s++)
+    for (let i = 1; i <= 100; i++) log.push(`#${n} [s${s} ${i}/100] RUN echo ${s}.${i}`, `#${n++} DONE 0.5s`, '');
+  const { report } = await analyze({ log: Readable.from([log.join('\n')]), file: null });
+  expect(report.steps).toHaveLength(3_000);
+  const text = renderText(report);
+  const stepLines = text.split('\n').filter((l) => /^\s+\d+\/100 {2}ran /.test(l));
+  expect(stepLines).toHaveLength(1_000);
+  expect(stepLines.at(-1)).toContain('RUN echo 9.100');
+  expect(text).not.toContain('Stage s10 ');
+  expect(text).toContain('… and 2000 more steps in 20 stages (--format json lists them all)');
+  const md = renderMarkdown(report);
+  expect(md.split('\n').filter((l) => /^\| \d+\/100 \| ran \|/.test(l))).toHaveLength(1_000);
+  expect(md).toContain('2000 more steps in 20 stages in the JSON report.');
+  // The job summary now holds the table it had to leave out whole.
+  expect(renderSummary(report)).toContain('<summary>All steps</summary>');
+}, 60_000);
+
+test('bake targets past 1,000 steps: the rest of a target and the targets after it are counted, not printed', async () => {
+  const log: string[] = [];
+  let n = 1;
+  for (const [t, stage] of [
+    ['t0', 'base'],
+    ['t0', 'own'],
+    ['t1', 'own'],
+  ])
+    for (let i = 1; i <= 600; i++)
+      log.push(`#${n} [${t} ${stage} ${i}/600] RUN echo ${t} ${i}`, `#${n++} DONE 0.5s`, '');
+  const { report } = await analyze({ log: Readable.from([log.join('\n')]), file: null });
+  expect(report.targets?.map((t) => t.name)).toEqual(['t0', 't1']);
+  const text = renderText(report);
+  expect(text.split('\n').filter((l) => /^\s+\d+\/600 {2}ran /.test(l))).toHaveLength(1_000);
+  expect(text).toContain('  Stage own: 600 steps');
+  expect(text).not.toContain('Target t1');
+  expect(text).toContain('… and 800 more steps in 2 stages (--format json lists them all)');
 }, 60_000);
