@@ -200,6 +200,37 @@ interface Located {
   range: Range;
   /** The instruction, and the lines its ranges index. */
   read(): { inst: Instruction; lines: string[] };
+  /** The instruction's text when the scanner found it on one line (see `plainWords`). */
+  oneLine?: string;
+}
+
+/** A FROM, COPY or ADD of plain words only, as dockerfile-ast reads it: its `--flags`, then its arguments. */
+interface PlainWords {
+  flags: { name: string; value: string | null }[];
+  args: string[];
+}
+
+/** One line of a keyword and words of these characters: no quote, escape, variable, here-document or JSON. */
+const PLAIN = /^[A-Za-z]+(?: +[\w./:@=,+*?%~^-]+)+ *$/;
+
+/**
+ * The words of a one-line FROM, COPY or ADD with nothing to unquote or expand, read as dockerfile-ast reads them
+ * (ModifiableInstruction: leading words with `--` are flags, `--name=value`); null for anything else, which
+ * dockerfile-ast reads. A stage's FROM and its COPY of its own sources are unique lines: parsing each with
+ * dockerfile-ast was a third of reading a long Dockerfile.
+ */
+export function plainWords(text: string): PlainWords | null {
+  if (!PLAIN.test(text)) return null;
+  const words = text.trim().split(/ +/).slice(1);
+  let k = 0;
+  while (k < words.length && words[k].startsWith('--')) k++;
+  // dockerfile-ast goes on looking for flags past a word holding `--` elsewhere: such a text is left to it.
+  for (let i = k; i < words.length; i++) if (words[i].includes('--')) return null;
+  const flags = words.slice(0, k).map((w) => {
+    const eq = w.indexOf('=');
+    return eq === -1 ? { name: w.slice(2), value: null } : { name: w.slice(2, eq), value: w.slice(eq + 1) };
+  });
+  return { flags, args: words.slice(k) };
 }
 
 /** Every instruction as dockerfile-ast reads the whole file. */
@@ -242,7 +273,8 @@ function scannedWhole(content: string): { escape: string; located: Located[] } |
       }
       return found;
     };
-    return { keyword: keyword.toUpperCase(), range, read: own };
+    const text = content.slice(start, end);
+    return { keyword: keyword.toUpperCase(), range, read: own, oneLine: text.includes('\n') ? undefined : text };
   });
   return { escape: '\\', located };
 }
@@ -256,13 +288,19 @@ export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {})
   const globalArgs: Dockerfile['globalArgs'] = [];
   const globalValues = new Map<string, string | null>();
   const stageNames = new Set<string>();
-  for (const { keyword, range, read } of located) {
+  for (const { keyword, range, read, oneLine } of located) {
+    const plain =
+      oneLine !== undefined && (keyword === 'FROM' || keyword === 'COPY' || keyword === 'ADD')
+        ? plainWords(oneLine)
+        : null;
     // Read only where used: RUN is most of a Dockerfile, and its arguments are words nothing here needs.
-    const args = ['ARG', 'FROM', 'WORKDIR'].includes(keyword)
-      ? read()
-          .inst.getArguments()
-          .map((a) => a.getValue())
-      : [];
+    const args = plain
+      ? plain.args
+      : keyword === 'ARG' || keyword === 'FROM' || keyword === 'WORKDIR'
+        ? read()
+            .inst.getArguments()
+            .map((a) => a.getValue())
+        : [];
     const step: DockerfileInstruction = {
       keyword,
       text: normalise(textOf(lines, range), escape),
@@ -306,7 +344,10 @@ export function parseDockerfile(content: string, opts: ParseDockerfileOpts = {})
       continue;
     }
     if (!COUNTED.has(keyword) || !current) continue;
-    if (keyword === 'COPY' || keyword === 'ADD') {
+    if (plain && (keyword === 'COPY' || keyword === 'ADD')) {
+      step.from = plain.flags.filter((f) => f.name === 'from').map((f) => (f.value ?? '').toLowerCase());
+      if (!step.from.length) step.sources = plain.args.slice(0, -1);
+    } else if (keyword === 'COPY' || keyword === 'ADD') {
       const own = read();
       const from = flagValues(own.inst, 'from');
       step.from = from.map((f) => f.toLowerCase());

@@ -50,15 +50,14 @@ export interface AnalyzeResponse {
 
 /** The whole analysis of one build. Never mutates what it is given; the report is redacted when a redactor is. */
 export async function analyze(source: BuildSource, opts: AnalyzeOpts = {}): Promise<AnalyzeResponse> {
-  const parsed = 'parsed' in source ? source.parsed : await parseStream(source.log, source.format);
   const dockerfile = opts.dockerfile ?? null;
+  // The shell parser (WebAssembly, compiled off the main thread) loads while the log is read, and while docker
+  // measures the image: the suggestions need it next. A failure shows where it is used.
+  if (dockerfile) loadShell().catch(() => {});
+  const parsed = 'parsed' in source ? source.parsed : await parseStream(source.log, source.format);
   const report = buildReport(parsed, { file: source.file, dockerfile, now: opts.now, cacheInputs: opts.cacheInputs });
   if ('run' in source && source.run) report.run = { ...source.run };
-  if (opts.measure) {
-    // The shell parser (WebAssembly) loads while docker measures the image: the suggestions need it next.
-    if (dockerfile) loadShell().catch(() => {}); // a failure shows where it is used
-    report.sizes = await opts.measure(report);
-  }
+  if (opts.measure) report.sizes = await opts.measure(report);
   await analyzeBuild(report, {
     dockerfile,
     contextDir: opts.contextDir ?? null,

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import fc from 'fast-check';
-import { parseDockerfile } from '../../src/dockerfile/parse.js';
+import { parseDockerfile, plainWords } from '../../src/dockerfile/parse.js';
 import { scanInstructions } from '../../src/dockerfile/scan.js';
 import { fixturesDir } from '../support/fixtures.js';
 
@@ -80,6 +80,19 @@ describe('scanInstructions: the instructions dockerfile-ast finds, without its o
       '.',
       '\\\\',
       '\\$',
+      // Plain words (read without dockerfile-ast when a FROM, COPY or ADD is all such), and its quirks.
+      '--platform=linux/amd64',
+      '--from',
+      '--from=',
+      '--chown=1:1',
+      '--',
+      '---x',
+      'a--b',
+      'x--',
+      '*.json',
+      'src/',
+      'img:1@sha256:ab',
+      'as',
     );
     const piece = fc.oneof(
       word,
@@ -118,6 +131,16 @@ describe('scanInstructions: the instructions dockerfile-ast finds, without its o
   });
 
   it('leaves to dockerfile-ast what only it reads', () => {
+    // Words with anything to unquote or expand, JSON, more than one line, and dockerfile-ast's flag quirk.
+    for (const text of ['COPY "a b" c', 'COPY $X .', 'COPY ["a", "b"]', 'COPY a \\', 'COPY a--b --from=x c', 'FROM\ta'])
+      expect(plainWords(text)).toBeNull();
+    expect(plainWords('COPY --from=base --chown=1:1 a b ./')).toEqual({
+      flags: [
+        { name: 'from', value: 'base' },
+        { name: 'chown', value: '1:1' },
+      ],
+      args: ['a', 'b', './'],
+    });
     expect(scanInstructions('# escape=`\nFROM a\nRUN b `\n c\n')).toBeNull();
     expect(scanInstructions('FROM a\r\nRUN b\r\n')).toBeNull();
     expect(scanInstructions('FROM a\nRUN <<EOF\nx\nEOF\n')).toBeNull();

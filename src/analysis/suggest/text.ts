@@ -96,12 +96,15 @@ export function commonEnds(a: string[], b: string[]): { pre: number; suf: number
  * return, which the diff library reads its own way, is left to it.
  */
 function onlyAlignment(removed: string[], added: string[], kept: string[]): boolean {
-  const before = new Set([...removed, ...kept]);
   const keptSet = new Set(kept);
+  const removedSet = new Set(removed);
+  const cr = (l: string) => l.includes('\r');
   return (
-    !added.some((l) => before.has(l)) &&
+    !added.some((l) => keptSet.has(l) || removedSet.has(l)) &&
     !removed.some((l) => keptSet.has(l)) &&
-    ![...removed, ...added, ...kept].some((l) => l.includes('\r'))
+    !removed.some(cr) &&
+    !added.some(cr) &&
+    !kept.some(cr)
   );
 }
 
@@ -138,7 +141,7 @@ export function shiftHunks(patch: string, start: number): string {
  */
 export function unifiedDiffOfEdit(file: string, original: string, a: string[], edit: LineEdit): string {
   // Lines of the edit that hold line breaks are lines of the edited file each (as a joined text splits them).
-  const repl = edit.lines.flatMap((l) => l.split('\n'));
+  const repl = edit.lines.some((l) => l.includes('\n')) ? edit.lines.flatMap((l) => l.split('\n')) : edit.lines;
   const head = edit.start - 1;
   const tailFrom = edit.end; // index in `a` of the first line after the window
   const bLength = head + repl.length + (a.length - tailFrom);
@@ -160,7 +163,7 @@ export function unifiedDiffOfEdit(file: string, original: string, a: string[], e
   const added = bLines(pre, bLength - suf);
   const lead = a.slice(start, pre);
   const trail = a.slice(a.length - suf, a.length - keepEnd);
-  if (keepEnd > 0 && onlyAlignment(removed, added, [...lead, ...trail])) {
+  if (keepEnd > 0 && onlyAlignment(removed, added, lead.concat(trail))) {
     // A diff would find nothing else to keep: the hunk is written as the diff library writes it.
     const count = (changed: number) => lead.length + changed + trail.length;
     return [
