@@ -1,4 +1,5 @@
 import type { BuildReport, CriticalPath } from '../model/report.js';
+import { stepsById } from '../model/steps-by-id.js';
 import type { StepGraph } from './graph.js';
 
 /**
@@ -6,25 +7,27 @@ import type { StepGraph } from './graph.js';
  * parallelism, and the steps to speed up first. Cached steps and sources weigh nothing.
  */
 export function criticalPath(report: BuildReport, graph: StepGraph): CriticalPath {
-  const seconds = new Map(
-    report.steps.map((s) => [s.id, s.status === 'cached' || s.status === 'source' ? 0 : (s.seconds ?? 0)]),
-  );
+  const byId = stepsById(report);
+  const weight = (id: string): number => {
+    const s = byId.get(id);
+    return !s || s.status === 'cached' || s.status === 'source' ? 0 : (s.seconds ?? 0);
+  };
   // By position in the graph's order (parents first): two arrays, not an object per step.
-  const order = graph.order;
-  const position = new Map(order.map((id, i) => [id, i]));
+  const { order, parentsAt } = graph;
   const total = new Float64Array(order.length);
   const via = new Int32Array(order.length).fill(-1);
-  order.forEach((id, i) => {
+  for (let i = 0; i < order.length; i++) {
     let best = 0;
-    for (const p of graph.parents.get(id) ?? []) {
-      const at = position.get(p);
-      if (at !== undefined && at < i && total[at] > best) {
+    const parents = parentsAt[i];
+    for (let j = 0; j < parents.length; j++) {
+      const at = parents[j];
+      if (at < i && total[at] > best) {
         best = total[at];
         via[i] = at;
       }
     }
-    total[i] = best + (seconds.get(id) ?? 0);
-  });
+    total[i] = best + weight(order[i]);
+  }
   let end = -1;
   for (let i = 0; i < order.length; i++) if (end === -1 || total[i] > total[end]) end = i;
   const path: string[] = [];
@@ -34,7 +37,7 @@ export function criticalPath(report: BuildReport, graph: StepGraph): CriticalPat
   return {
     seconds: Math.round(sum * 1000) / 1000,
     steps: path
-      .filter((id) => (seconds.get(id) ?? 0) > 0)
-      .map((id) => ({ id, seconds: seconds.get(id)!, share: sum > 0 ? seconds.get(id)! / sum : 0 })),
+      .filter((id) => weight(id) > 0)
+      .map((id) => ({ id, seconds: weight(id), share: sum > 0 ? weight(id) / sum : 0 })),
   };
 }

@@ -8,6 +8,8 @@ export interface StepGraph {
   parents: Map<string, string[]>;
   /** Ids in an order where parents come first. */
   order: string[];
+  /** By position in `order`: the positions of its parents, as in `parents` (walks by position need no lookups). */
+  parentsAt: number[][];
 }
 
 /** `target/platform/` part of a step, kept when following a Dockerfile edge (each platform is its own graph). */
@@ -15,20 +17,29 @@ function prefixOf(step: Step): string {
   return [step.target, step.platform].filter(Boolean).join('/');
 }
 
-function placeKey(prefix: string, stage: string, index: number): string {
-  return `${prefix}|${stage}|${index}`;
-}
-
-/** Every place (prefix, stage, index) a step stands for: its own label and the stages it was shared with. */
-function places(report: BuildReport): Map<string, string> {
-  const out = new Map<string, string>();
+/**
+ * Every place a step stands for (its own label and the stages it was shared with): per `prefix|stage`, the step
+ * id at each index (one key per stage, not one string per step).
+ */
+function places(report: BuildReport): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const put = (prefix: string, stage: string, index: number, id: string) => {
+    const key = `${prefix}|${stage}`;
+    const at = out.get(key);
+    if (at) at[index] = id;
+    else {
+      const fresh: string[] = [];
+      fresh[index] = id;
+      out.set(key, fresh);
+    }
+  };
   for (const step of report.steps) {
     if (step.stage === null && step.index === null) continue;
     const prefix = prefixOf(step);
-    if (step.index !== null) out.set(placeKey(prefix, step.stage ?? '', step.index), step.id);
+    if (step.index !== null) put(prefix, step.stage ?? '', step.index, step.id);
     for (const label of step.sharedWith) {
       const m = /^(\S+) (\d+)\/\d+$/.exec(label);
-      if (m) out.set(placeKey(prefix, m[1], Number(m[2])), step.id);
+      if (m) put(prefix, m[1], Number(m[2]), step.id);
     }
   }
   return out;
@@ -54,12 +65,13 @@ function fromDockerfile(report: BuildReport, dockerfile: Dockerfile): Map<string
     let t = tables.get(key);
     if (!t) {
       const names = [stageName(position), ...(dockerfile.stages.length === 1 ? [''] : [])];
+      const printed = names.map((name) => placed.get(`${prefix}|${name}`) ?? []);
       const n = dockerfile.stages[position].steps.length;
       const at: (string | null)[] = [null];
       for (let i = 1; i <= n; i++) {
         let id: string | null = null;
-        for (const name of names) {
-          id = placed.get(placeKey(prefix, name, i)) ?? null;
+        for (const ids of printed) {
+          id = ids[i] ?? null;
           if (id) break;
         }
         at.push(id ?? at[i - 1]);
@@ -212,5 +224,20 @@ export function buildGraph(report: BuildReport, dockerfile: Dockerfile | null): 
     basis = 'order';
     parents = fromOrder(report);
   }
-  return { basis, parents, order: topological(ids, parents) };
+  const order = topological(ids, parents);
+  return { basis, parents, order, parentsAt: positionsOf(order, parents) };
+}
+
+/** Each position's parents as positions in `order` (every parent is in it: the walk enters them). */
+function positionsOf(order: string[], parents: Map<string, string[]>): number[][] {
+  const position = new Map<string, number>();
+  for (let i = 0; i < order.length; i++) position.set(order[i], i);
+  const out: number[][] = new Array<number[]>(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const ps = parents.get(order[i]);
+    const at: number[] = [];
+    if (ps) for (let j = 0; j < ps.length; j++) at.push(position.get(ps[j])!);
+    out[i] = at;
+  }
+  return out;
 }

@@ -163,7 +163,7 @@ export function mapSteps(steps: Step[], dockerfile: Dockerfile): MapResult {
       else shares.set(owner, [{ stage, index }]);
     }
   }
-  const ids = new Set(steps.map((s) => s.id));
+  const ids = new Set(shares.size ? steps.map((s) => s.id) : []);
   for (const [owner, others] of shares) {
     const own = places.get(owner)!;
     // A place whose id a step already has was printed under its own label, unmapped (the Dockerfile

@@ -59,16 +59,27 @@ class UniqueIds {
   }
 }
 
-function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, string>; listed: Vertex[] } {
+function toSteps(vertices: Vertex[]): {
+  steps: Step[];
+  idByKey: Map<string, string>;
+  listed: Vertex[];
+  /** Each step's id as first given, in order (mapping may relabel some). */
+  firstIds: string[];
+} {
   const ids = new UniqueIds();
   const idByKey = new Map<string, string>();
   const listed = vertices.filter((v) => v.kind !== 'internal');
-  for (const v of listed) idByKey.set(v.key, ids.take(stepId(v.label)));
-  const steps = listed.map((v): Step => {
+  const firstIds: string[] = [];
+  for (const v of listed) {
+    const id = ids.take(stepId(v.label));
+    idByKey.set(v.key, id);
+    firstIds.push(id);
+  }
+  const steps = listed.map((v, i): Step => {
     const status = stepStatus(v);
     const time = stepTime(v, status);
     const step: Step = {
-      id: idByKey.get(v.key)!,
+      id: firstIds[i],
       name: v.name,
       stageKey: stageKey(v.label),
       target: v.label.target,
@@ -94,7 +105,7 @@ function toSteps(vertices: Vertex[]): { steps: Step[]; idByKey: Map<string, stri
     // A spread in the literal made every step a slow copy; the rare lower bound goes after `seconds`, as before.
     return time.atLeast ? withKeyAfter(step, 'seconds', 'secondsAtLeast', true) : step;
   });
-  return { steps, idByKey, listed };
+  return { steps, idByKey, listed, firstIds };
 }
 
 /** `obj` with `key` added just after `after`, in key order (the report's JSON keeps its order). */
@@ -281,13 +292,13 @@ function incompleteReasons(parsed: ParsedBuild, failed: boolean, errors: string[
 
 /** Turns a parsed build into the versioned report: steps, stage rollups, totals, completeness. */
 export function buildReport(parsed: ParsedBuild, opts: BuildReportOpts = {}): BuildReport {
-  const { steps, idByKey, listed } = toSteps(parsed.vertices);
+  const { steps, idByKey, listed, firstIds } = toSteps(parsed.vertices);
   const mapping = opts.dockerfile ? mapSteps(steps, opts.dockerfile.parsed) : null;
   if (mapping) {
     // Relabelled shared steps changed ids: follow them in inputs and warnings (when any did).
     const renamed = new Map<string, string>();
     for (let i = 0; i < listed.length; i++) {
-      const before = idByKey.get(listed[i].key)!;
+      const before = firstIds[i];
       if (before === steps[i].id) continue;
       renamed.set(before, steps[i].id);
       idByKey.set(listed[i].key, steps[i].id);
