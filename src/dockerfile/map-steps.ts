@@ -113,7 +113,7 @@ export interface MapResult {
  */
 export function mapSteps(steps: Step[], dockerfile: Dockerfile): MapResult {
   const unmapped: MapResult['unmapped'] = [];
-  const places = new Map<Step, Place>();
+  const placed: { step: Step; place: Place }[] = [];
   const printed = new Map<DockerfileStage, Set<number>>();
   for (const step of steps) {
     if (step.index === null) continue;
@@ -135,37 +135,36 @@ export function mapSteps(steps: Step[], dockerfile: Dockerfile): MapResult {
       continue;
     }
     step.lines = { start: inst.lines.start, end: inst.lines.end };
-    places.set(step, { stage, index: step.index });
+    placed.push({ step, place: { stage, index: step.index } });
     if (!printed.has(stage)) printed.set(stage, new Set());
     printed.get(stage)!.add(step.index);
   }
 
   // The printed places by prefix number, in the order of the steps: the first is the owner of a shared step.
   const prefixes = new Prefixes();
-  const byPrefix = new Map<number, [Step, Place][]>();
-  for (const [step, place] of places) {
-    const id = prefixes.of(place.stage, place.index);
+  const byPrefix = new Map<number, { step: Step; place: Place }[]>();
+  for (const entry of placed) {
+    const id = prefixes.of(entry.place.stage, entry.place.index);
     const list = byPrefix.get(id);
-    if (list) list.push([step, place]);
-    else byPrefix.set(id, [[step, place]]);
+    if (list) list.push(entry);
+    else byPrefix.set(id, [entry]);
   }
-  const shares = new Map<Step, Place[]>();
+  const shares = new Map<Step, { own: Place; others: Place[] }>();
   // Every stage of the build, printed or not: a stage whose shared steps all ran under another
   // stage's label still comes first, or the id would depend on the label BuildKit picked.
   for (const stage of builtStages(printed.keys(), dockerfile)) {
     const seen = printed.get(stage);
     for (let index = 1; index <= stage.steps.length; index++) {
       if (seen?.has(index)) continue;
-      const owner = byPrefix.get(prefixes.of(stage, index))?.find(([, p]) => p.stage !== stage)?.[0];
+      const owner = byPrefix.get(prefixes.of(stage, index))?.find((e) => e.place.stage !== stage);
       if (!owner) continue;
-      const list = shares.get(owner);
-      if (list) list.push({ stage, index });
-      else shares.set(owner, [{ stage, index }]);
+      const share = shares.get(owner.step);
+      if (share) share.others.push({ stage, index });
+      else shares.set(owner.step, { own: owner.place, others: [{ stage, index }] });
     }
   }
   const ids = new Set(shares.size ? steps.map((s) => s.id) : []);
-  for (const [owner, others] of shares) {
-    const own = places.get(owner)!;
+  for (const [owner, { own, others }] of shares) {
     // A place whose id a step already has was printed under its own label, unmapped (the Dockerfile
     // changed since the build): BuildKit did not share this vertex with it, and ids stay unique.
     const free = others.filter((p) => !ids.has(idAt(owner, p)));

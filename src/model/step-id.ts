@@ -14,9 +14,11 @@ export function stageKeyOf(
   parts: { target: string | null; platform: string | null; stage: string | null },
   labelled = true,
 ): string {
-  const named = [parts.target, parts.platform, parts.stage].filter((p): p is string => p !== null);
-  if (named.length) return named.join('/');
-  return labelled ? '(default)' : '(external)';
+  // The parts that are there, joined by `/` (per step: no array made for it).
+  let key: string | null = parts.target;
+  if (parts.platform !== null) key = key === null ? parts.platform : `${key}/${parts.platform}`;
+  if (parts.stage !== null) key = key === null ? parts.stage : `${key}/${parts.stage}`;
+  return key ?? (labelled ? '(default)' : '(external)');
 }
 
 export function stageKey(label: LabelParts): string {
@@ -30,8 +32,4 @@ export function stageKey(label: LabelParts): string {
  */
 export function stepIdOf(key: string, index: number | null, text: string): string {
   return index !== null ? `${key}#${index}` : `${key}:${text}`;
-}
-
-export function stepId(label: LabelParts): string {
-  return stepIdOf(stageKey(label), label.index, label.text);
 }

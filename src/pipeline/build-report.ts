@@ -10,7 +10,7 @@ import {
   type TargetSummary,
   type StepStatus,
 } from '../model/report.js';
-import { stageKey, stepId } from '../model/step-id.js';
+import { stageKey, stepIdOf } from '../model/step-id.js';
 import { mapSteps } from '../dockerfile/map-steps.js';
 import type { Dockerfile } from '../dockerfile/parse.js';
 import { isImportVertex, remoteCacheReport, type CacheInputs } from '../remote-cache/index.js';
@@ -70,8 +70,11 @@ function toSteps(vertices: Vertex[]): {
   const idByKey = new Map<string, string>();
   const listed = vertices.filter((v) => v.kind !== 'internal');
   const firstIds: string[] = [];
+  const keys: string[] = [];
   for (const v of listed) {
-    const id = ids.take(stepId(v.label));
+    const key = stageKey(v.label);
+    keys.push(key);
+    const id = ids.take(stepIdOf(key, v.label.index, v.label.text));
     idByKey.set(v.key, id);
     firstIds.push(id);
   }
@@ -81,7 +84,7 @@ function toSteps(vertices: Vertex[]): {
     const step: Step = {
       id: firstIds[i],
       name: v.name,
-      stageKey: stageKey(v.label),
+      stageKey: keys[i],
       target: v.label.target,
       platform: v.label.platform,
       stage: v.label.stage,

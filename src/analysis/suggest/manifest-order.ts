@@ -130,10 +130,12 @@ const familiesOfScript = new WeakMap<ShellScript, string[]>();
  * per Dockerfile in one pass, stages in order (a stage reads only earlier ones): walking the stages a RUN builds
  * on per RUN, each base with its own bases again, took minutes on 50 stages built one on another.
  */
-function installedIndex(ctx: RuleContext): Map<DockerfileInstruction, ReadonlySet<string>> {
+function installedIndex(ctx: RuleContext): InstalledIndex {
   const known = installed.get(ctx);
   if (known) return known;
-  const before = new Map<DockerfileInstruction, ReadonlySet<string>>();
+  // By an instruction's first line, with the instruction itself (one of another parse is not in it): arrays,
+  // not a map keyed by 100,000 instructions.
+  const before: InstalledIndex = { inst: [], families: [] };
   const whole = new Map<DockerfileStage, ReadonlySet<string>>();
   const earlier = (stage: DockerfileStage, ref: string) => {
     const source = findStage(ctx.dockerfile, ref);
@@ -154,7 +156,8 @@ function installedIndex(ctx: RuleContext): Map<DockerfileInstruction, ReadonlySe
     if (base) add(whole.get(base) ?? []); // it holds the stages it is built on
     for (const inst of stage.steps[0] === stage.from ? [stage.from, ...stage.instructions] : stage.instructions) {
       shared = true;
-      before.set(inst, set);
+      before.inst[inst.lines.start] = inst;
+      before.families[inst.lines.start] = set;
       if (inst.keyword === 'RUN') add(familiesOf(ctx, inst));
       for (const ref of inst.from) add(earlier(stage, ref) ?? []);
     }
@@ -165,11 +168,18 @@ function installedIndex(ctx: RuleContext): Map<DockerfileInstruction, ReadonlySe
   return before;
 }
 
-const installed = new WeakMap<RuleContext, Map<DockerfileInstruction, ReadonlySet<string>>>();
+interface InstalledIndex {
+  inst: DockerfileInstruction[];
+  families: ReadonlySet<string>[];
+}
+
+const installed = new WeakMap<RuleContext, InstalledIndex>();
 
 /** Dependencies of the family installed or fetched before `inst` (cargo-chef's cook, a first `npm ci`, ...). */
 export function installedBefore(ctx: RuleContext, inst: DockerfileInstruction, eco: Ecosystem): boolean {
-  return installedIndex(ctx).get(inst)?.has(eco.manifests[0]) ?? false; // every instruction of a stage is indexed
+  const index = installedIndex(ctx); // every instruction of a stage is in it
+  const line = inst.lines.start;
+  return index.inst[line] === inst && index.families[line].has(eco.manifests[0]);
 }
 
 /** `COPY` lines for the manifests: one per folder, so `requirements/prod.txt` lands where the install reads it. */
