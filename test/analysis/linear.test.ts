@@ -76,6 +76,29 @@ describe('unifiedDiffOfEdit', () => {
     );
   });
 
+  test('the same diff for a block moved down or up past others (written without a diff when it is a move)', () => {
+    // Distinct lines mostly, so most cases are moves a diff aligns one way; a few repeats and CRs for the others.
+    const line = fc.oneof(
+      { weight: 8, arbitrary: fc.nat(1000).map((n) => `RUN ${n}`) },
+      fc.constantFrom('RUN 1', 'ARG X\r', ''),
+    );
+    // Long enough that most windows (up to 18 lines) end 5 lines or more before the file does: written without a diff.
+    const file = fc.array(line, { minLength: 25, maxLength: 60 });
+    fc.assert(
+      fc.property(file, fc.nat(), fc.nat(), fc.nat(), fc.boolean(), (lines, s, len, k, up) => {
+        const original = lines.join('\n');
+        const l = new Lines(original);
+        const start = 1 + (s % (l.lines.length - 22));
+        const end = start + 1 + (len % 17);
+        const range = { start, end: start + (k % (end - start)) };
+        const edit = up ? l.moveUp({ start: range.end + 1, end }, start) : l.moveDown(range, end + 1);
+        const whole = unifiedDiff('Dockerfile', original, l.apply(edit));
+        expect(unifiedDiffOfEdit('Dockerfile', original, l.lines, edit)).toBe(whole);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   test('the same diff when the replaced and the new lines have none in common (written without a diff)', () => {
     const line = fc.oneof(
       fc.constantFrom('RUN a', 'RUN b\r', ' ', '\\', '+x', '-y', '@@ z'),

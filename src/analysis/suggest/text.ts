@@ -109,6 +109,59 @@ function onlyAlignment(removed: string[], added: string[], kept: string[]): bool
 }
 
 /**
+ * When `added` is `removed` with its first `j` lines moved to the end (a block moved down, or up), the two
+ * changes a minimal diff makes of it: the shorter block removed where it was and added where it goes, around the
+ * longer one kept. Null when it is no such move, or when a diff could align it another way (a line twice, a line
+ * of the context among them, blocks of one length) or read it its own way (a carriage return).
+ */
+function moveOf(removed: string[], added: string[], kept: string[]): { j: number } | null {
+  const m = removed.length;
+  if (m < 3 || added.length !== m) return null;
+  const j = removed.indexOf(added[m - 1]) + 1; // the line that ends up last closed the moved block
+  if (j <= 0 || j >= m || 2 * j === m) return null;
+  for (let i = 0; i < m; i++) if (added[i] !== removed[(i + j) % m]) return null;
+  const seen = new Set(kept);
+  for (const l of removed) {
+    if (seen.has(l) || l.includes('\r')) return null;
+    seen.add(l);
+  }
+  return kept.some((l) => l.includes('\r')) ? null : { j };
+}
+
+/** A hunk as the diff library writes it: its header (1-based starts), then its lines. */
+function hunk(oldStart: number, newStart: number, lines: string[]): string[] {
+  const olds = lines.filter((l) => l[0] !== '+').length;
+  const news = lines.filter((l) => l[0] !== '-').length;
+  return [`@@ -${oldStart},${olds} +${newStart},${news} @@`, ...lines];
+}
+
+/**
+ * The diff of a move (see `moveOf`) as the diff library writes it: `lead`, the first change, the kept block, the
+ * second change, `trail`; in two hunks when the kept block is longer than twice the context.
+ */
+function moveDiff(file: string, at: number, lead: string[], removed: string[], j: number, trail: string[]): string {
+  const head = removed.slice(0, j);
+  const rest = removed.slice(j);
+  // The shorter block is what moves; the longer one is kept.
+  const [first, kept, second] =
+    head.length < rest.length
+      ? [head.map((l) => `-${l}`), rest, head.map((l) => `+${l}`)]
+      : [rest.map((l) => `+${l}`), head, rest.map((l) => `-${l}`)];
+  const body = [...lead.map((l) => ` ${l}`), ...first];
+  const tail = [...second, ...trail.map((l) => ` ${l}`)];
+  const out = [`--- ${file}\t`, `+++ ${file}\t`];
+  if (kept.length <= 2 * CONTEXT) out.push(...hunk(at, at, [...body, ...kept.map((l) => ` ${l}`), ...tail]));
+  else {
+    const one = hunk(at, at, [...body, ...kept.slice(0, CONTEXT).map((l) => ` ${l}`)]);
+    const skip = kept.length - CONTEXT; // lines of both sides from the first hunk's kept lines to the second's
+    const olds = body.filter((l) => l[0] !== '+').length + skip;
+    const news = body.filter((l) => l[0] !== '-').length + skip;
+    out.push(...one, ...hunk(at + olds, at + news, [...kept.slice(skip).map((l) => ` ${l}`), ...tail]));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/**
  * A unified diff of one file, as `git apply` and `patch -p0` read it. Edits are local, so only the
  * changed window (plus context) is diffed: diffing whole files made thousands of suggestions on a
  * long Dockerfile quadratic.
@@ -177,6 +230,9 @@ export function unifiedDiffOfEdit(file: string, original: string, a: string[], e
       '',
     ].join('\n');
   }
+  // A block moved past others (an ARG moved down to its first use): written as the diff library would.
+  const move = keepEnd > 0 ? moveOf(removed, added, lead.concat(trail)) : null;
+  if (move) return moveDiff(file, start + 1, lead, removed, move.j, trail);
   const tail = keepEnd > 0 ? '\n' : '';
   const before = a.slice(start, a.length - keepEnd).join('\n') + tail;
   const after = bLines(start, bLength - keepEnd).join('\n') + tail;
