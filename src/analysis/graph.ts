@@ -181,17 +181,19 @@ function fromOrder(report: BuildReport): Map<string, string[]> {
 function topological(ids: string[], parents: Map<string, string[]>): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  const stack: { id: string; next: number }[] = [];
+  const none: string[] = [];
+  // Each frame holds its parents, looked up once when it is entered, not again for each of them.
+  const stack: { id: string; next: number; ps: string[] }[] = [];
   const enter = (id: string) => {
     seen.add(id);
-    stack.push({ id, next: 0 });
+    stack.push({ id, next: 0, ps: parents.get(id) ?? none });
   };
   for (const root of ids) {
     if (seen.has(root)) continue;
     enter(root);
     while (stack.length) {
       const top = stack[stack.length - 1];
-      const ps = parents.get(top.id) ?? [];
+      const ps = top.ps;
       if (top.next < ps.length) {
         const p = ps[top.next++];
         if (!seen.has(p)) enter(p);
