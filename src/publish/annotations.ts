@@ -1,13 +1,6 @@
 import type { BuildReport } from '../model/report.js';
 import { stepsById } from '../model/steps-by-id.js';
-import {
-  gainText,
-  noneCached,
-  stepTextOf,
-  regressionGroups,
-  stepName,
-  whyPhrase,
-} from '../render/answer.js';
+import { gainText, noneCached, stepTextOf, regressionGroups, stepName, whyPhrase } from '../render/answer.js';
 import { bytes, seconds } from '../render/format.js';
 import { toText } from '../render/inline.js';
 
