@@ -16,6 +16,11 @@ function firstCachedLine(ctx: RuleContext, stage: DockerfileStage): number {
   });
 }
 
+/** Mounts, here-documents and the exec form do not merge as text; installs are kept apart on purpose. */
+function plain(ctx: RuleContext, r: DockerfileInstruction): boolean {
+  return !/^RUN\s+(?:--|\[)/i.test(r.text) && !r.text.includes('<<') && !ecosystemOf(ctx.script(r).commands);
+}
+
 /**
  * Consecutive RUNs that re-ran together (one cascade, nothing between them): as one RUN they make one layer
  * and one cache entry. Needs data that tells them apart: on a cold build every RUN re-runs; with the
@@ -26,13 +31,16 @@ export function mergeRuns(ctx: RuleContext): Suggestion[] {
   for (const stage of ctx.dockerfile.stages) {
     const all = stage.instructions;
     let cachedFrom: number | null = null;
+    // Each RUN is the second of one pair and the first of the next: read once for both.
+    let nextPlain: boolean | null = null;
     for (let i = 0; i + 1 < all.length; i++) {
-      const [a, b] = [all[i], all[i + 1]];
+      const a = all[i];
+      const b = all[i + 1];
+      const aPlain = nextPlain;
+      nextPlain = null;
       if (a.keyword !== 'RUN' || b.keyword !== 'RUN') continue;
-      // Mounts, here-documents and the exec form do not merge as text; installs are kept apart on purpose.
-      const plain = (r: DockerfileInstruction) =>
-        !/^RUN\s+(?:--|\[)/i.test(r.text) && !r.text.includes('<<') && !ecosystemOf(ctx.script(r).commands);
-      if (!plain(a) || !plain(b)) continue;
+      nextPlain = plain(ctx, b);
+      if (!(aPlain ?? plain(ctx, a)) || !nextPlain) continue;
       const [sa, sb] = [ctx.step(a), ctx.step(b)];
       const rootA = ctx.rootOf(sa);
       if (sa?.status !== 'ran' || sb?.status !== 'ran' || !rootA || ctx.rootOf(sb)?.id !== rootA.id) continue;
@@ -66,6 +74,7 @@ export function mergeRuns(ctx: RuleContext): Suggestion[] {
         }),
       );
       i++; // one merge per pair
+      nextPlain = null;
     }
   }
   return out;

@@ -218,17 +218,11 @@ export function unifiedDiffOfEdit(file: string, original: string, a: string[], e
   const trail = a.slice(a.length - suf, a.length - keepEnd);
   if (keepEnd > 0 && onlyAlignment(removed, added, lead.concat(trail))) {
     // A diff would find nothing else to keep: the hunk is written as the diff library writes it.
-    const count = (changed: number) => lead.length + changed + trail.length;
-    return [
-      `--- ${file}\t`,
-      `+++ ${file}\t`,
-      `@@ -${start + 1},${count(removed.length)} +${start + 1},${count(added.length)} @@`,
-      ...lead.map((l) => ` ${l}`),
-      ...removed.map((l) => `-${l}`),
-      ...added.map((l) => `+${l}`),
-      ...trail.map((l) => ` ${l}`),
-      '',
-    ].join('\n');
+    const lines = lead.map((l) => ` ${l}`);
+    for (const l of removed) lines.push(`-${l}`);
+    for (const l of added) lines.push(`+${l}`);
+    for (const l of trail) lines.push(` ${l}`);
+    return `${[`--- ${file}\t`, `+++ ${file}\t`, ...hunk(start + 1, start + 1, lines)].join('\n')}\n`;
   }
   // A block moved past others (an ARG moved down to its first use): written as the diff library would.
   const move = keepEnd > 0 ? moveOf(removed, added, lead.concat(trail)) : null;
