@@ -293,7 +293,7 @@ function causeLines(g: CauseGroup, report: BuildReport, none: boolean, lead: Inl
   const others = g.cause.cascade.length;
   const total =
     others > 0
-      ? `; with the ${others} step${others === 1 ? '' : 's'} after it, ${seconds(g.cause.seconds)} in all`
+      ? `, and ${others} step${others === 1 ? '' : 's'} after it re-ran: ${seconds(g.cause.seconds)} in all`
       : `; ${seconds(g.cause.seconds)}`;
   const who: Inline[] = g.root && g.root !== step ? ['Why: ', ...stepName(g.root, report), ' '] : ['Why: it '];
   return [first, [...who, ...whyPhrase(g.cause, none, true), total, '.']];
