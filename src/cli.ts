@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { analyzeLog, type OutputFormat } from './analyze-command.js';
@@ -6,6 +5,7 @@ import { suggestFile, suggestionsMarkdown, suggestionsText, suggestSummary } fro
 import { writeReportFiles } from './publish/report-files.js';
 import { TOOL_NAME, VERSION } from './version.js';
 import { runVerifyCli } from './verify-command.js';
+import { readLog } from './util/read-log.js';
 
 const USAGE = `Usage: ${TOOL_NAME} analyze <log|-> [options]
        ${TOOL_NAME} suggest <Dockerfile>... [--context DIR] [--format text|md|json] [--check]
@@ -115,7 +115,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`${TOOL_NAME}: cannot read '${log}': no such file or not readable\n`);
     return 2;
   }
-  const input = log === '-' ? io.stdin : createReadStream(log, { highWaterMark: 1 << 20 });
+  const input = log === '-' ? io.stdin : readLog(log);
   let result;
   try {
     result = await analyzeLog(input as AsyncIterable<string | Uint8Array>, {

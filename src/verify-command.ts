@@ -1,6 +1,5 @@
 // `buildkit-cache-analytics verify`: the analysis of a build's log, then its top suggestions tried on
 // real rebuilds with the same docker CLI and cache (see ./index.ts).
-import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +8,7 @@ import { extraArgSecrets } from './capture/extra-args.js';
 import { sensitiveValues, words, type BuildInputs } from './capture/inputs.js';
 import { Redactor, reportIds } from './model/redact.js';
 import { TOOL_NAME } from './version.js';
+import { readLog } from './util/read-log.js';
 import { parseDuration } from './verify/duration.js';
 import { verifySuggestions, withVerifications } from './verify/index.js';
 
@@ -144,7 +144,7 @@ export async function runVerifyCli(argv: string[], io: CliIo): Promise<number> {
   ]);
   let result;
   try {
-    result = await analyzeLog(createReadStream(log, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>, {
+    result = await analyzeLog(readLog(log) as AsyncIterable<Uint8Array>, {
       file: log,
       dockerfile: values.dockerfile,
       format,

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { access, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
@@ -37,6 +36,7 @@ import { cacheInputs, parseCacheSpec, type CacheInputs } from '../remote-cache/i
 import { evictionNote, usageDiagnosis } from '../remote-cache/diagnose.js';
 import { fetchCacheUsage } from '../publish/cache-usage.js';
 import { writeJsonFile } from '../util/json-stream.js';
+import { readLog } from '../util/read-log.js';
 import { workflowRunUrl } from '../publish/run-url.js';
 import { setReportOutputs } from './outputs.js';
 import { captureBuild } from './run-mode.js';
@@ -166,7 +166,7 @@ async function readTheBuild(inputs: Inputs, prepared: Prepared): Promise<Acquire
     if (inputs.dockerfile && !dockerfile) {
       throw new Error(`'dockerfile' input names '${inputs.dockerfile}', which cannot be read`);
     }
-    const log = createReadStream(inputs['log-file'], { highWaterMark: 1 << 20 });
+    const log = readLog(inputs['log-file']);
     const copying = copyRedacted(inputs['log-file'], progressFile, prepared.redactor);
     copying.catch(() => {}); // awaited with the analysis; not an unhandled rejection before then
     return { ...acquired, source: { log, file: inputs['log-file'] }, copying };

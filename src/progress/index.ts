@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { InputDecoder } from '../util/decode.js';
+import { readLog } from '../util/read-log.js';
 import { DETECT_LIMIT, FormatDetector } from './detect.js';
 import { PlainParser } from './plain.js';
 import { RawJsonParser } from './rawjson.js';
@@ -13,6 +13,13 @@ export interface ProgressParser {
   push(chunk: string | Uint8Array): void;
   end(): ParsedBuild;
 }
+
+/**
+ * Bytes are turned into text 64 KiB at a time, however large the chunks read: the text of a bigger piece is a large
+ * object for V8, paged in for it alone and freed only by a full collection, where 64 KiB of text is a young object
+ * the next scavenge frees. Decoding a 1.3 GB log 1 MiB at a time took twice as long and peaked ~90 MB higher.
+ */
+export const DECODE_BYTES = 64 * 1024;
 
 /**
  * A parser that reads the first telling line, picks plain or rawjson, and replays what it
@@ -31,7 +38,13 @@ export class AutoParser implements ProgressParser {
   }
 
   push(chunk: string | Uint8Array): void {
-    for (const piece of this.decoder.write(chunk)) this.pushDecoded(piece);
+    if (typeof chunk === 'string' || chunk.length <= DECODE_BYTES) {
+      for (const piece of this.decoder.write(chunk)) this.pushDecoded(piece);
+      return;
+    }
+    for (let at = 0; at < chunk.length; at += DECODE_BYTES) {
+      for (const piece of this.decoder.write(chunk.subarray(at, at + DECODE_BYTES))) this.pushDecoded(piece);
+    }
   }
 
   private pushDecoded(chunk: string | Uint8Array): void {
@@ -79,5 +92,5 @@ export async function parseStream(
 }
 
 export function parseFile(path: string, format?: ProgressFormat): Promise<ParsedBuild> {
-  return parseStream(createReadStream(path, { highWaterMark: 1 << 20 }), format);
+  return parseStream(readLog(path), format);
 }

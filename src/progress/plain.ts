@@ -34,12 +34,15 @@ const ERROR_BOX_RULE = /^-{5,6}$/;
 
 type Section = 'progress' | 'errorBox' | 'warnings' | 'sourceBox';
 
-/** The seconds of the last log prefix `logPrefixLength` read (BuildKit's time since the vertex started). */
-let prefixSeconds = 0;
+/**
+ * The seconds of the last log prefix `logPrefixLength` read (BuildKit's time since the vertex started). A field,
+ * not a module `let`: Node 20 boxes each number stored in a `let` anew, once per log line; a field's is updated in place.
+ */
+const prefix = { seconds: 0 };
 
 /**
  * For `12.34 text` / `8527.6` / `0.443 ` (a log line's seconds-since-start prefix) starting at
- * `from`: the index where the log text begins; 0 when it is no log line. Sets `prefixSeconds`.
+ * `from`: the index where the log text begins; 0 when it is no log line. Sets `prefix.seconds`.
  */
 function logPrefixLength(rest: string, from: number, n = rest.length): number {
   let i = from;
@@ -62,7 +65,7 @@ function logPrefixLength(rest: string, from: number, n = rest.length): number {
   }
   if (i === dot) return 0;
   if (i !== n && rest.charCodeAt(i) !== 32) return 0;
-  prefixSeconds = whole + fraction / scale;
+  prefix.seconds = whole + fraction / scale;
   return i === n ? i : i + 1;
 }
 
@@ -148,7 +151,7 @@ export class PlainParser {
         const logLen = logPrefixLength(text, i + 1, end);
         if (logLen > 0) {
           this.lines++;
-          this.logLine(n, text.slice(logLen, end), null, prefixSeconds);
+          this.logLine(n, text.slice(logLen, end), null, prefix.seconds);
           this.prevBlank = false;
           return;
         }
@@ -179,7 +182,7 @@ export class PlainParser {
       for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) n = n * 10 + (c - 48);
       if (i > 1 && (i === line.length || line.charCodeAt(i) === 32)) {
         const logLen = logPrefixLength(line, i + 1);
-        if (logLen > 0 && !this.prevBlank) this.logLine(n, line.slice(logLen), ms, prefixSeconds);
+        if (logLen > 0 && !this.prevBlank) this.logLine(n, line.slice(logLen), ms, prefix.seconds);
         else this.vertexLine(n, line.slice(i + 1), ms);
         this.prevBlank = false;
         if (ms !== null) this.stamp(ms);
@@ -249,7 +252,7 @@ export class PlainParser {
     VertexStore.touch(v, ms);
 
     if (logLen > 0) {
-      if (prefixSeconds > v.maxElapsed) v.maxElapsed = prefixSeconds;
+      if (prefix.seconds > v.maxElapsed) v.maxElapsed = prefix.seconds;
       VertexStore.addLog(v, rest.slice(logLen));
       return;
     }

@@ -1,6 +1,6 @@
 // The lines tools around BuildKit write (GitHub Actions, build-push-action, compose, buildx, Docker
 // Desktop), the build's final error in every client's wording, encodings, and internal vertices.
-import { createParser, parseText } from '../../src/progress/index.js';
+import { createParser, DECODE_BYTES, parseText } from '../../src/progress/index.js';
 import { buildReport } from '../../src/pipeline/build-report.js';
 import { sniffEncoding } from '../../src/util/decode.js';
 import { readFixture } from '../support/fixtures.js';
@@ -145,6 +145,31 @@ describe('encodings', () => {
       const parser = createParser();
       for (let i = 0; i < bytes.length; i += size) parser.push(bytes.subarray(i, i + size));
       expect(JSON.stringify(buildReport(parser.end(), { now: NOW }))).toBe(clean);
+    }
+  });
+
+  test('a read larger than the 64 KiB decoded at a time, a character cut at each piece', () => {
+    // 10,000 log lines of 2- and 3-byte characters: the parser decodes a big read in 64 KiB pieces, and a character
+    // that straddles a piece's end must come out whole, as when the same bytes come in small chunks.
+    const many = Array.from({ length: 10_000 }, (_, i) => `#4 ${(i / 1000).toFixed(3)} é${'…'.repeat(i % 7)}ü`);
+    const logOf = (pad: number) =>
+      [...SUCCESS.slice(0, 14), `#4 0.000 ${'x'.repeat(pad)}`, ...many, ...SUCCESS.slice(14)].join('\n');
+    // Padded until a character straddles the end of the first piece.
+    const pad = [0, 1, 2].find((p) => (Buffer.from(logOf(p))[DECODE_BYTES] & 0xc0) === 0x80)!;
+    const log = logOf(pad);
+    const bytes = Buffer.from(log);
+    expect(bytes.length).toBeGreaterThan(3 * DECODE_BYTES);
+    const whole = createParser();
+    whole.push(bytes);
+    const small = createParser();
+    for (let i = 0; i < bytes.length; i += 1000) small.push(bytes.subarray(i, i + 1000));
+    const expected = JSON.stringify(buildReport(small.end(), { now: NOW }));
+    expect(JSON.stringify(buildReport(whole.end(), { now: NOW }))).toBe(expected);
+    expect(expected).toContain(many[9999].slice('#4 9.999 '.length));
+    for (const utf16 of [Buffer.from(`\ufeff${log}`, 'utf16le'), Buffer.from(`\ufeff${log}`, 'utf16le').swap16()]) {
+      const parser = createParser();
+      parser.push(utf16);
+      expect(JSON.stringify(buildReport(parser.end(), { now: NOW }))).toBe(expected);
     }
   });
 
