@@ -132,6 +132,13 @@ describe('imageDifferences', () => {
     expect(out).toHaveLength(20);
     expect(out[19]).toBe('… and 11 more differences');
   });
+
+  test('a rebuilt tree of 300,000 files: counted, not spread into a call', () => {
+    const before = snapshot(Array.from({ length: 300_000 }, (_, i) => file(`node_modules/f${i}`)));
+    const out = imageDifferences(before, snapshot([]));
+    expect(out).toHaveLength(20);
+    expect(out[19]).toBe('… and 299981 more differences');
+  });
 });
 
 // Two builds of the fixture's Dockerfile: the real one re-ran from COPY . .; the one with the edit kept
