@@ -111,6 +111,22 @@ export async function runScale(plainManyBuilds: string): Promise<{ rows: ScaleRo
     console.log(`${r.case}: ${r.seconds} s${r.peakRssMB !== null ? `, ${r.peakRssMB} MB` : ''} ${r.verdict}`);
   };
 
+  // 0. This machine's speed, at the start and at the end of the run: a fixed workload that runs none of the tool's
+  // code (bench/worker.ts, `calibrate`). A row just over or under its target reads against these two.
+  const calibration = (when: string) => {
+    const c = worker(['calibrate', ''], 5);
+    log({
+      case: `machine speed: a fixed workload of none of the tool's code, ${when} (median of 5)`,
+      input: '',
+      n: null,
+      seconds: round(c.seconds),
+      peakRssMB: null,
+      target: '',
+      verdict: '',
+    });
+  };
+  calibration('at the start of the run');
+
   // 1. A log of many builds: the whole CLI process (--format json) against the floor, same file, same run. This
   // machine's speed moves 10–20 % between consecutive runs, so floor and CLI alternate and the medians count.
   const pairs: { floor: WorkerOut; whole: ReturnType<typeof cli> }[] = [];
@@ -250,6 +266,7 @@ export async function runScale(plainManyBuilds: string): Promise<{ rows: ScaleRo
     target: 'written (no "Invalid string length")',
     verdict: j.status === 0 ? 'PASS' : `FAILED (exit ${j.status})`,
   });
+  calibration('at the end of the run');
   return { rows, fits };
 }
 

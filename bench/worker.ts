@@ -10,7 +10,8 @@ import { createParser, DECODE_BYTES, parseFile } from '../src/progress/index.js'
 import { writeJsonFile } from '../src/util/json-stream.js';
 import { readLog } from '../src/util/read-log.js';
 
-type Case = 'floor-plain' | 'floor-rawjson' | 'parse-plain' | 'parse-rawjson' | 'auto' | 'pipeline' | 'report-json';
+type Case =
+  'floor-plain' | 'floor-rawjson' | 'parse-plain' | 'parse-rawjson' | 'auto' | 'pipeline' | 'report-json' | 'calibrate';
 
 /**
  * The floor: read the file, decode, split lines (and JSON.parse each line for rawjson). Read and decoded as the
@@ -80,6 +81,25 @@ async function reportJson(file: string, out: string): Promise<number> {
   return report.steps.length;
 }
 
+/**
+ * A fixed workload of the tool's kind (building strings, maps, objects, a sort, JSON) that runs none of its code:
+ * this machine's speed at that moment. Its time moves with the machine, not with a change, so rows measured beside
+ * it read against it (this machine's speed moves 10–20 % from run to run and more from day to day).
+ */
+function calibrate(): number {
+  const firstSeen = new Map<string, number>();
+  const items: { id: string; n: number; text: string }[] = [];
+  for (let i = 0; i < 60_000; i++) {
+    const text = `#${i % 997} ${(i / 1000).toFixed(3)} step ${i} of the build`;
+    const head = text.slice(0, text.indexOf(' '));
+    if (!firstSeen.has(head)) firstSeen.set(head, i);
+    items.push({ id: `stage-${i % 31}#${i}`, n: (i * 7919) % 1013, text });
+  }
+  items.sort((a, b) => a.n - b.n || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const copy = JSON.parse(JSON.stringify(items)) as unknown[];
+  return copy.length + firstSeen.size;
+}
+
 async function main(): Promise<void> {
   const [which, file, extra, more] = process.argv.slice(2) as [Case, string, string?, string?];
   const started = process.hrtime.bigint();
@@ -90,9 +110,15 @@ async function main(): Promise<void> {
   else if (which === 'parse-rawjson') lines = await parse(file, 'rawjson');
   else if (which === 'pipeline') lines = await pipeline(file, extra || null, more || null);
   else if (which === 'report-json') lines = await reportJson(file, extra!);
+  else if (which === 'calibrate') lines = calibrate();
   else lines = (await parseFile(file)).lines;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const out = { seconds, bytes: statSync(file).size, lines, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+  const out = {
+    seconds,
+    bytes: file ? statSync(file).size : 0,
+    lines,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
