@@ -1,7 +1,7 @@
 import { detach } from '../util/detach.js';
 import { LineSplitter } from '../util/lines.js';
 import { parseSeconds, parseSize, splitTimestamp, stripAnsi } from './text.js';
-import { VertexStore, warningFrom, type VertexState } from './vertex-store.js';
+import { LOG_TAIL_LINES, VertexStore, warningFrom, type VertexState } from './vertex-store.js';
 import { ACTION_FAILURE, POST_JOB, groupMarker, isWrapperLine } from './wrapper.js';
 import type { BuildProblem, BuildWarning, ParsedBuild, VertexProgress } from './types.js';
 
@@ -80,6 +80,17 @@ export class PlainParser {
   private readonly byNumber = new Map<number, VertexState>();
   /** The vertex of the last log line: the next line is most often the same vertex's. */
   private lastLog: { n: number; v: VertexState } | null = null;
+  /**
+   * A run of log lines of one vertex in one piece of text, held as offsets until it ends (see `endRun`): only the
+   * last LOG_TAIL_LINES of a run can stay in the vertex's tail, so only those are cut out.
+   */
+  private runVertex: VertexState | null = null;
+  private runNumber = 0;
+  private runText = '';
+  private runLines = 0;
+  private runAt = 0;
+  private readonly runStarts = new Int32Array(LOG_TAIL_LINES);
+  private readonly runEnds = new Int32Array(LOG_TAIL_LINES);
   private readonly splitter = new LineSplitter({
     ranges: (text, start, end, overlong, escapes) => this.range(text, start, end, overlong, escapes),
   });
@@ -115,7 +126,9 @@ export class PlainParser {
   }
 
   end(): ParsedBuild {
-    if (this.splitter.end() && this.current) {
+    const unfinished = this.splitter.end();
+    this.endRun();
+    if (unfinished && this.current) {
       this.problem(this.lines, 'the log ends in the middle of a line');
     }
     const vertices = this.store.finish();
@@ -151,13 +164,49 @@ export class PlainParser {
         const logLen = logPrefixLength(text, i + 1, end);
         if (logLen > 0) {
           this.lines++;
-          this.logLine(n, text.slice(logLen, end), null, prefix.seconds);
+          this.runLine(n, text, logLen, end, prefix.seconds);
           this.prevBlank = false;
           return;
         }
       }
     }
+    this.endRun();
     this.line(start === 0 && end === text.length ? text : text.slice(start, end), overlong);
+  }
+
+  /** The hot path's log line, `text` from `start` to `end`: counted now, cut out when its run ends if it is kept. */
+  private runLine(n: number, text: string, start: number, end: number, elapsed: number): void {
+    // Within a run nothing else was read since its first line: the vertex and the parser's state are as it left them.
+    if (this.runVertex === null || n !== this.runNumber || text !== this.runText) {
+      this.endRun();
+      this.runVertex = this.logVertex(n);
+      this.runNumber = n;
+      this.runText = text;
+    }
+    const v = this.runVertex;
+    if (elapsed > v.maxElapsed) v.maxElapsed = elapsed;
+    const at = this.runAt;
+    this.runAt = at + 1 === LOG_TAIL_LINES ? 0 : at + 1; // line i of the run at i % LOG_TAIL_LINES
+    this.runLines++;
+    this.runStarts[at] = start;
+    this.runEnds[at] = end;
+  }
+
+  /** Ends the run of log lines: the lines before its last LOG_TAIL_LINES are only counted, the rest kept. */
+  private endRun(): void {
+    const v = this.runVertex;
+    if (v === null) return;
+    const total = this.runLines;
+    const from = Math.max(0, total - LOG_TAIL_LINES);
+    v.logLines += from;
+    for (let i = from; i < total; i++) {
+      const at = i % LOG_TAIL_LINES;
+      VertexStore.addLog(v, this.runText.slice(this.runStarts[at], this.runEnds[at]));
+    }
+    this.runVertex = null;
+    this.runText = '';
+    this.runLines = 0;
+    this.runAt = 0;
   }
 
   private line(raw: string, overlong: boolean): void {
@@ -284,8 +333,16 @@ export class PlainParser {
     VertexStore.setProgress(v, parseStatus(rest));
   }
 
-  /** The hot path: `#N <secs> text` of a vertex already open. */
+  /** `#N <secs> text` with a runner's timestamp (the hot path's lines go through `runLine`). */
   private logLine(n: number, text: string, ms: number | null, elapsed: number): void {
+    const v = this.logVertex(n);
+    if (elapsed > v.maxElapsed) v.maxElapsed = elapsed;
+    if (ms !== null) VertexStore.touch(v, ms);
+    VertexStore.addLog(v, text);
+  }
+
+  /** The vertex a log line `#N <secs> ...` belongs to. */
+  private logVertex(n: number): VertexState {
     const last = this.lastLog;
     let v = last !== null && last.n === n ? last.v : this.byNumber.get(n);
     if (!this.seenVertexLine) this.tail = true; // the log starts inside a vertex: it is a tail
@@ -293,9 +350,7 @@ export class PlainParser {
     this.section = 'progress';
     if (!v) v = this.create(n);
     if (last === null || last.v !== v) this.lastLog = { n, v };
-    if (elapsed > v.maxElapsed) v.maxElapsed = elapsed;
-    if (ms !== null) VertexStore.touch(v, ms);
-    VertexStore.addLog(v, text);
+    return v;
   }
 
   /** Vertices of a later build in the same log are new ones, whatever their numbers. */
