@@ -43,7 +43,10 @@ function labelOf(p: Place): string {
  * stage is numbered in time linear in the steps.
  */
 class Prefixes {
-  private readonly ids = new Map<string, number>();
+  /** Each number's children by the next step's text (a trie): no key string is built per step. */
+  private readonly children: Map<string, number>[] = [];
+  private count = 0;
+  private readonly roots = new Map<string, number>();
   private readonly byStage = new Map<DockerfileStage, number[]>();
 
   /** The prefix number of steps 1..index of a stage (index ≤ its steps). */
@@ -51,10 +54,10 @@ class Prefixes {
     let ids = this.byStage.get(stage);
     if (!ids) {
       ids = [];
-      let id = this.number(`${stage.baseIsStage ? 'stage' : 'image'}\u0000${stage.base}`);
+      let id = this.number(this.roots, `${stage.baseIsStage ? 'stage' : 'image'}\u0000${stage.base}`);
       for (const step of stage.steps) {
         // A FROM step is the base, compared above.
-        id = this.number(`${id}\u0000${step.keyword === 'FROM' ? '' : step.text}`);
+        id = this.number((this.children[id] ??= new Map()), step.keyword === 'FROM' ? '' : step.text);
         ids.push(id);
       }
       this.byStage.set(stage, ids);
@@ -62,9 +65,9 @@ class Prefixes {
     return ids[index - 1];
   }
 
-  private number(key: string): number {
-    let id = this.ids.get(key);
-    if (id === undefined) this.ids.set(key, (id = this.ids.size));
+  private number(within: Map<string, number>, key: string): number {
+    let id = within.get(key);
+    if (id === undefined) within.set(key, (id = this.count++));
     return id;
   }
 }

@@ -97,7 +97,7 @@ function toSteps(vertices: Vertex[]): {
       share: null,
       started: v.started,
       completed: v.completed,
-      inputs: v.inputs.map((k) => idByKey.get(k)).filter((id): id is string => id !== undefined),
+      inputs: v.inputs.length ? v.inputs.map((k) => idByKey.get(k)).filter((id): id is string => id !== undefined) : [],
       lines: null,
       sizeBytes: null,
       sharedWith: [],

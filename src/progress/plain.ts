@@ -362,7 +362,8 @@ export class PlainParser {
   }
 
   private create(n: number): VertexState {
-    const v = this.store.getOrCreate(this.generation ? `#${n}@${this.generation + 1}` : `#${n}`, n);
+    // Only called for a number this build has not seen: its key is new to the store.
+    const v = this.store.create(this.generation ? `#${n}@${this.generation + 1}` : `#${n}`, n);
     this.byNumber.set(n, v);
     this.lastLog = null;
     return v;

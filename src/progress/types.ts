@@ -69,7 +69,7 @@ export interface Vertex {
   role: VertexRole;
   outcome: VertexOutcome;
   /** Inputs (vertex keys), known from rawjson only. */
-  inputs: string[];
+  inputs: readonly string[];
   /** Run intervals, merged; empty when the format gives none (plain logs carry durations only). */
   intervals: Interval[];
   /** Wall time spent running, in seconds: union of intervals (rawjson) or the last printed `DONE Ns` (plain). */

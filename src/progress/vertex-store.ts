@@ -18,7 +18,7 @@ export interface VertexState {
   digest: string | null;
   name: string | null;
   order: number;
-  inputs: string[];
+  inputs: readonly string[];
   /** Last ending seen (plain) or last whole-vertex update (rawjson). */
   outcome: VertexOutcome;
   error: string | null;
@@ -40,6 +40,9 @@ export interface VertexState {
   warnings: string[];
 }
 
+/** Shared by every vertex without inputs (all of a plain log's): rawjson gives a vertex its own list. */
+const NO_INPUTS: readonly string[] = Object.freeze([]);
+
 export class VertexStore {
   private readonly byKey = new Map<string, VertexState>();
 
@@ -48,31 +51,33 @@ export class VertexStore {
   }
 
   getOrCreate(key: string, number: number | null = null, digest: string | null = null): VertexState {
-    let v = this.byKey.get(key);
-    if (!v) {
-      v = {
-        key,
-        number,
-        digest,
-        name: null,
-        order: this.byKey.size,
-        inputs: [],
-        outcome: 'unfinished',
-        error: null,
-        doneSeconds: null,
-        maxElapsed: 0,
-        runs: null,
-        firstMs: null,
-        lastMs: null,
-        tail: [],
-        tailStart: 0,
-        logLines: 0,
-        progress: null,
-        progressOmitted: 0,
-        warnings: [],
-      };
-      this.byKey.set(key, v);
-    }
+    return this.byKey.get(key) ?? this.create(key, number, digest);
+  }
+
+  /** A new vertex, for a key the store does not hold yet (the plain parser knows; see `getOrCreate`). */
+  create(key: string, number: number | null = null, digest: string | null = null): VertexState {
+    const v: VertexState = {
+      key,
+      number,
+      digest,
+      name: null,
+      order: this.byKey.size,
+      inputs: NO_INPUTS,
+      outcome: 'unfinished',
+      error: null,
+      doneSeconds: null,
+      maxElapsed: 0,
+      runs: null,
+      firstMs: null,
+      lastMs: null,
+      tail: [],
+      tailStart: 0,
+      logLines: 0,
+      progress: null,
+      progressOmitted: 0,
+      warnings: [],
+    };
+    this.byKey.set(key, v);
     return v;
   }
 
