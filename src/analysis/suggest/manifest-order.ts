@@ -264,13 +264,14 @@ function forInstall(
   // An earlier install of the same family after the sources (`go mod download` before `go build`) is the one
   // to move: this one is then protected with it.
   if (sinceBroad.has(eco.manifests[0])) return null;
-  // Dependencies already installed or fetched before the sources: protected already.
-  if (installedBefore(ctx, broad, eco)) return null;
   const manifests = manifestsFor(eco, command, ctx);
   if (!manifests.length || manifests.some((m) => m.startsWith('/') || m.startsWith('..'))) return null;
   if (needsSources(eco, command, manifests, ctx)) return null;
   // A manifest the context does not have: the edit would not build.
   if (manifests.some((m) => !m.includes('*') && ctx.inContext(m) === false)) return null;
+  // Dependencies already installed or fetched before the sources: protected already. Asked last: the first question
+  // reads every RUN of the file (see `installedIndex`), the others only this one.
+  if (installedBefore(ctx, broad, eco)) return null;
   const between = ctx.between(stage, broad, install);
   const protectedAlready = copiedBefore(manifests);
   const installStep = ctx.step(install);
