@@ -69,13 +69,15 @@ function evidenceOf(cause: RootCause): Pick<RootCause, 'kind' | 'confidence' | '
  * Why a root step re-ran, as a phrase after "why:" ("copied a changed file, `src/util.js`"); `subject` makes each
  * phrase follow a step's name or "it" as a sentence ("it shows no visible change", not "it no visible change").
  */
-export function whyPhrase(cause: RootCause, noneCached: boolean, subject = false): Inline[] {
+export function whyPhrase(cause: RootCause, noneCached: boolean, subject = false, setupHint = true): Inline[] {
   const phrases = evidenceOf(cause).map((e): Inline[] => {
     switch (e.kind) {
       case 'content-changed':
         if (e.files.length === 1) return ['copied a changed file, ', code(e.files[0], 80)];
         if (e.files.length) return [`copied ${e.files.length} changed files: `, ...list(e.files)];
-        // The option names are the CLI's (`--changed-files`, `--git-base`) and the action's inputs alike.
+        // The option names are the CLI's (`--changed-files`, `--git-base`) and the action's inputs alike. The
+        // headline leaves the hint out: it is for whoever sets up the workflow, not the PR's author.
+        if (!setupHint) return ['most likely copied changed files'];
         return [
           'most likely copied changed files (set ',
           code('changed-files', 20),
@@ -274,8 +276,10 @@ export interface Headline {
   lines: Inline[][];
 }
 
-function shareOf(step: Step): string {
-  return step.share === null ? '' : `, ${percent(step.share)} of the build`;
+/** A step's share, of what it divides: the build's wall time when the log has it, else the steps' summed time. */
+function shareOf(step: Step, report: BuildReport): string {
+  if (step.share === null) return '';
+  return `, ${percent(step.share)} of the ${report.totals.shareBasis === 'wall' ? 'build' : 'step time'}`;
 }
 
 /**
@@ -288,15 +292,21 @@ function causeLines(g: CauseGroup, report: BuildReport, none: boolean, lead: Inl
   const place = stepPlace(step, report);
   const where: Inline[] = place.length ? [' (', ...place, ')'] : [];
   const first: Inline[] = lead.length
-    ? [...lead, ' The costliest: ', code(step.text, TEXT_MAX), ...where, `, ${stepSeconds(step)}${shareOf(step)}.`]
-    : [strong(code(step.text, TEXT_MAX), ` re-ran: ${stepSeconds(step)}${shareOf(step)}`), ...where, '.'];
+    ? [
+        ...lead,
+        ' The costliest: ',
+        code(step.text, TEXT_MAX),
+        ...where,
+        `, ${stepSeconds(step)}${shareOf(step, report)}.`,
+      ]
+    : [strong(code(step.text, TEXT_MAX), ` re-ran: ${stepSeconds(step)}${shareOf(step, report)}`), ...where, '.'];
   const others = g.cause.cascade.length;
   const total =
     others > 0
       ? `, and ${others} step${others === 1 ? '' : 's'} after it re-ran: ${seconds(g.cause.seconds)} in all`
       : `; ${seconds(g.cause.seconds)}`;
   const who: Inline[] = g.root && g.root !== step ? ['Why: ', ...stepName(g.root, report), ' '] : ['Why: it '];
-  return [first, [...who, ...whyPhrase(g.cause, none, true), total, '.']];
+  return [first, [...who, ...whyPhrase(g.cause, none, true, false), total, '.']];
 }
 
 function failedStep(report: BuildReport): Step | undefined {
@@ -383,7 +393,11 @@ export function headline(report: BuildReport, byId = stepsById(report)): Headlin
       ],
     ];
     if (costly)
-      lines.push(['The costliest: ', ...stepName(costly, report), `, ${stepSeconds(costly)}${shareOf(costly)}.`]);
+      lines.push([
+        'The costliest: ',
+        ...stepName(costly, report),
+        `, ${stepSeconds(costly)}${shareOf(costly, report)}.`,
+      ]);
     return incomplete({ kind: 'cold', lines: [...lines, ...fix] });
   }
 
@@ -433,8 +447,9 @@ export function headline(report: BuildReport, byId = stepsById(report)): Headlin
 export function statusLine(report: BuildReport): Inline[] {
   const t = report.totals;
   const c = t.counts;
-  const state = report.failed ? '❌ build failed' : report.complete ? '✅ complete' : '⚠️ incomplete';
-  const time = t.wallSeconds === null ? `vertex time ${seconds(t.stepSeconds)}` : `wall time ${seconds(t.wallSeconds)}`;
+  // "complete" beside a build read as "the build succeeded": what it says is that the whole log was read.
+  const state = report.failed ? '❌ build failed' : report.complete ? '✅ whole log read' : '⚠️ incomplete';
+  const time = t.wallSeconds === null ? `step time ${seconds(t.stepSeconds)}` : `wall time ${seconds(t.wallSeconds)}`;
   const image = report.sizes?.image ? ` · image ${bytes(report.sizes.image.sizeBytes)}` : '';
   const parts: Inline[] = [
     `${state} · ${t.steps} steps · ${c.cached} cached · ${c.ran} ran${c.error ? ` · ${c.error} failed` : ''} · cache hits ${percent(t.cachedRatio)} · ${time}${image}`,

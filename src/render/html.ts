@@ -100,7 +100,7 @@ function header(report: BuildReport): string {
   const [state, stateClass] = report.failed
     ? ['Build failed', 'bad']
     : report.complete
-      ? ['Complete', 'good']
+      ? ['Whole log read', 'good']
       : ['Incomplete', 'warn'];
   const cmp = report.comparison;
   const regress = !cmp
@@ -108,7 +108,7 @@ function header(report: BuildReport): string {
     : cmp.regressions
       ? `<span class="pill bad">${cmp.regressions} regression${cmp.regressions === 1 ? '' : 's'}</span>`
       : '<span class="pill good">no regressions</span>';
-  const time = t.wallSeconds === null ? `vertex time ${seconds(t.stepSeconds)}` : `wall time ${seconds(t.wallSeconds)}`;
+  const time = t.wallSeconds === null ? `step time ${seconds(t.stepSeconds)}` : `wall time ${seconds(t.wallSeconds)}`;
   const out = [
     '<header>',
     '<h1>BuildKit cache analysis</h1>',

@@ -185,7 +185,7 @@ export function renderText(report: BuildReport): string {
   );
   const wall = t.wallSeconds === null ? 'wall time not in the log' : `wall ${seconds(t.wallSeconds)}`;
   out.push(
-    `Time: ${wall}; vertex time ${seconds(t.stepSeconds)} (stages overlap); shares are of ${t.shareBasis === 'wall' ? 'wall time' : 'vertex time'}`,
+    `Time: ${wall}; step time ${seconds(t.stepSeconds)} (stages overlap); shares are of ${t.shareBasis === 'wall' ? 'wall time' : 'step time'}`,
   );
   if (t.contextBytes !== null) out.push(`Build context sent: ${bytes(t.contextBytes)}`);
   if (report.sizes) {

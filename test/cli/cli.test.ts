@@ -81,7 +81,7 @@ describe('runCli', () => {
     expect(r.stdout).toMatch(/^BuildKit cache analysis of .*node-app-edit\.plain\.log \(plain, \d+ lines\)$/m);
     // The answer first: the step that re-ran, then why, then the verdict line.
     expect(r.stdout.split('\n')[1]).toMatch(/^`RUN mkdir -p dist .*` re-ran: /);
-    expect(r.stdout).toMatch(/^✅ complete · 8 steps/m);
+    expect(r.stdout).toMatch(/^✅ whole log read · 8 steps/m);
     expect(r.stdout).toMatch(/Stage build: 2 steps/);
     expect(r.stdout).toMatch(/Slowest re-run steps:/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

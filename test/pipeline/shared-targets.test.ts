@@ -118,7 +118,7 @@ describe('steps BuildKit ran once for several targets', () => {
     expect(text).toContain('Target bot: 5 steps, cache hits 75%');
     expect(text).toContain('+ 5 steps listed under api, worker (BuildKit ran them once for this target too)');
     expect(text).toMatch(/COPY \. \. +\[ran once for all 4 targets\]/);
-    expect(text).toContain('`COPY . .` re-ran: 0.1s, 6% of the build (all 4 targets).');
+    expect(text).toContain('`COPY . .` re-ran: 0.1s, 6% of the step time (all 4 targets).');
 
     const two = report(
       log([

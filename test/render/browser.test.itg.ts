@@ -317,7 +317,7 @@ describeWithChromium(chromiumAvailable())('reports in headless Chromium', () => 
       const { page } = view;
       expect(await page.title()).toBe('BuildKit cache analysis – node-app-edit.plain.log');
       expect(await page.locator('h1').innerText()).toBe('BuildKit cache analysis');
-      expect(await page.locator('header .verdict').innerText()).toMatch(/4 regressions.*cache hits 57%.*vertex time/s);
+      expect(await page.locator('header .verdict').innerText()).toMatch(/4 regressions.*cache hits 57%.*step time/s);
       const h2 = await page.locator('h2').allInnerTexts();
       expect(h2).toEqual(
         expect.arrayContaining(['Charts', 'Stages', 'Against the baseline', 'Why steps re-ran', 'All steps (8)']),

@@ -98,7 +98,7 @@ describe('node-app after a source edit, against the warm build', () => {
     expect(header).toContain('<h1>BuildKit cache analysis</h1>');
     expect(header).toContain('4 regressions'); // 3 steps lost their cache; stage build is 0.2 s slower
     expect(header).toContain('cache hits <strong>57%</strong>');
-    expect(header).toContain('vertex time 0.2s');
+    expect(header).toContain('step time 0.2s');
     expect(header).toContain('8 steps · 4 cached · 3 ran');
   });
 
