@@ -1,5 +1,5 @@
 import { detach } from '../util/detach.js';
-import { LineSplitter } from '../util/lines.js';
+import { LineSplitter, MAX_LINE } from '../util/lines.js';
 import { parseSeconds, parseSize, splitTimestamp, stripAnsi } from './text.js';
 import { LOG_TAIL_LINES, VertexStore, warningFrom, type VertexState } from './vertex-store.js';
 import { ACTION_FAILURE, POST_JOB, groupMarker, isWrapperLine } from './wrapper.js';
@@ -86,13 +86,15 @@ export class PlainParser {
    */
   private runVertex: VertexState | null = null;
   private runNumber = 0;
-  private runText = '';
+  /** The text or the bytes the run's lines lie in. */
+  private runText: string | Buffer = '';
   private runLines = 0;
   private runAt = 0;
   private readonly runStarts = new Int32Array(LOG_TAIL_LINES);
   private readonly runEnds = new Int32Array(LOG_TAIL_LINES);
   private readonly splitter = new LineSplitter({
     ranges: (text, start, end, overlong, escapes) => this.range(text, start, end, overlong, escapes),
+    bytes: (bytes, start, limit) => this.byteLines(bytes, start, limit),
   });
   private builder: ParsedBuild['builder'] = null;
   private readonly blockWarnings: BuildWarning[] = [];
@@ -174,6 +176,77 @@ export class PlainParser {
     this.line(start === 0 && end === text.length ? text : text.slice(start, end), overlong);
   }
 
+  /**
+   * The hot path over bytes (most of a log, never decoded): the `#N <secs> text` log lines from `start` on are read
+   * where they lie, up to the first other line (or one reaching `limit`), which the splitter decodes and gives to
+   * `range`. The loop keeps the run's counters in locals and writes them back when it leaves or the run changes.
+   */
+  private byteLines(bytes: Buffer, start: number, limit: number): number {
+    if (this.prevBlank) return start;
+    let at = start;
+    let lines = 0;
+    let v = this.runText === bytes ? this.runVertex : null;
+    let runN = this.runNumber;
+    let runAt = this.runAt;
+    let runLines = this.runLines;
+    // The run's latest seconds, stored once it ends: a number stored in a field on every line allocated a box each.
+    let max = v === null ? 0 : v.maxElapsed;
+    const starts = this.runStarts;
+    const ends = this.runEnds;
+    for (;;) {
+      const nl = bytes.indexOf(10, at);
+      if (nl === -1 || nl >= limit || nl - at > MAX_LINE || bytes[at] !== 35) break;
+      // `#N `
+      let i = at + 1;
+      let n = 0;
+      let c = bytes[i];
+      for (; i < nl && c >= 48 && c <= 57; c = bytes[++i]) n = n * 10 + (c - 48);
+      if (i === at + 1 || i >= nl || c !== 32) break;
+      // `<secs>` then a space or the end: `logPrefixLength`'s rule, read here so the seconds stay in a local
+      const end = bytes[nl - 1] === 13 ? nl - 1 : nl;
+      const from = ++i;
+      let whole = 0;
+      for (c = bytes[i]; i < end && c >= 48 && c <= 57; c = bytes[++i]) whole = whole * 10 + (c - 48);
+      if (i === from || i >= end || c !== 46) break;
+      const dot = ++i;
+      let fraction = 0;
+      let scale = 1;
+      for (c = bytes[i]; i < end && c >= 48 && c <= 57; c = bytes[++i]) {
+        if (scale < 1e6) {
+          fraction = fraction * 10 + (c - 48);
+          scale *= 10;
+        }
+      }
+      if (i === dot || (i !== end && c !== 32)) break;
+      if (v === null || n !== runN) {
+        if (v !== null && max > v.maxElapsed) v.maxElapsed = max;
+        this.runAt = runAt;
+        this.runLines = runLines;
+        this.endRun();
+        v = this.logVertex(n);
+        this.runVertex = v;
+        this.runNumber = runN = n;
+        this.runText = bytes;
+        runAt = 0;
+        runLines = 0;
+        max = v.maxElapsed;
+      }
+      const seconds = whole + fraction / scale;
+      if (seconds > max) max = seconds;
+      starts[runAt] = i === end ? i : i + 1;
+      ends[runAt] = end;
+      runAt = runAt + 1 === LOG_TAIL_LINES ? 0 : runAt + 1; // line i of the run at i % LOG_TAIL_LINES
+      runLines++;
+      lines++;
+      at = nl + 1;
+    }
+    if (v !== null && max > v.maxElapsed) v.maxElapsed = max;
+    this.runAt = runAt;
+    this.runLines = runLines;
+    this.lines += lines;
+    return at;
+  }
+
   /** The hot path's log line, `text` from `start` to `end`: counted now, cut out when its run ends if it is kept. */
   private runLine(n: number, text: string, start: number, end: number, elapsed: number): void {
     // Within a run nothing else was read since its first line: the vertex and the parser's state are as it left them.
@@ -199,9 +272,15 @@ export class PlainParser {
     const total = this.runLines;
     const from = Math.max(0, total - LOG_TAIL_LINES);
     v.logLines += from;
+    const text = this.runText;
     for (let i = from; i < total; i++) {
       const at = i % LOG_TAIL_LINES;
-      VertexStore.addLog(v, this.runText.slice(this.runStarts[at], this.runEnds[at]));
+      VertexStore.addLog(
+        v,
+        typeof text === 'string'
+          ? text.slice(this.runStarts[at], this.runEnds[at])
+          : text.toString('utf8', this.runStarts[at], this.runEnds[at]),
+      );
     }
     this.runVertex = null;
     this.runText = '';

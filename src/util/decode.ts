@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { DECODE_BYTES } from './lines.js';
 
 export type TextEncoding = 'utf8' | 'utf16le' | 'utf16be';
 
@@ -54,7 +55,7 @@ export class InputDecoder {
       if (this.head.length < SNIFF_BYTES) return [];
       return this.flushHead(false);
     }
-    return [this.decode(chunk)];
+    return this.decodeAll(chunk);
   }
 
   /** The end of the input: what was held back. */
@@ -77,7 +78,16 @@ export class InputDecoder {
     this.first = false;
     if (encoding !== 'utf8') this.utf16 = new StringDecoder('utf16le');
     const rest = head.subarray(bom);
-    return rest.length ? [this.decode(rest)] : [];
+    return rest.length ? this.decodeAll(rest) : [];
+  }
+
+  /** UTF-8 passed on whole; UTF-16 decoded DECODE_BYTES at a time (see there why). */
+  private decodeAll(bytes: Uint8Array): (string | Uint8Array)[] {
+    if (this.encoding === 'utf8' || bytes.length <= DECODE_BYTES) return [this.decode(bytes)];
+    const out: (string | Uint8Array)[] = [];
+    for (let at = 0; at < bytes.length; at += DECODE_BYTES)
+      out.push(this.decode(bytes.subarray(at, at + DECODE_BYTES)));
+    return out;
   }
 
   private decode(bytes: Uint8Array): string | Uint8Array {

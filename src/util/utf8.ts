@@ -5,6 +5,11 @@
 export class Utf8Pieces {
   private pending: Buffer | null = null;
 
+  /** True while the bytes of a character cut by the last piece wait for the rest. */
+  get holding(): boolean {
+    return this.pending !== null;
+  }
+
   write(piece: Buffer): string {
     const bytes = this.pending ? Buffer.concat([this.pending, piece]) : piece;
     this.pending = null;

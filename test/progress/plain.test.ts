@@ -1,4 +1,4 @@
-import { parseText } from '../../src/progress/index.js';
+import { createParser, parseText } from '../../src/progress/index.js';
 import { buildReport } from '../../src/pipeline/build-report.js';
 import { listFixtures, readFixture } from '../support/fixtures.js';
 
@@ -244,5 +244,50 @@ describe('PlainParser', () => {
       ['(default)#3', 'ran', 3, ['testing']],
     ]);
     expect(r.problems).toEqual([]);
+  });
+
+  test.each(realLogs)(
+    '%s/%s read as bytes in chunks of 1 MiB, 64 KiB and 777 bytes gives the parse of its text',
+    (dir, file) => {
+      // Bytes take the hot path where they lie (the log lines, never decoded); text takes the decoded path. A real
+      // log, its runner's timestamps taken off and put back (a log whose chunks the byte path declines) and a
+      // long one of both: every way in gives the same parse.
+      const text = readFixture(dir, file);
+      const stamped = text
+        .split('\n')
+        .map((l, i) => `2024-05-02T10:11:${String(10 + (i % 40)).padStart(2, '0')}.1234567Z ${l}`)
+        .join('\n');
+      const long = `${stamped}\n${text.repeat(Math.ceil(200_000 / Math.max(text.length, 1)))}`;
+      for (const log of [text, stamped, long]) {
+        const bytes = Buffer.from(log);
+        const fromText = parseText(log, 'plain');
+        for (const size of [1 << 20, 1 << 16, 777]) {
+          const parser = createParser('plain');
+          for (let at = 0; at < bytes.length; at += size) parser.push(bytes.subarray(at, at + size));
+          expect(parser.end()).toEqual(fromText);
+        }
+      }
+    },
+  );
+
+  test('timestamped lines (read as text once the byte path declines them), then 17 MiB of log lines: the parse of its text', () => {
+    const stamped = Array.from(
+      { length: 3000 },
+      (_, i) => `2024-05-02T10:11:12.1234567Z #${1 + (i % 3)} ${(i / 100).toFixed(3)} line ${i}`,
+    );
+    const head = ['#1 [1/3] FROM alpine', '#1 DONE 0.1s', '', '#2 [2/3] RUN make', '', '#3 [3/3] RUN test'].join('\n');
+    const body = Array.from({ length: 600_000 }, (_, i) => `#${2 + (i % 2)} ${(i / 1000).toFixed(3)} output line ${i}`);
+    const log = `${head}\n${stamped.join('\n')}\n${body.join('\n')}\n#2 DONE 9.0s\n#3 DONE 9.5s\n`;
+    const bytes = Buffer.from(log);
+    expect(bytes.length).toBeGreaterThan(17 << 20);
+    const parser = createParser('plain');
+    for (let at = 0; at < bytes.length; at += 1 << 16) parser.push(bytes.subarray(at, at + (1 << 16)));
+    const fromBytes = parser.end();
+    expect(fromBytes).toEqual(parseText(log, 'plain'));
+    expect(fromBytes.vertices.map((v) => [v.key, v.logLines, v.elapsedSeconds])).toEqual([
+      ['#1', 1000, 29.97],
+      ['#2', 301000, 599.998],
+      ['#3', 301000, 599.999],
+    ]);
   });
 });

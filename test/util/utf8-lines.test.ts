@@ -72,3 +72,46 @@ test('LineSplitter: a CR alone after the last line break is an empty last line',
   s.end();
   expect(out).toEqual(['a', '']);
 });
+
+test('LineSplitter with a byte handler: the lines it reads and the ones it leaves are the whole input’s, in order', () => {
+  // The handler reads lines that start with `#` (bytes, where they lie) and leaves the first other one.
+  const lines = (pieces: Uint8Array[]) => {
+    const out: string[] = [];
+    const s = new LineSplitter({
+      ranges: (text, start, end) => out.push(`text:${text.slice(start, end)}`),
+      bytes: (bytes, start, limit) => {
+        let at = start;
+        for (let nl = bytes.indexOf(10, at); nl !== -1 && nl < limit && bytes[at] === 35; nl = bytes.indexOf(10, at)) {
+          const end = nl > at && bytes[nl - 1] === 13 ? nl - 1 : nl;
+          out.push(`bytes:${bytes.toString('utf8', at, end)}`);
+          at = nl + 1;
+        }
+        return at;
+      },
+    });
+    for (const p of pieces) s.push(p);
+    s.end();
+    return out;
+  };
+  const hashLines = fc
+    .array(
+      fc.oneof(
+        bytesArb,
+        fc.constantFrom('#1 0.5 a\n#2 x\r\n', '#3 \u001b[1mbold\n', '#4 ').map((t) => Buffer.from(t)),
+      ),
+      { maxLength: 8 },
+    )
+    .map((parts) => Buffer.concat(parts));
+  fc.assert(
+    fc.property(hashLines, fc.array(fc.nat(), { maxLength: 8 }), (bytes, at) => {
+      const raw = bytes.toString('utf8').split('\n');
+      if (raw[raw.length - 1] === '') raw.pop();
+      const expected = raw.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+      const got = lines(cut(bytes, at));
+      expect(got.map((l) => l.slice(l.indexOf(':') + 1))).toEqual(expected);
+      // A line with an ESC is never read as bytes (it is decoded, its escapes left to the reader of text).
+      for (const l of got) if (l.startsWith('bytes:')) expect(l).not.toContain('\u001b');
+    }),
+    { numRuns: 500 },
+  );
+});
