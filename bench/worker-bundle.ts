@@ -13,7 +13,7 @@ export function bundledWorker(): Promise<string> {
   built ??= (async () => {
     const { bundle } = (await import(pathToFileURL(join(ROOT, 'scripts', 'bundle.mjs')).href)) as { bundle: Bundle };
     const out = join(BENCH_DIR, 'out', 'worker-bundle');
-    await bundle(out, { worker: 'bench/worker.ts' });
+    await bundle(out, { worker: 'bench/worker.ts', floor: 'bench/floor.ts' });
     return join(out, 'worker.js');
   })();
   return built;

@@ -4,46 +4,14 @@ import { statSync } from 'node:fs';
 import { analyzeLog } from '../src/analyze-command.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { renderText } from '../src/render/text.js';
-import { StringDecoder } from 'node:string_decoder';
 import { buildReport } from '../src/pipeline/build-report.js';
-import { createParser, DECODE_BYTES, parseFile } from '../src/progress/index.js';
+import { createParser, parseFile } from '../src/progress/index.js';
 import { writeJsonFile } from '../src/util/json-stream.js';
 import { readLog } from '../src/util/read-log.js';
+import { floor } from './floor-lines.js';
 
 type Case =
   'floor-plain' | 'floor-rawjson' | 'parse-plain' | 'parse-rawjson' | 'auto' | 'pipeline' | 'report-json' | 'calibrate';
-
-/**
- * The floor: read the file, decode, split lines (and JSON.parse each line for rawjson). Read and decoded as the
- * parser's input is (reads of LOG_READ_BYTES decoded 64 KiB at a time): a floor that decoded 1 MiB at once ran at
- * half this speed, and made the tool look closer to it than it is.
- */
-async function floor(file: string, json: boolean): Promise<number> {
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
-  let lines = 0;
-  for await (const chunk of readLog(file)) {
-    for (let at = 0; at < (chunk as Buffer).length; at += DECODE_BYTES) {
-      const text = rest + decoder.write((chunk as Buffer).subarray(at, at + DECODE_BYTES));
-      let start = 0;
-      let nl = text.indexOf('\n');
-      while (nl !== -1) {
-        if (json) {
-          try {
-            JSON.parse(text.slice(start, nl));
-          } catch {
-            // non-JSON lines are part of the real streams
-          }
-        }
-        lines++;
-        start = nl + 1;
-        nl = text.indexOf('\n', start);
-      }
-      rest = text.slice(start);
-    }
-  }
-  return lines;
-}
 
 async function parse(file: string, format: 'plain' | 'rawjson'): Promise<number> {
   const parser = createParser(format);
