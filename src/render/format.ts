@@ -55,11 +55,17 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]+/g;
 
-/** Cuts text to `max` characters on one line (control characters shown as spaces). */
+/**
+ * Cuts text to `max` characters on one line (control characters shown as spaces), after a word when one ends
+ * within the last quarter: `cat src/*.js > …`, not `cat src/*.js > dis…`.
+ */
 export function oneLine(text: string, max = 100): string {
   // Most text has none: it is then not copied.
   const flat = (CONTROL.test(text) ? text.replace(CONTROLS, ' ') : text).trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  if (flat.length <= max) return flat;
+  const space = flat.lastIndexOf(' ', max - 2);
+  const cut = space > 0 && space >= max - 1 - Math.max(8, max >> 2) ? space + 1 : max - 1;
+  return `${flat.slice(0, cut)}…`;
 }
 
 /** What a progress-bar line finally showed: the text after its last CR. */

@@ -349,7 +349,8 @@ function slowestSection(report: BuildReport, byId: ReadonlyMap<string, Step>): S
 
 function criticalPathSection(report: BuildReport, byId: ReadonlyMap<string, Step>): Section {
   const a = report.analysis;
-  if (!a?.criticalPath.steps.length) return { name: 'critical path', importance: 4, lines: [] };
+  // A path of one step is the slowest step, which the headline and the slowest steps already name.
+  if (!a || a.criticalPath.steps.length < 2) return { name: 'critical path', importance: 4, lines: [] };
   const path = a.criticalPath.steps.slice(0, 30).map((p) => {
     const s = byId.get(p.id);
     return [

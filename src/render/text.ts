@@ -204,7 +204,8 @@ export function renderText(report: BuildReport): string {
     });
   }
   const a = report.analysis;
-  if (a?.criticalPath.steps.length) {
+  // A path of one step is the slowest step, named just above.
+  if (a && a.criticalPath.steps.length > 1) {
     const all = a.criticalPath.steps;
     const path = all.slice(0, PATH_NAMED).map((p) => {
       const s = byId.get(p.id);
