@@ -290,4 +290,26 @@ describe('PlainParser', () => {
       ['#3', 301000, 599.999],
     ]);
   });
+
+  test('a log line over 1 MiB inside one chunk of bytes is cut as in text, and the lines around it are read', () => {
+    const log = `#1 [1/2] RUN make\n#1 0.100 ${'a'.repeat(3 << 20)}\n#1 0.200 ok\n#1 DONE 1.0s\n`;
+    const parser = createParser('plain');
+    parser.push(Buffer.from(log));
+    const fromBytes = parser.end();
+    expect(fromBytes).toEqual(parseText(log, 'plain'));
+    expect(fromBytes.problems.map((p) => p.message)).toEqual(['line is longer than 1 MiB; only its start was read']);
+    expect(fromBytes.vertices[0].logLines).toBe(2);
+    expect(fromBytes.vertices[0].logTail.at(-1)).toBe('ok');
+  });
+
+  test('bytes given as a bare Uint8Array view parse as a Buffer does', () => {
+    const text = readFixture('corpus', listFixtures('corpus', '.log')[0]);
+    const bytes = Buffer.from(text);
+    const parser = createParser('plain');
+    for (let at = 0; at < bytes.length; at += 1000) {
+      const piece = bytes.subarray(at, at + 1000);
+      parser.push(new Uint8Array(piece.buffer, piece.byteOffset, piece.length));
+    }
+    expect(parser.end()).toEqual(parseText(text, 'plain'));
+  });
 });
