@@ -31,6 +31,9 @@ function stepNumber(digits: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
+/** No bake targets known: one empty set for every call (a default `new Set()` was made once per vertex). */
+const NO_TARGETS: ReadonlySet<string> = new Set();
+
 function firstWord(text: string): string | null {
   const m = /^\S+/.exec(text);
   if (!m) return null;
@@ -43,7 +46,7 @@ function firstWord(text: string): string | null {
  * target prefixes (seen as `[api internal]`), which decide whether a lone token is a target
  * or a stage.
  */
-export function parseLabel(name: string, targets: ReadonlySet<string> = new Set()): VertexLabel {
+export function parseLabel(name: string, targets: ReadonlySet<string> = NO_TARGETS): VertexLabel {
   const label: VertexLabel = {
     raw: null,
     target: null,
