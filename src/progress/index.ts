@@ -14,8 +14,6 @@ export interface ProgressParser {
   end(): ParsedBuild;
 }
 
-export { DECODE_BYTES } from '../util/lines.js';
-
 /**
  * A parser that reads the first telling line, picks plain or rawjson, and replays what it
  * held back. It holds at most DETECT_LIMIT bytes before deciding (plain, by default).

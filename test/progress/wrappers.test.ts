@@ -1,6 +1,7 @@
 // The lines tools around BuildKit write (GitHub Actions, build-push-action, compose, buildx, Docker
 // Desktop), the build's final error in every client's wording, encodings, and internal vertices.
-import { createParser, DECODE_BYTES, parseText } from '../../src/progress/index.js';
+import { createParser, parseText } from '../../src/progress/index.js';
+import { DECODE_BYTES } from '../../src/util/lines.js';
 import { buildReport } from '../../src/pipeline/build-report.js';
 import { sniffEncoding } from '../../src/util/decode.js';
 import { readFixture } from '../support/fixtures.js';
@@ -149,8 +150,9 @@ describe('encodings', () => {
   });
 
   test('a read larger than the 64 KiB decoded at a time, a character cut at each piece', () => {
-    // 10,000 log lines of 2- and 3-byte characters: the parser decodes a big read in 64 KiB pieces, and a character
-    // that straddles a piece's end must come out whole, as when the same bytes come in small chunks.
+    // 10,000 log lines of 2- and 3-byte characters, read whole and in small chunks: UTF-8 log lines are read as bytes
+    // and only the kept ones decoded, UTF-16 is decoded 64 KiB at a time; a character that straddles a piece's end
+    // must come out whole either way. (The splitter's own 64 KiB decoding: test/util/utf8-lines.test.ts.)
     const many = Array.from({ length: 10_000 }, (_, i) => `#4 ${(i / 1000).toFixed(3)} é${'…'.repeat(i % 7)}ü`);
     const logOf = (pad: number) =>
       [...SUCCESS.slice(0, 14), `#4 0.000 ${'x'.repeat(pad)}`, ...many, ...SUCCESS.slice(14)].join('\n');

@@ -1,7 +1,7 @@
 // Decoding and splitting bytes cut anywhere: the same text and lines as the whole input read at once, whether a
 // piece is ASCII (copied as Latin-1), ends inside a character, or holds invalid UTF-8.
 import fc from 'fast-check';
-import { LineSplitter } from '../../src/util/lines.js';
+import { DECODE_BYTES, LineSplitter } from '../../src/util/lines.js';
 import { Utf8Pieces } from '../../src/util/utf8.js';
 
 /** Bytes made mostly of ASCII runs, with multi-byte characters, CRs, ESCs and invalid bytes among them. */
@@ -114,4 +114,19 @@ test('LineSplitter with a byte handler: the lines it reads and the ones it leave
     }),
     { numRuns: 500 },
   );
+});
+
+test('LineSplitter: a read of many 64 KiB pieces, a character cut at every piece, gives the lines of its text', () => {
+  // Lines of 2-, 3- and 4-byte characters, padded until a character straddles the end of every piece.
+  const textOf = (pad: number) =>
+    'x'.repeat(pad) + Array.from({ length: 3000 }, (_, i) => `${i % 10} ${'é…😀'.repeat(20)}`).join('\n');
+  const straddles = (bytes: Buffer) => [1, 2, 3, 4].every((k) => (bytes[k * DECODE_BYTES] & 0xc0) === 0x80);
+  const text = textOf(Array.from({ length: 200 }, (_, p) => p).find((p) => straddles(Buffer.from(textOf(p))))!);
+  const bytes = Buffer.from(text);
+  expect(straddles(bytes)).toBe(true);
+  const out: string[] = [];
+  const s = new LineSplitter((line) => out.push(line));
+  s.push(bytes);
+  s.end();
+  expect(out).toEqual(text.split('\n'));
 });
