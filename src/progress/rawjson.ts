@@ -76,8 +76,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export class RawJsonParser {
   private readonly store = new VertexStore();
   private readonly splitter = new LineSplitter((line, overlong) => this.line(line, overlong));
-  /** Per vertex: the unfinished last log line and a decoder holding a cut UTF-8 character. */
-  private readonly partial = new Map<string, { text: string; decoder: Utf8Pieces }>();
+  /** Per vertex: its log bytes not read yet, the unfinished last line and a decoder holding a cut character. */
+  private readonly partial = new Map<string, LogState>();
   private readonly warnings: BuildWarning[] = [];
   private readonly errors: string[] = [];
   private readonly problems: BuildProblem[] = [];
@@ -93,8 +93,10 @@ export class RawJsonParser {
   end(): ParsedBuild {
     this.splitter.end();
     for (const [key, p] of this.partial) {
+      const v = this.store.getOrCreate(key);
+      readHeld(v, p);
       const rest = p.text + p.decoder.end();
-      if (rest) VertexStore.addLog(this.store.getOrCreate(key), rest);
+      if (rest) VertexStore.addLog(v, stripAnsi(stripCr(rest))); // an unfinished last line is read as the others
     }
     this.partial.clear();
     if (this.unreadable > MAX_PROBLEMS) {
@@ -184,6 +186,12 @@ export class RawJsonParser {
     else if (w.cached === true) v.outcome = 'cached';
     else if (completed !== null) v.outcome = 'done';
     else v.outcome = 'unfinished';
+    // Settling trims the tail of a step that ended well: the lines it was sent so far are read first.
+    const p = this.partial.get(w.digest);
+    if (p !== undefined) {
+      readHeld(v, p);
+      if (v.outcome !== 'unfinished') p.held = null; // a vertex that ended is rarely sent more
+    }
     VertexStore.settle(v);
   }
 
@@ -202,29 +210,34 @@ export class RawJsonParser {
     });
   }
 
+  /**
+   * A record of a vertex's output. Its bytes are held, not read: a vertex keeps only its last LOG_TAIL_LINES lines,
+   * so lines are cut out and decoded only once enough are held (or when the vertex settles, or at the end), and
+   * then only the last ones. Decoding every record's lines made most of rawjson parsing.
+   */
   private log(l: WireLog): void {
     if (typeof l.vertex !== 'string' || typeof l.data !== 'string') return;
     const v = this.store.getOrCreate(l.vertex, null, l.vertex);
     let p = this.partial.get(l.vertex);
     if (!p) {
-      p = { text: '', decoder: new Utf8Pieces() };
+      p = { text: '', decoder: new Utf8Pieces(), held: null, heldBytes: 0, heldNewlines: 0 };
       this.partial.set(l.vertex, p);
     }
-    let bytes = Buffer.from(l.data, 'base64');
-    // Only the tail is kept: lines before the last LOG_TAIL_LINES of a record are counted, not decoded.
-    const cut = tailStart(bytes, LOG_TAIL_LINES + 1);
-    if (cut > 0) {
-      VertexStore.countLogs(v, countNewlines(bytes, cut));
-      bytes = bytes.subarray(cut);
-      p.text = '';
-      p.decoder = new Utf8Pieces(); // what it held belonged to a line just counted
+    // Decoded into the vertex's own buffer: no buffer per record, none kept alive by a small one's pool.
+    const most = (l.data.length >>> 2) * 3 + 3;
+    const at = p.heldBytes;
+    if (p.held === null || p.held.length - at < most) {
+      const bigger = Buffer.allocUnsafe(Math.max(1024, 2 * (at + most)));
+      if (p.held !== null) p.held.copy(bigger, 0, 0, at);
+      p.held = bigger;
     }
-    const decoded = p.decoder.write(bytes);
-    const text = p.text ? p.text + decoded : decoded;
-    const parts = text.split('\n');
-    p.text = parts.pop() ?? '';
-    if (p.text.length > 1 << 16) p.text = p.text.slice(-(1 << 16)); // a line that never ends stays bounded
-    for (const part of parts) VertexStore.addLog(v, stripAnsi(stripCr(part)));
+    const end = at + p.held.write(l.data, at, 'base64');
+    p.heldBytes = end;
+    for (let i = p.held.indexOf(10, at); i !== -1 && i < end; i = p.held.indexOf(10, i + 1)) p.heldNewlines++;
+    if (p.heldNewlines > HOLD_LINES || end > HOLD_BYTES) {
+      readHeld(v, p);
+      if (p.held!.length > 2 * HOLD_BYTES) p.held = null; // a record far larger than most: not kept for the next
+    }
   }
 
   private warning(w: WireWarning): void {
@@ -236,6 +249,51 @@ export class RawJsonParser {
   }
 }
 
+/** A vertex's log as read so far. */
+interface LogState {
+  /** The unfinished last line. */
+  text: string;
+  /** Holds a character cut by the bytes read last. */
+  decoder: Utf8Pieces;
+  /** Bytes received and not yet read (`heldBytes` of them), with the newlines among them. */
+  held: Buffer | null;
+  heldBytes: number;
+  heldNewlines: number;
+}
+
+/** Held log bytes are read once they hold this many lines (a few tails' worth) or bytes. */
+const HOLD_LINES = 4 * (LOG_TAIL_LINES + 1);
+const HOLD_BYTES = 64 * 1024;
+/** What is kept of a line not finished yet. */
+const UNFINISHED_CHARS = 1 << 16;
+
+/**
+ * Reads the bytes held for a vertex as its log: lines before its last LOG_TAIL_LINES are counted, not decoded, and
+ * the last, unfinished, one is kept for the bytes to come.
+ */
+function readHeld(v: VertexState, p: LogState): void {
+  if (p.held === null || p.heldBytes === 0) return;
+  let bytes = p.held.subarray(0, p.heldBytes);
+  const newlines = p.heldNewlines;
+  p.heldBytes = 0;
+  p.heldNewlines = 0;
+  const cut = tailStart(bytes, LOG_TAIL_LINES + 1);
+  if (cut > 0) {
+    VertexStore.countLogs(v, newlines - LOG_TAIL_LINES); // all but the LOG_TAIL_LINES newlines after the cut
+    bytes = bytes.subarray(cut);
+    p.text = '';
+    p.decoder = new Utf8Pieces(); // what it held belonged to a line just counted
+  }
+  const decoded = p.decoder.write(bytes);
+  const text = p.text ? p.text + decoded : decoded;
+  const parts = text.split('\n');
+  p.text = parts.pop() ?? '';
+  // A line that never ends stays bounded. Its start is kept, the part a tail shows (as the plain parser does); it is
+  // the same however the bytes were held, where keeping its end depended on when they were read.
+  if (p.text.length > UNFINISHED_CHARS) p.text = p.text.slice(0, UNFINISHED_CHARS);
+  for (const part of parts) VertexStore.addLog(v, stripAnsi(stripCr(part)));
+}
+
 /** Byte offset just after the newline that has `lines` newlines after it (itself included); 0 when fewer. */
 function tailStart(bytes: Buffer, lines: number): number {
   let at = bytes.length;
@@ -244,12 +302,6 @@ function tailStart(bytes: Buffer, lines: number): number {
     if (at <= 0) return 0;
   }
   return at + 1;
-}
-
-function countNewlines(bytes: Buffer, end: number): number {
-  let n = 0;
-  for (let i = bytes.indexOf(10); i !== -1 && i < end; i = bytes.indexOf(10, i + 1)) n++;
-  return n;
 }
 
 function stripCr(line: string): string {

@@ -1,5 +1,10 @@
+import { StringDecoder } from 'node:string_decoder';
+import fc from 'fast-check';
 import { parseText, createParser } from '../../src/progress/index.js';
+import { stripAnsi } from '../../src/progress/text.js';
+import { LOG_LINE_CHARS, LOG_TAIL_LINES, LOG_TAIL_LINES_DONE } from '../../src/progress/vertex-store.js';
 import { buildReport } from '../../src/pipeline/build-report.js';
+import { fuzzParams, jestTimeout } from '../fuzz/arbitraries.js';
 
 const T = (s: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString().replace('.000Z', 'Z');
 const line = (obj: unknown) => JSON.stringify(obj);
@@ -128,4 +133,101 @@ test('a big log record: every line counted, the last 20 kept, split records join
   const parsed = parseText(log);
   expect(parsed.vertices[0].logLines).toBe(100);
   expect(parsed.vertices[0].logTail).toEqual(lines.slice(-5)); // a step that ended well keeps 5
+});
+
+describe('log records are held and read together (only a tail is kept)', () => {
+  // The parser holds a vertex's log bytes and reads them a few tails' worth at a time; a reference that reads every
+  // record as it comes (the whole stream decoded, each line pushed to a tail of 20, 5 kept when the step ends well)
+  // must see the same lines and the same count, however the records cut the bytes.
+  const shown = (l: string) => {
+    const s = stripAnsi(l.endsWith('\r') ? l.slice(0, -1) : l);
+    return s.length > LOG_LINE_CHARS ? `${s.slice(0, LOG_LINE_CHARS)}…` : s;
+  };
+  function reference(records: Buffer[], ends: number | null, outcome: 'done' | 'cached' | 'error') {
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
+    let tail: string[] = [];
+    let count = 0;
+    const add = (l: string) => {
+      count++;
+      tail.push(shown(l));
+      if (tail.length > LOG_TAIL_LINES) tail.shift();
+    };
+    const settle = () => {
+      if (outcome !== 'error') tail = tail.slice(-LOG_TAIL_LINES_DONE);
+    };
+    records.forEach((r, i) => {
+      if (i === ends) settle();
+      const parts = (carry + decoder.write(r)).split('\n');
+      carry = parts.pop()!.slice(0, 1 << 16);
+      parts.forEach(add);
+    });
+    if (ends === records.length) settle();
+    const rest = carry + decoder.end();
+    if (rest) add(rest);
+    return { logLines: count, logTail: tail };
+  }
+
+  const lineArb = fc.oneof(
+    {
+      weight: 12,
+      arbitrary: fc.string({ maxLength: 30 }).map((s) => s.replaceAll('\n', '.').replaceAll('\u001b', '.')),
+    },
+    { weight: 4, arbitrary: fc.constantFrom('héllo wörld ✓', '😀 done', 'progress 50%\r', '', '   ') },
+    { weight: 2, arbitrary: fc.constantFrom('\u001b[31mred\u001b[0m text', '\u001b[1mbold') },
+    { weight: 2, arbitrary: fc.integer({ min: 900, max: 1100 }).map((n) => 'é'.repeat(n)) },
+    // Past what is held, and past the 64 K characters kept of a line not finished yet: its start is what shows.
+    { weight: 1, arbitrary: fc.constant(`start ${'x'.repeat(70_000)}`) },
+  );
+  const streamArb = fc
+    .record({
+      // Long enough for several reads of what is held (a few tails' worth each).
+      lines: fc.array(lineArb, { maxLength: 300, size: 'max' }),
+      finished: fc.boolean(),
+      cuts: fc.array(fc.nat(), { maxLength: 60, size: 'max' }),
+      ends: fc.option(fc.nat(), { nil: null }),
+      outcome: fc.constantFrom('done' as const, 'cached' as const, 'error' as const),
+      resent: fc.array(fc.nat(), { maxLength: 5 }),
+      other: fc.boolean(),
+    })
+    .map(({ lines, finished, cuts, ends, outcome, resent, other }) => {
+      const bytes = Buffer.from(lines.join('\n') + (finished ? '\n' : ''));
+      // A record's JSON line stays under the 1 MiB a line may have (a longer one is skipped, and counted).
+      const every = Array.from({ length: Math.floor(bytes.length / 500_000) }, (_, i) => (i + 1) * 500_000);
+      const at = [...new Set([...cuts.map((c) => c % (bytes.length + 1)), ...every])].sort((a, b) => a - b);
+      const records = [0, ...at].map((from, i) => bytes.subarray(from, [...at, bytes.length][i]));
+      const n = records.length;
+      return { records, ends: ends === null ? null : ends % (n + 1), outcome, resent: resent.map((r) => r % n), other };
+    });
+
+  const HELD_MS = 3000; // past it, fast-check stops with a success (a busy machine runs fewer cases)
+  test(
+    'the same tail and line count as reading every record as it comes',
+    () => {
+      fc.assert(
+        fc.property(streamArb, ({ records, ends, outcome, resent, other }) => {
+          const v = 'sha256:held';
+          const started = { digest: v, name: '[1/1] RUN noisy', started: T(0) };
+          const ended = {
+            ...started,
+            completed: T(1),
+            ...(outcome === 'cached' ? { cached: true } : outcome === 'error' ? { error: 'exit code: 1' } : {}),
+          };
+          const out = [line({ vertexes: [started] })];
+          records.forEach((r, i) => {
+            if (i === ends) out.push(line({ vertexes: [ended] }));
+            if (resent.includes(i)) out.push(line({ vertexes: [started] }));
+            out.push(line({ logs: [{ vertex: v, data: r.toString('base64') }] }));
+            if (other) out.push(line({ logs: [{ vertex: 'sha256:other', data: b64('other\n') }] }));
+          });
+          if (ends === records.length) out.push(line({ vertexes: [ended] }));
+          const parsed = parseText(out.join('\n'));
+          const got = parsed.vertices.find((x) => x.key === v)!;
+          expect({ logLines: got.logLines, logTail: got.logTail }).toEqual(reference(records, ends, outcome));
+        }),
+        fuzzParams('rawjson held log records', 200, HELD_MS),
+      );
+    },
+    jestTimeout(HELD_MS),
+  );
 });
