@@ -73,9 +73,10 @@ interface PairedOut extends WorkerOut {
 
 /**
  * A row with a time target, each of its runs just after a run of the calibration workload on the same Node. This
- * machine's speed moves by up to two thirds within one bench run, and a row's seconds move with it; its seconds per
- * calibration second do not (3.1–3.2 for the 10,000-step pipeline at both ends of a 1.55× swing), so a row near its
- * target can be read against the code rather than the hour. The verdict stays on the seconds.
+ * machine's speed moves by up to twofold within one bench run, and a row's seconds move with it; its seconds per
+ * calibration second move far less (3.1–3.4 for the 10,000-step pipeline on Node 20, across a 1.55× swing and from
+ * run to run), so a row near its target can be read against the code rather than the hour. The verdict stays on the
+ * seconds.
  */
 function paired(args: string[], runs: number, node = process.execPath): PairedOut {
   const cal: number[] = [];
