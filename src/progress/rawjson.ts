@@ -233,6 +233,9 @@ export class RawJsonParser {
     }
     const end = at + p.held.write(l.data, at, 'base64');
     p.heldBytes = end;
+    // Past what this record wrote lie bytes of earlier reads, or none: a newline put there stops the count's search
+    // (a record without one searched on to the buffer's end); the next record writes over it.
+    if (end < p.held.length) p.held[end] = 10;
     for (let i = p.held.indexOf(10, at); i !== -1 && i < end; i = p.held.indexOf(10, i + 1)) p.heldNewlines++;
     if (p.heldNewlines > HOLD_LINES || end > HOLD_BYTES) {
       readHeld(v, p);
